@@ -1,0 +1,149 @@
+//! Problems found in user input, each with a location and a hint.
+//!
+//! Loaders collect every problem of every file before failing once, because users fix a whole
+//! sheet per run, not one cell per run.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// One problem in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line, as a text editor counts (0 when the problem concerns the whole file).
+    pub line: u64,
+    /// 1-based column: the field number in a CSV row, or the character in a line of text.
+    pub column: u64,
+    /// Name of the CSV column, when the problem is in one.
+    pub column_name: Option<String>,
+    /// The offending value, verbatim.
+    pub value: Option<String>,
+    /// What is wrong, lower-case, no final period.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem at `file:line:column`.
+    pub fn new(file: &str, line: u64, column: u64, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            column_name: None,
+            value: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Name the CSV column the problem is in.
+    pub fn column_name(mut self, name: impl Into<String>) -> Self {
+        self.column_name = Some(name.into());
+        self
+    }
+
+    /// Quote the offending value.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Add a hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)?;
+        if let Some(name) = &self.column_name {
+            write!(f, " ({name})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(value) = &self.value {
+            write!(f, " {value:?}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Add a problem.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Number of problems.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Append all problems of another run.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
+    }
+}
+
+/// The nearest candidate to `value` by edit distance, if it is close enough to be a likely typo.
+pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let value_len = value.chars().count();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(value, c), c))
+        .filter(|(d, c)| *d <= (value_len.max(c.chars().count()) / 2).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_location_column_value_and_hint() {
+        let d = Diagnostic::new("a.csv", 12, 3, "unknown status")
+            .column_name("status")
+            .value("Yes?")
+            .hint("expected one of implemented, partial");
+        assert_eq!(
+            d.to_string(),
+            "a.csv:12:3 (status): unknown status \"Yes?\"\n  hint: expected one of implemented, partial"
+        );
+    }
+
+    #[test]
+    fn nearest_finds_typos_but_not_unrelated_words() {
+        let c = ["implemented", "partial", "planned"];
+        assert_eq!(nearest("implemnted", c), Some("implemented"));
+        assert_eq!(nearest("plannd", c), Some("planned"));
+        assert_eq!(nearest("xyzzy-totally-else", c), None);
+    }
+}

@@ -1,0 +1,52 @@
+//! kansa (監査): gap analysis and regulator reports from a security-controls catalogue and
+//! layered answer overlays.
+//!
+//! # Steps
+//!
+//! 1. **Load** ([`load::load_catalogue`], [`load::load_overlays`]): decode bytes (UTF-8, BOM,
+//!    Shift_JIS/CP932, UTF-16), parse CSV, normalise ids, check every cell, and collect *every*
+//!    problem as a located [`diag::Diagnostic`].
+//! 2. **Merge** ([`merge::merge`]): stack the overlays in order; per field the last non-empty
+//!    value wins and remembers which overlay set it.
+//! 3. **Analyse** ([`analyse::analyse`]): statuses, gaps, overdue items and totals per
+//!    section, 基準大項目, 中項目 and responsibility, in catalogue order.
+//! 4. **Render** ([`render::render`]): build the serialize-only [`render::view::Report`] and
+//!    turn it into Markdown or HTML through Tera templates, or into JSON.
+//!
+//! Each stage is a function over plain data; only [`fs`] and [`cli`] touch the file system.
+//!
+//! ```
+//! let catalogue = kansa::load::load_catalogue("fisc-2012").unwrap();
+//! let overlay = kansa::load::parse_overlay(
+//!     "answers.csv",
+//!     "id,status\n設1,implemented\n".as_bytes(),
+//!     kansa::load::EncodingChoice::Auto,
+//!     &catalogue,
+//! )
+//! .unwrap();
+//! let merged = kansa::merge::merge(&catalogue, &[overlay]);
+//! let date = jiff::civil::Date::new(2026, 4, 1).unwrap();
+//! let analysis = kansa::analyse::analyse(merged, date);
+//! assert_eq!(analysis.totals.met(), 1);
+//! let md = kansa::render::render(
+//!     &analysis,
+//!     kansa::render::Format::Md,
+//!     &kansa::render::ReportOptions::default(),
+//!     None,
+//! )
+//! .unwrap();
+//! assert!(String::from_utf8(md).unwrap().contains("設1"));
+//! ```
+
+pub mod analyse;
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod fs;
+pub mod init;
+pub mod load;
+pub mod merge;
+pub mod model;
+pub mod render;
+
+pub use error::{Error, Result};

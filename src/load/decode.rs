@@ -1,0 +1,148 @@
+//! Turning file bytes into text: BOM sniffing, UTF-8, Shift_JIS/CP932 and UTF-16.
+//!
+//! Excel in Japan saves "CSV" as CP932 and "CSV UTF-8" with a BOM; other tools write UTF-8
+//! without one. Detection order: BOM, then valid UTF-8, then a clean CP932 decode. Anything
+//! else is reported at the first undecodable characters, with line and column.
+
+use encoding_rs::{Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
+
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// An encoding the user can force with `--encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodingChoice {
+    /// Detect from BOM and content (default).
+    Auto,
+    /// UTF-8, with or without BOM.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// Shift_JIS as Windows writes it (CP932).
+    #[value(name = "shift_jis", aliases = ["sjis", "cp932", "shift-jis", "windows-31j"])]
+    ShiftJis,
+    /// UTF-16 little endian.
+    #[value(name = "utf-16le")]
+    Utf16Le,
+    /// UTF-16 big endian.
+    #[value(name = "utf-16be")]
+    Utf16Be,
+}
+
+/// Text decoded from a file, with the name of the encoding that was used.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The text, BOM removed.
+    pub text: String,
+    /// The WHATWG name of the encoding (`UTF-8`, `Shift_JIS`, ...).
+    pub encoding: &'static str,
+}
+
+/// Decode `bytes` from `file` (named for messages).
+pub fn decode(file: &str, bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, Diagnostics> {
+    let encoding = match choice {
+        EncodingChoice::Auto => detect(bytes),
+        EncodingChoice::Utf8 => UTF_8,
+        EncodingChoice::ShiftJis => SHIFT_JIS,
+        EncodingChoice::Utf16Le => UTF_16LE,
+        EncodingChoice::Utf16Be => UTF_16BE,
+    };
+    // `decode` strips a BOM matching the encoding and would switch to a BOM's encoding;
+    // with a forced encoding we still honour a BOM only if it agrees.
+    let (text, used, had_errors) = encoding.decode(bytes);
+    if had_errors {
+        return Err(undecodable(file, &text, used));
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: used.name(),
+    })
+}
+
+fn detect(bytes: &[u8]) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(bytes) {
+        return enc;
+    }
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    let (_, _, sjis_errors) = SHIFT_JIS.decode(bytes);
+    if !sjis_errors {
+        return SHIFT_JIS;
+    }
+    UTF_8
+}
+
+/// One diagnostic per line holding replacement characters (at most ten lines).
+fn undecodable(file: &str, text: &str, used: &'static Encoding) -> Diagnostics {
+    let mut out = Diagnostics::default();
+    for (i, line) in text.split('\n').enumerate() {
+        let Some(col) = line.chars().position(|c| c == '\u{FFFD}') else {
+            continue;
+        };
+        if out.len() == 10 {
+            break;
+        }
+        let shown: String = line.chars().take(40).collect();
+        out.push(
+            Diagnostic::new(
+                file,
+                i as u64 + 1,
+                col as u64 + 1,
+                format!("bytes that are not valid {}", used.name()),
+            )
+            .value(shown)
+            .hint(
+                "save the file as UTF-8 (Excel: \"CSV UTF-8\") or name its encoding with --encoding shift_jis|utf-8|utf-16le|utf-16be",
+            ),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auto(bytes: &[u8]) -> Result<Decoded, Diagnostics> {
+        decode("t.csv", bytes, EncodingChoice::Auto)
+    }
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(auto("設1".as_bytes()).unwrap().text, "設1");
+        let d = auto(b"\xEF\xBB\xBFid").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("id", "UTF-8"));
+    }
+
+    #[test]
+    fn shift_jis_is_detected() {
+        let (bytes, _, _) = SHIFT_JIS.encode("項番,対応状況\n設1,実施済\n");
+        let d = auto(&bytes).unwrap();
+        assert_eq!(d.encoding, "Shift_JIS");
+        assert!(d.text.contains("実施済"));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "id,状況".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(auto(&bytes).unwrap().text, "id,状況");
+    }
+
+    #[test]
+    fn garbage_is_located() {
+        let err = auto(b"id,status\n\xE8\xA8,ok\xFF\xFE\x80\n").unwrap_err();
+        assert_eq!(err.0[0].line, 2);
+        assert_eq!(err.0[0].column, 1);
+    }
+
+    #[test]
+    fn forced_encoding_reports_errors() {
+        let err = decode("t.csv", "設1".as_bytes(), EncodingChoice::ShiftJis);
+        // 設 in UTF-8 (E8 A8 AD) happens to be valid CP932 bytes; garbage is not.
+        assert!(err.is_ok());
+        let err = decode("t.csv", b"a\n\x81", EncodingChoice::ShiftJis).unwrap_err();
+        assert_eq!((err.0[0].line, err.0[0].column), (2, 1));
+    }
+}

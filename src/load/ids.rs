@@ -1,0 +1,55 @@
+//! Control id normalisation, so that ids typed in Excel match the catalogue.
+//!
+//! People type `設８３－１` (full-width digits and minus), `設 83‐1` (a space and U+2010),
+//! or `設83ー1` (the katakana long-vowel mark, which a Japanese IME gives for "-").
+//! All of these mean `設83-1`.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalise an id: NFKC, every dash-like character between digits or letters to `-`,
+/// all whitespace removed.
+pub fn normalize_id(raw: &str) -> String {
+    let nfkc: String = raw.nfkc().collect();
+    let mut out = String::with_capacity(nfkc.len());
+    let mut prev: Option<char> = None;
+    for c in nfkc.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        let mapped = match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{2043}' => '-',
+            // The long-vowel mark only counts as a dash after a digit: ids never contain it.
+            '\u{30FC}' if prev.is_some_and(|p| p.is_ascii_digit()) => '-',
+            _ => c,
+        };
+        out.push(mapped);
+        prev = Some(mapped);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_id;
+
+    #[test]
+    fn variants_normalise_to_catalogue_form() {
+        for raw in [
+            "設83-1",
+            "設８３－１",
+            "設 83‐1",
+            " 設83–1 ",
+            "設83ー1",
+            "設83−1",
+            "設　83-1",
+        ] {
+            assert_eq!(normalize_id(raw), "設83-1", "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn plain_ids_are_untouched() {
+        assert_eq!(normalize_id("運10"), "運10");
+        assert_eq!(normalize_id("AC-2(1)"), "AC-2(1)");
+    }
+}

@@ -1,0 +1,275 @@
+//! Loading one answers overlay and checking every cell against the catalogue.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::load::decode::{self, EncodingChoice};
+use crate::load::ids::normalize_id;
+use crate::load::table::{self, Record};
+use crate::load::values::{self, BadValue, Column};
+use crate::model::{Answer, Catalogue, Overlay, OverlayRow, RowOrigin};
+
+/// Load an overlay from bytes. `path` names the file in messages; the label used for
+/// provenance is derived from it (see [`label_for`]).
+pub fn parse_overlay(
+    path: &str,
+    bytes: &[u8],
+    encoding: EncodingChoice,
+    catalogue: &Catalogue,
+) -> Result<Overlay, Diagnostics> {
+    let decoded = decode::decode(path, bytes, encoding)?;
+    let table = table::parse(path, &decoded.text)?;
+    let columns = map_headers(path, &table.headers)?;
+    let mut problems = Diagnostics::default();
+    let mut rows = Vec::with_capacity(table.records.len());
+    let mut first_line: HashMap<String, u64> = HashMap::new();
+    let id_col = columns
+        .iter()
+        .position(|c| *c == Some(Column::Id))
+        .unwrap_or(0);
+    for rec in &table.records {
+        let id = check_id(path, rec, id_col, catalogue, &mut first_line, &mut problems);
+        // Cells are checked even when the id is wrong: every problem is reported in one run.
+        let answer = read_answer(path, rec, &table.headers, &columns, &mut problems);
+        let Some(id) = id else { continue };
+        rows.push(OverlayRow {
+            id,
+            origin: RowOrigin { line: rec.line },
+            answer,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let extra_columns = table
+        .headers
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| c.is_none())
+        .map(|(h, _)| h.clone())
+        .collect();
+    Ok(Overlay {
+        label: label_for(path),
+        path: path.to_owned(),
+        sha256: hex(&Sha256::digest(bytes)),
+        encoding: decoded.encoding.to_owned(),
+        extra_columns,
+        rows,
+    })
+}
+
+/// A short provenance label: `aws-2012/answers.csv` for `examples/aws-2012/answers.csv`,
+/// because several overlays are commonly all called `answers.csv`.
+pub fn label_for(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    let file = p.file_name().map_or(path.into(), |f| f.to_string_lossy());
+    match p.parent().and_then(|d| d.file_name()) {
+        Some(dir) => format!("{}/{file}", dir.to_string_lossy()),
+        None => file.into_owned(),
+    }
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn map_headers(path: &str, headers: &[String]) -> Result<Vec<Option<Column>>, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let columns: Vec<Option<Column>> = headers
+        .iter()
+        .map(|h| values::column_for_header(h))
+        .collect();
+    for (i, c) in columns.iter().enumerate() {
+        let Some(c) = c else { continue };
+        if *c == Column::Context {
+            continue;
+        }
+        if let Some(j) = columns[..i].iter().position(|o| o == &Some(*c)) {
+            problems.push(
+                Diagnostic::new(path, 1, i as u64 + 1, "column given twice")
+                    .column_name(&headers[i])
+                    .hint(format!(
+                        "column {} ({}) means the same; keep one",
+                        j + 1,
+                        headers[j]
+                    )),
+            );
+        }
+    }
+    if !columns.contains(&Some(Column::Id)) {
+        problems.push(
+            Diagnostic::new(path, 1, 1, "no id column")
+                .value(headers.join(","))
+                .hint("the header row needs a column named id (or 項番)"),
+        );
+    }
+    for (i, h) in headers.iter().enumerate() {
+        if h.is_empty() && columns[i].is_none() {
+            problems.push(
+                Diagnostic::new(path, 1, i as u64 + 1, "empty column header")
+                    .hint("name the column, or delete it if it is unused"),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(columns)
+    } else {
+        Err(problems)
+    }
+}
+
+fn check_id(
+    path: &str,
+    rec: &Record,
+    id_col: usize,
+    catalogue: &Catalogue,
+    first_line: &mut HashMap<String, u64>,
+    problems: &mut Diagnostics,
+) -> Option<String> {
+    let raw = &rec.fields[id_col];
+    let at = |msg: &str| {
+        Diagnostic::new(path, rec.field_line(id_col), id_col as u64 + 1, msg).column_name("id")
+    };
+    let id = normalize_id(raw);
+    if id.is_empty() {
+        problems.push(at("missing id").hint("every row needs the id of a control, e.g. 設1"));
+        return None;
+    }
+    if catalogue.position(&id).is_none() {
+        let ids = catalogue.controls.iter().map(|c| c.id.as_str());
+        let hint = match nearest(&id, ids) {
+            Some(near) => format!("did you mean {near}? ({} has no {id})", catalogue.meta.id),
+            None => format!(
+                "no such control in {}; `kansa catalogue show {}` lists the ids",
+                catalogue.meta.id, catalogue.meta.id
+            ),
+        };
+        problems.push(at("unknown id").value(raw.as_str()).hint(hint));
+        return None;
+    }
+    if let Some(first) = first_line.get(&id) {
+        problems.push(at("duplicate id").value(raw.as_str()).hint(format!(
+            "{id} is also answered on line {first}; keep one row per control"
+        )));
+        return None;
+    }
+    first_line.insert(id.clone(), rec.line);
+    Some(id)
+}
+
+fn read_answer(
+    path: &str,
+    rec: &Record,
+    headers: &[String],
+    columns: &[Option<Column>],
+    problems: &mut Diagnostics,
+) -> Answer {
+    let mut a = Answer::default();
+    for (i, raw) in rec.fields.iter().enumerate() {
+        let value = raw.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let mut report = |bad: BadValue| {
+            problems.push(
+                Diagnostic::new(path, rec.field_line(i), i as u64 + 1, bad.message)
+                    .column_name(&headers[i])
+                    .value(value)
+                    .hint(bad.hint),
+            );
+        };
+        let text = || Some(value.replace("\r\n", "\n"));
+        match columns[i] {
+            None => a
+                .extra
+                .push((headers[i].clone(), value.replace("\r\n", "\n"))),
+            Some(Column::Id | Column::Context) => {}
+            Some(Column::Status) => {
+                a.status = values::parse_status(value).map_err(&mut report).ok()
+            }
+            Some(Column::Responsibility) => {
+                a.responsibility = values::parse_responsibility(value)
+                    .map_err(&mut report)
+                    .ok();
+            }
+            Some(Column::Due) => a.due = values::parse_date(value).map_err(&mut report).ok(),
+            Some(Column::Reviewed) => {
+                a.reviewed = values::parse_date(value).map_err(&mut report).ok();
+            }
+            Some(Column::Answer) => a.answer = text(),
+            Some(Column::Evidence) => a.evidence = text(),
+            Some(Column::Owner) => a.owner = text(),
+            Some(Column::Notes) => a.notes = text(),
+        }
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CatalogueMeta, Control, Status};
+
+    fn catalogue() -> Catalogue {
+        let control = |id: &str| Control {
+            id: id.into(),
+            section: "s".into(),
+            major: String::new(),
+            middle: String::new(),
+            text: "t".into(),
+            extra: vec![],
+        };
+        Catalogue::new(
+            CatalogueMeta {
+                id: "test".into(),
+                ..Default::default()
+            },
+            vec![control("設1"), control("設83-1"), control("運10-1")],
+        )
+    }
+
+    fn load(text: &str) -> Result<Overlay, Diagnostics> {
+        parse_overlay(
+            "x/a.csv",
+            text.as_bytes(),
+            EncodingChoice::Auto,
+            &catalogue(),
+        )
+    }
+
+    #[test]
+    fn japanese_headers_aliases_and_extra_columns() {
+        let o =
+            load("項番,対応状況,期限,Cost centre\n設８３－１,実施済,2026/04/01,CC-9\n").unwrap();
+        assert_eq!(o.rows[0].id, "設83-1");
+        assert_eq!(o.rows[0].answer.status, Some(Status::Implemented));
+        assert_eq!(
+            o.rows[0].answer.extra,
+            vec![("Cost centre".into(), "CC-9".into())]
+        );
+        assert_eq!(o.extra_columns, ["Cost centre"]);
+        assert_eq!(o.label, "x/a.csv");
+    }
+
+    #[test]
+    fn all_problems_are_collected() {
+        let err = load("id,status,due\n設2,done,2026-13-01\n設1,,\n設 1,planned,\n").unwrap_err();
+        let msgs: Vec<String> = err.0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(err.len(), 4, "{msgs:#?}");
+        assert!(msgs[0].starts_with("x/a.csv:2:1 (id): unknown id \"設2\""));
+        assert!(msgs[0].contains("did you mean 設1?"));
+        assert!(msgs[1].starts_with("x/a.csv:2:2 (status): unknown status \"done\""));
+        assert!(msgs[2].starts_with("x/a.csv:2:3 (due): no such date \"2026-13-01\""));
+        assert!(msgs[3].starts_with("x/a.csv:4:1 (id): duplicate id \"設 1\""));
+        assert!(msgs[3].contains("line 3"));
+    }
+
+    #[test]
+    fn header_without_id_is_rejected() {
+        let err = load("status\nimplemented\n").unwrap_err();
+        assert_eq!(err.0[0].message, "no id column");
+    }
+}

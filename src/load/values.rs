@@ -1,0 +1,235 @@
+//! Cell values and column headers: the accepted spellings and their hints.
+
+use jiff::civil::Date;
+
+use crate::diag::nearest;
+use crate::model::{Responsibility, Status};
+
+/// Spellings accepted for each status (compared after trimming and lower-casing).
+const STATUS_ALIASES: &[(&str, Status)] = &[
+    ("implemented", Status::Implemented),
+    ("実施済", Status::Implemented),
+    ("実施済み", Status::Implemented),
+    ("partial", Status::Partial),
+    ("一部実施", Status::Partial),
+    ("planned", Status::Planned),
+    ("計画中", Status::Planned),
+    ("not_implemented", Status::NotImplemented),
+    ("not implemented", Status::NotImplemented),
+    ("未実施", Status::NotImplemented),
+    ("not_applicable", Status::NotApplicable),
+    ("not applicable", Status::NotApplicable),
+    ("n/a", Status::NotApplicable),
+    ("対象外", Status::NotApplicable),
+    ("該当なし", Status::NotApplicable),
+    ("inherited", Status::Inherited),
+    ("継承", Status::Inherited),
+];
+
+const RESPONSIBILITY_ALIASES: &[(&str, Responsibility)] = &[
+    ("provider", Responsibility::Provider),
+    ("事業者", Responsibility::Provider),
+    ("customer", Responsibility::Customer),
+    ("利用者", Responsibility::Customer),
+    ("顧客", Responsibility::Customer),
+    ("shared", Responsibility::Shared),
+    ("共同", Responsibility::Shared),
+    ("共有", Responsibility::Shared),
+];
+
+/// A value that is not one of the accepted spellings, with a hint for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue {
+    /// What is wrong.
+    pub message: String,
+    /// What would be right.
+    pub hint: String,
+}
+
+fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadValue> {
+    let key = raw.trim().to_lowercase().replace('-', "_");
+    if let Some((_, v)) = table
+        .iter()
+        .find(|(k, _)| *k == key || k.replace(' ', "_") == key)
+    {
+        return Ok(*v);
+    }
+    let allowed: Vec<&str> = table
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| !k.contains(' ') && *k != "n/a")
+        .collect();
+    let hint = match nearest(&key, allowed.iter().copied()) {
+        Some(near) => format!(
+            "did you mean \"{near}\"? expected one of {}",
+            allowed.join(", ")
+        ),
+        None => format!("expected one of {}", allowed.join(", ")),
+    };
+    Err(BadValue {
+        message: format!("unknown {what}"),
+        hint,
+    })
+}
+
+/// Parse a status cell (English codes or Japanese aliases).
+pub fn parse_status(raw: &str) -> Result<Status, BadValue> {
+    lookup(raw, STATUS_ALIASES, "status")
+}
+
+/// Parse a responsibility cell (English codes or Japanese aliases).
+pub fn parse_responsibility(raw: &str) -> Result<Responsibility, BadValue> {
+    lookup(raw, RESPONSIBILITY_ALIASES, "responsibility")
+}
+
+/// Parse `YYYY-MM-DD` or `YYYY/MM/DD` (full-width digits accepted).
+pub fn parse_date(raw: &str) -> Result<Date, BadValue> {
+    use unicode_normalization::UnicodeNormalization;
+    let s: String = raw.trim().nfkc().collect();
+    let bad = |message: &str| BadValue {
+        message: message.to_owned(),
+        hint: "write dates as YYYY-MM-DD (or YYYY/MM/DD), e.g. 2026-03-31".to_owned(),
+    };
+    let parts: Vec<&str> = s.split(['-', '/']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad("not a date"));
+    };
+    if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+        return Err(bad("not a date"));
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
+        return Err(bad("not a date"));
+    };
+    Date::new(y, m, d).map_err(|_| bad("no such date"))
+}
+
+/// A column kansa knows about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Control id.
+    Id,
+    /// Status.
+    Status,
+    /// Responsibility.
+    Responsibility,
+    /// Answer text.
+    Answer,
+    /// Evidence.
+    Evidence,
+    /// Owner.
+    Owner,
+    /// Due date.
+    Due,
+    /// Review date.
+    Reviewed,
+    /// Notes.
+    Notes,
+    /// A catalogue column repeated for the reader's convenience (`kansa init` writes them);
+    /// ignored when reading answers.
+    Context,
+}
+
+/// Header spellings, compared trimmed and lower-cased.
+const HEADERS: &[(&str, Column)] = &[
+    ("id", Column::Id),
+    ("項番", Column::Id),
+    ("status", Column::Status),
+    ("対応状況", Column::Status),
+    ("responsibility", Column::Responsibility),
+    ("責任区分", Column::Responsibility),
+    ("answer", Column::Answer),
+    ("回答", Column::Answer),
+    ("evidence", Column::Evidence),
+    ("証跡", Column::Evidence),
+    ("owner", Column::Owner),
+    ("担当", Column::Owner),
+    ("due", Column::Due),
+    ("期限", Column::Due),
+    ("reviewed", Column::Reviewed),
+    ("確認日", Column::Reviewed),
+    ("notes", Column::Notes),
+    ("備考", Column::Notes),
+    ("section", Column::Context),
+    ("区分", Column::Context),
+    ("major", Column::Context),
+    ("基準大項目", Column::Context),
+    ("middle", Column::Context),
+    ("中項目", Column::Context),
+    ("text", Column::Context),
+    ("control", Column::Context),
+    ("小項目", Column::Context),
+];
+
+/// Which known column a header names, if any.
+pub fn column_for_header(header: &str) -> Option<Column> {
+    let key = header.trim().to_lowercase();
+    HEADERS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+}
+
+/// The canonical English name of a column (for messages).
+pub fn column_name(column: Column) -> &'static str {
+    match column {
+        Column::Id => "id",
+        Column::Status => "status",
+        Column::Responsibility => "responsibility",
+        Column::Answer => "answer",
+        Column::Evidence => "evidence",
+        Column::Owner => "owner",
+        Column::Due => "due",
+        Column::Reviewed => "reviewed",
+        Column::Notes => "notes",
+        Column::Context => "context",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_japanese_aliases() {
+        assert_eq!(parse_status("実施済み"), Ok(Status::Implemented));
+        assert_eq!(
+            parse_status(" Not_Implemented "),
+            Ok(Status::NotImplemented)
+        );
+        assert_eq!(parse_status("not-applicable"), Ok(Status::NotApplicable));
+        assert_eq!(parse_status("該当なし"), Ok(Status::NotApplicable));
+        assert_eq!(parse_status("継承"), Ok(Status::Inherited));
+        let err = parse_status("implemnted").unwrap_err();
+        assert!(
+            err.hint.starts_with("did you mean \"implemented\""),
+            "{}",
+            err.hint
+        );
+    }
+
+    #[test]
+    fn responsibilities_and_aliases() {
+        assert_eq!(parse_responsibility("顧客"), Ok(Responsibility::Customer));
+        assert_eq!(parse_responsibility("共有"), Ok(Responsibility::Shared));
+        assert!(parse_responsibility("vendor").is_err());
+    }
+
+    #[test]
+    fn dates_in_both_forms() {
+        assert_eq!(parse_date("2026-03-31").unwrap().to_string(), "2026-03-31");
+        assert_eq!(parse_date("2026/3/1").unwrap().to_string(), "2026-03-01");
+        assert_eq!(
+            parse_date("２０２６／０４／０１").unwrap().to_string(),
+            "2026-04-01"
+        );
+        assert_eq!(
+            parse_date("2026-02-30").unwrap_err().message,
+            "no such date"
+        );
+        assert_eq!(parse_date("next week").unwrap_err().message, "not a date");
+    }
+
+    #[test]
+    fn headers_in_english_and_japanese() {
+        assert_eq!(column_for_header(" Status "), Some(Column::Status));
+        assert_eq!(column_for_header("期限"), Some(Column::Due));
+        assert_eq!(column_for_header("cost centre"), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Stage 2, merge: overlays stacked in order onto the catalogue.
+//!
+//! For each field the last non-empty value wins, and the field remembers which overlay set it:
+//! a provider's answers first, the organisation's own on top.
+
+use jiff::civil::Date;
+
+use crate::model::{Catalogue, Overlay, Responsibility, Status};
+
+/// A value and the index of the overlay (in the order given) that set it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sourced<T> {
+    /// The effective value.
+    pub value: T,
+    /// Index into [`Merged::overlays`].
+    pub layer: usize,
+}
+
+/// The effective answer of one control after all overlays.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MergedAnswer {
+    /// Status.
+    pub status: Option<Sourced<Status>>,
+    /// Responsibility.
+    pub responsibility: Option<Sourced<Responsibility>>,
+    /// Answer text (Markdown).
+    pub answer: Option<Sourced<String>>,
+    /// Evidence.
+    pub evidence: Option<Sourced<String>>,
+    /// Owner.
+    pub owner: Option<Sourced<String>>,
+    /// Due date.
+    pub due: Option<Sourced<Date>>,
+    /// Review date.
+    pub reviewed: Option<Sourced<Date>>,
+    /// Notes.
+    pub notes: Option<Sourced<String>>,
+    /// Extra columns, indexed like [`Merged::extra_columns`].
+    pub extra: Vec<Option<Sourced<String>>>,
+    /// Lines that answered this control: (overlay index, line).
+    pub rows: Vec<(usize, u64)>,
+}
+
+/// Summary of one overlay, kept for provenance and digests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerInfo {
+    /// Short label.
+    pub label: String,
+    /// Path as given.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Encoding it was read with.
+    pub encoding: String,
+    /// Number of data rows.
+    pub rows: usize,
+}
+
+/// The catalogue with every control's effective answer.
+#[derive(Debug, Clone)]
+pub struct Merged<'c> {
+    /// The catalogue.
+    pub catalogue: &'c Catalogue,
+    /// The overlays, in the order applied.
+    pub overlays: Vec<LayerInfo>,
+    /// Union of all overlays' extra column headers, first-seen order.
+    pub extra_columns: Vec<String>,
+    /// One answer per control, in catalogue order.
+    pub answers: Vec<MergedAnswer>,
+}
+
+fn set<T: Clone>(slot: &mut Option<Sourced<T>>, value: &Option<T>, layer: usize) {
+    if let Some(v) = value {
+        *slot = Some(Sourced {
+            value: v.clone(),
+            layer,
+        });
+    }
+}
+
+/// Apply `overlays` in order onto `catalogue`.
+pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
+    let mut extra_columns: Vec<String> = Vec::new();
+    for o in overlays {
+        for c in &o.extra_columns {
+            if !extra_columns.contains(c) {
+                extra_columns.push(c.clone());
+            }
+        }
+    }
+    let empty = MergedAnswer {
+        extra: vec![None; extra_columns.len()],
+        ..MergedAnswer::default()
+    };
+    let mut answers = vec![empty; catalogue.controls.len()];
+    for (layer, overlay) in overlays.iter().enumerate() {
+        // Overlay → merged column index, computed once per overlay.
+        let extra_map: Vec<usize> = overlay
+            .extra_columns
+            .iter()
+            .map(|c| extra_columns.iter().position(|e| e == c).unwrap_or(0))
+            .collect();
+        for row in &overlay.rows {
+            let Some(pos) = catalogue.position(&row.id) else {
+                continue; // the loader already rejected unknown ids
+            };
+            let m = &mut answers[pos];
+            let a = &row.answer;
+            m.rows.push((layer, row.origin.line));
+            set(&mut m.status, &a.status, layer);
+            set(&mut m.responsibility, &a.responsibility, layer);
+            set(&mut m.answer, &a.answer, layer);
+            set(&mut m.evidence, &a.evidence, layer);
+            set(&mut m.owner, &a.owner, layer);
+            set(&mut m.due, &a.due, layer);
+            set(&mut m.reviewed, &a.reviewed, layer);
+            set(&mut m.notes, &a.notes, layer);
+            for (name, value) in &a.extra {
+                if let Some(i) = overlay.extra_columns.iter().position(|c| c == name) {
+                    m.extra[extra_map[i]] = Some(Sourced {
+                        value: value.clone(),
+                        layer,
+                    });
+                }
+            }
+        }
+    }
+    Merged {
+        catalogue,
+        overlays: overlays
+            .iter()
+            .map(|o| LayerInfo {
+                label: o.label.clone(),
+                path: o.path.clone(),
+                sha256: o.sha256.clone(),
+                encoding: o.encoding.clone(),
+                rows: o.rows.len(),
+            })
+            .collect(),
+        extra_columns,
+        answers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{EncodingChoice, parse_overlay};
+    use crate::model::{CatalogueMeta, Control};
+
+    fn catalogue() -> Catalogue {
+        let c = |id: &str| Control {
+            id: id.into(),
+            section: "s".into(),
+            major: String::new(),
+            middle: String::new(),
+            text: "t".into(),
+            extra: vec![],
+        };
+        Catalogue::new(CatalogueMeta::default(), vec![c("A1"), c("A2"), c("A3")])
+    }
+
+    #[test]
+    fn last_non_empty_value_wins_and_remembers_its_layer() {
+        let cat = catalogue();
+        let load =
+            |p: &str, t: &str| parse_overlay(p, t.as_bytes(), EncodingChoice::Auto, &cat).unwrap();
+        let provider = load(
+            "p/answers.csv",
+            "id,status,responsibility,answer,x\nA1,inherited,provider,we do it,1\nA2,,customer,yours,2\n",
+        );
+        let org = load(
+            "o/answers.csv",
+            "id,status,owner,y\nA2,partial,山田,b\nA1,,,\n",
+        );
+        let m = merge(&cat, &[provider, org]);
+        assert_eq!(m.extra_columns, ["x", "y"]);
+        let a1 = &m.answers[0];
+        assert_eq!(
+            a1.status,
+            Some(Sourced {
+                value: Status::Inherited,
+                layer: 0
+            })
+        );
+        assert_eq!(a1.rows, vec![(0, 2), (1, 3)]);
+        let a2 = &m.answers[1];
+        assert_eq!(
+            a2.status,
+            Some(Sourced {
+                value: Status::Partial,
+                layer: 1
+            })
+        );
+        assert_eq!(a2.answer.as_ref().unwrap().layer, 0);
+        assert_eq!(a2.owner.as_ref().unwrap().value, "山田");
+        assert_eq!(a2.extra[1].as_ref().unwrap().value, "b");
+        assert_eq!(
+            m.answers[2],
+            MergedAnswer {
+                extra: vec![None, None],
+                ..Default::default()
+            }
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! Stage 4, render: an [`Analysis`] into the bytes of one document.
+//!
+//! Markdown and HTML go through Tera templates over the [`view::Report`]; JSON is the same view
+//! serialised (labels left out), so every format shows the same numbers.
+
+pub mod labels;
+pub mod markdown;
+pub mod templates;
+pub mod view;
+
+use std::path::Path;
+
+use crate::analyse::Analysis;
+use crate::error::{Error, Result};
+
+pub use labels::Lang;
+pub use view::ReportOptions;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// GitHub-flavoured Markdown.
+    Md,
+    /// One self-contained HTML file.
+    Html,
+    /// The full analysis as JSON (`docs/json-schema.md`).
+    Json,
+}
+
+impl Format {
+    /// Guess from a file extension.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        match ext.as_str() {
+            "md" | "markdown" => Some(Format::Md),
+            "html" | "htm" => Some(Format::Html),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Render `analysis` as `format`, with templates from `templates` overriding the built-ins.
+pub fn render(
+    analysis: &Analysis<'_>,
+    format: Format,
+    options: &ReportOptions,
+    templates: Option<&Path>,
+) -> Result<Vec<u8>> {
+    let report = view::build(analysis, options);
+    match format {
+        Format::Json => json(&report),
+        Format::Md => template(&report, "report.md", templates),
+        Format::Html => template(&report, "report.html", templates),
+    }
+}
+
+fn json(report: &view::Report) -> Result<Vec<u8>> {
+    let mut value = serde_json::to_value(report).map_err(|e| Error::Usage(e.to_string()))?;
+    if let Some(map) = value.as_object_mut() {
+        map.remove("labels");
+    }
+    let mut bytes = serde_json::to_vec_pretty(&value).map_err(|e| Error::Usage(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
+    let tera = templates::engine(dir)?;
+    let context = tera::Context::from_serialize(report).map_err(|e| Error::Template {
+        name: name.to_owned(),
+        message: e.to_string(),
+    })?;
+    let text = tera
+        .render(name, &context)
+        .map_err(|e| templates::template_error(dir, e))?;
+    Ok(text.into_bytes())
+}

@@ -1,0 +1,126 @@
+//! Tera templates: the built-ins embedded in the binary, and a user directory that overrides
+//! them file by file (like mdBook's theme directory).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::error::{Error, Result};
+use crate::render::markdown;
+
+/// Built-in templates: (file name, content).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("report.md", include_str!("../../templates/report.md")),
+    ("report.html", include_str!("../../templates/report.html")),
+];
+
+/// Template sources after applying the user's overrides, by file name.
+pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
+    let mut all: BTreeMap<String, String> = BUILTIN
+        .iter()
+        .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+        .collect();
+    let Some(dir) = dir else { return Ok(all) };
+    let io = |source, path: &Path| Error::Io {
+        action: "cannot read",
+        path: path.to_owned(),
+        source,
+    };
+    let entries = std::fs::read_dir(dir).map_err(|e| io(e, dir))?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| io(e, &path))?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::Template {
+            name: path.display().to_string(),
+            message: "not UTF-8; save templates as UTF-8".to_owned(),
+        })?;
+        all.insert(name, text);
+    }
+    Ok(all)
+}
+
+/// A Tera instance with kansa's filters and the given templates.
+pub fn engine(dir: Option<&Path>) -> Result<Tera> {
+    let mut tera = Tera::new();
+    // The filters take any value: a missing answer (null) prints as nothing, not an error.
+    tera.register_filter("md_cell", |v: &Value, _: Kwargs, _: &State| {
+        markdown::md_cell(&text_of(v))
+    });
+    tera.register_filter("md_text", |v: &Value, _: Kwargs, _: &State| {
+        markdown::md_text(&text_of(v))
+    });
+    tera.register_filter("md_plain", |v: &Value, _: Kwargs, _: &State| {
+        markdown::md_plain(&text_of(v))
+    });
+    tera.register_filter("markdown", |v: &Value, _: Kwargs, _: &State| {
+        Value::safe_string(&markdown::to_safe_html(&text_of(v)))
+    });
+    let sources = sources(dir)?;
+    tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+        .map_err(|e| template_error(dir, e))?;
+    Ok(tera)
+}
+
+/// The text of a template value: strings as they are, null and undefined as "".
+fn text_of(v: &Value) -> String {
+    match v.as_str() {
+        Some(s) => s.to_owned(),
+        None if v.is_none() || v.is_undefined() => String::new(),
+        None => v.to_string(),
+    }
+}
+
+/// Name the template (with the user's directory when it came from there) and keep Tera's report,
+/// which points at the line and column.
+pub fn template_error(dir: Option<&Path>, e: tera::Error) -> Error {
+    let message = e.to_string();
+    let name = match &e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            r.filename().to_owned()
+        }
+        _ => String::new(),
+    };
+    let name = match dir {
+        Some(d) if !name.is_empty() && d.join(&name).exists() => {
+            d.join(&name).display().to_string()
+        }
+        _ => name,
+    };
+    Error::Template { name, message }
+}
+
+/// Write the built-in templates into `dir` for customising. Existing files are kept unless
+/// `force` is set, so a second export never eats a user's customisations.
+pub fn export(dir: &Path, force: bool) -> Result<Vec<String>> {
+    if let Some((name, _)) = BUILTIN.iter().find(|(n, _)| !force && dir.join(n).exists()) {
+        return Err(Error::Usage(format!(
+            "{} already exists; use --force to overwrite",
+            dir.join(name).display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        action: "cannot write",
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for (name, content) in BUILTIN {
+        let path = dir.join(name);
+        crate::fs::write_atomic(&path, content.as_bytes())?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}

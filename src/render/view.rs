@@ -1,0 +1,486 @@
+//! The one serialize-only view that templates and JSON see; never the domain types.
+//!
+//! Everything is in catalogue order, in `Vec`s: no map iteration reaches the output, so the same
+//! inputs always give the same bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analyse::{Analysis, Group, Totals};
+use crate::merge::{MergedAnswer, Sourced};
+use crate::model::{Control, Status};
+use crate::render::labels::{Lang, labels, responsibility_label, status_label};
+
+/// Version of the JSON wire format (`docs/json-schema.md`).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Options that shape a report but are not analysis.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Label language.
+    pub lang: Lang,
+    /// Organisation named on the report.
+    pub organisation: Option<String>,
+    /// Title; defaults to the language's "gap analysis report".
+    pub title: Option<String>,
+}
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// JSON wire format version.
+    pub schema_version: u32,
+    /// kansa's version.
+    pub kansa_version: &'static str,
+    /// Report title.
+    pub title: String,
+    /// Organisation, if named.
+    pub organisation: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub report_date: String,
+    /// `ja` or `en`.
+    pub lang: Lang,
+    /// Catalogue metadata.
+    pub catalogue: CatalogueView,
+    /// Overlays in the order applied.
+    pub inputs: Vec<InputView>,
+    /// Headers of custom overlay columns.
+    pub extra_columns: Vec<String>,
+    /// Totals over everything.
+    pub summary: TotalsView,
+    /// Sections → 大項目 → 中項目 → controls.
+    pub sections: Vec<SectionView>,
+    /// Per responsibility (provider, customer, shared, unassigned).
+    pub by_responsibility: Vec<NamedTotals>,
+    /// Gap controls, catalogue order.
+    pub gaps: Vec<ControlView>,
+    /// Labels in the report language.
+    pub labels: BTreeMap<&'static str, &'static str>,
+}
+
+/// Catalogue metadata as shown.
+#[derive(Debug, Serialize)]
+pub struct CatalogueView {
+    /// Machine name.
+    pub id: String,
+    /// Title in the report language.
+    pub name: String,
+    /// Edition.
+    pub edition: String,
+    /// Publisher in the report language.
+    pub publisher: String,
+    /// Where the text comes from.
+    pub source: String,
+    /// Copyright line.
+    pub copyright: String,
+    /// SHA-256 of the controls file.
+    pub sha256: String,
+    /// Number of controls.
+    pub controls: usize,
+}
+
+/// One overlay file.
+#[derive(Debug, Serialize)]
+pub struct InputView {
+    /// Provenance label.
+    pub label: String,
+    /// Path as given.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Encoding it was read with.
+    pub encoding: String,
+    /// Data rows.
+    pub rows: usize,
+}
+
+/// Counts of a group, with percentages ready to print.
+#[derive(Debug, Serialize)]
+pub struct TotalsView {
+    /// All controls.
+    pub total: usize,
+    /// All but not applicable.
+    pub applicable: usize,
+    /// Implemented + inherited.
+    pub met: usize,
+    /// Gaps.
+    pub gaps: usize,
+    /// Not applicable.
+    pub not_applicable: usize,
+    /// Overdue gaps.
+    pub overdue: usize,
+    /// Met / applicable, percent, one decimal.
+    pub coverage: f64,
+    /// Shares of the total for charts (percent, one decimal): met, gaps, not applicable.
+    pub met_share: f64,
+    /// Gap share of all controls.
+    pub gap_share: f64,
+    /// Not-applicable share of all controls.
+    pub na_share: f64,
+    /// Count per status, every status listed.
+    pub by_status: Vec<StatusCount>,
+}
+
+/// Count of one status.
+#[derive(Debug, Serialize)]
+pub struct StatusCount {
+    /// Status code.
+    pub status: Status,
+    /// Display name.
+    pub label: &'static str,
+    /// Count.
+    pub count: usize,
+}
+
+/// Totals of a named group.
+#[derive(Debug, Serialize)]
+pub struct NamedTotals {
+    /// Code (`provider`, ..., `unassigned`) or group name.
+    pub name: String,
+    /// Display name.
+    pub label: String,
+    /// Counts.
+    pub totals: TotalsView,
+}
+
+/// A section with its 大項目.
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    /// Name as in the catalogue.
+    pub name: String,
+    /// Display name in the report language.
+    pub label: String,
+    /// Anchor for links.
+    pub anchor: String,
+    /// Counts.
+    pub totals: TotalsView,
+    /// 基準大項目 in order.
+    pub majors: Vec<MajorView>,
+}
+
+/// A 基準大項目 with its 中項目.
+#[derive(Debug, Serialize)]
+pub struct MajorView {
+    /// Name (may be empty).
+    pub name: String,
+    /// Counts.
+    pub totals: TotalsView,
+    /// 中項目 in order.
+    pub middles: Vec<MiddleView>,
+}
+
+/// A 中項目 with its controls.
+#[derive(Debug, Serialize)]
+pub struct MiddleView {
+    /// Name (may be empty).
+    pub name: String,
+    /// Counts.
+    pub totals: TotalsView,
+    /// Controls in order.
+    pub controls: Vec<ControlView>,
+}
+
+/// A value from an extra column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtraView {
+    /// Column header.
+    pub name: String,
+    /// Value.
+    pub value: String,
+    /// Overlay that set it.
+    pub source: String,
+}
+
+/// Which overlay (by label) set each field; `None` where no overlay did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sources {
+    /// Status.
+    pub status: Option<String>,
+    /// Responsibility.
+    pub responsibility: Option<String>,
+    /// Answer.
+    pub answer: Option<String>,
+    /// Evidence.
+    pub evidence: Option<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Due date.
+    pub due: Option<String>,
+    /// Review date.
+    pub reviewed: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+}
+
+/// One control with its effective answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlView {
+    /// Id.
+    pub id: String,
+    /// Stable key across runs: `catalogue:id`.
+    pub key: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Section name.
+    pub section: String,
+    /// 基準大項目.
+    pub major: String,
+    /// 中項目.
+    pub middle: String,
+    /// Control text.
+    pub text: String,
+    /// Status code.
+    pub status: Status,
+    /// Status display name.
+    pub status_label: &'static str,
+    /// Is a gap.
+    pub gap: bool,
+    /// Is met.
+    pub met: bool,
+    /// Gap past due.
+    pub overdue: bool,
+    /// Responsibility code, if any.
+    pub responsibility: Option<&'static str>,
+    /// Responsibility display name ("unassigned" when none).
+    pub responsibility_label: &'static str,
+    /// Answer (Markdown).
+    pub answer: Option<String>,
+    /// Evidence.
+    pub evidence: Option<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Due date.
+    pub due: Option<String>,
+    /// Review date.
+    pub reviewed: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Custom columns that have a value.
+    pub extra: Vec<ExtraView>,
+    /// Which overlay set each field.
+    pub sources: Sources,
+}
+
+/// An HTML id (and file-name-safe stem) for a control: letters, digits, `-` and `_` only, so
+/// that an id from a hostile catalogue cannot break out of an attribute or a path.
+pub fn anchor_for(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("c-{safe}")
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn totals_view(t: &Totals, lang: Lang) -> TotalsView {
+    let share = |n: usize| match t.total() {
+        0 => 0.0,
+        total => round1(n as f64 * 100.0 / total as f64),
+    };
+    TotalsView {
+        total: t.total(),
+        applicable: t.applicable(),
+        met: t.met(),
+        gaps: t.gaps(),
+        not_applicable: t.count(Status::NotApplicable),
+        overdue: t.overdue,
+        coverage: round1(t.coverage()),
+        met_share: share(t.met()),
+        gap_share: share(t.gaps()),
+        na_share: share(t.count(Status::NotApplicable)),
+        by_status: Status::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                label: status_label(*s, lang),
+                count: t.count(*s),
+            })
+            .collect(),
+    }
+}
+
+/// Build the view of an analysis.
+pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
+    let lang = options.lang;
+    let merged = &analysis.merged;
+    let catalogue = merged.catalogue;
+    let meta = &catalogue.meta;
+    let en = lang == Lang::En;
+    let controls: Vec<ControlView> = (0..catalogue.controls.len())
+        .map(|i| control_view(analysis, i, lang))
+        .collect();
+    let labels = labels(lang);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        kansa_version: env!("CARGO_PKG_VERSION"),
+        title: options
+            .title
+            .clone()
+            .unwrap_or_else(|| labels["title"].to_owned()),
+        organisation: options.organisation.clone(),
+        report_date: analysis.report_date.to_string(),
+        lang,
+        catalogue: CatalogueView {
+            id: meta.id.clone(),
+            name: pick(en, &meta.name, &meta.name_en),
+            edition: meta.edition.clone(),
+            publisher: pick(en, &meta.publisher, &meta.publisher_en),
+            source: meta.source.clone(),
+            copyright: meta.copyright.clone(),
+            sha256: catalogue.sha256.clone(),
+            controls: catalogue.controls.len(),
+        },
+        inputs: merged
+            .overlays
+            .iter()
+            .map(|o| InputView {
+                label: o.label.clone(),
+                path: o.path.clone(),
+                sha256: o.sha256.clone(),
+                encoding: o.encoding.clone(),
+                rows: o.rows,
+            })
+            .collect(),
+        extra_columns: merged.extra_columns.clone(),
+        summary: totals_view(&analysis.totals, lang),
+        sections: sections(analysis, &controls, lang),
+        by_responsibility: analysis
+            .by_responsibility
+            .iter()
+            .map(|(r, t)| NamedTotals {
+                name: r.map_or("unassigned", |r| r.code()).to_owned(),
+                label: responsibility_label(*r, lang).to_owned(),
+                totals: totals_view(t, lang),
+            })
+            .collect(),
+        gaps: analysis
+            .gap_indexes()
+            .map(|i| controls[i].clone())
+            .collect(),
+        labels,
+    }
+}
+
+fn pick(english: bool, native: &str, en: &Option<String>) -> String {
+    match en {
+        Some(e) if english => e.clone(),
+        _ => native.to_owned(),
+    }
+}
+
+fn find<'g>(groups: &'g [Group], section: &str, major: &str, name: &str) -> Option<&'g Group> {
+    groups
+        .iter()
+        .find(|g| g.section == section && g.major == major && g.name == name)
+}
+
+/// Nest controls (already in catalogue order) into sections, 大項目 and 中項目.
+fn sections(analysis: &Analysis<'_>, controls: &[ControlView], lang: Lang) -> Vec<SectionView> {
+    let catalogue = analysis.merged.catalogue;
+    let mut out: Vec<SectionView> = Vec::new();
+    for (c, view) in catalogue.controls.iter().zip(controls) {
+        let totals =
+            |g: Option<&Group>| totals_view(&g.map(|g| g.totals.clone()).unwrap_or_default(), lang);
+        if out.last().is_none_or(|s| s.name != c.section) {
+            out.push(SectionView {
+                name: c.section.clone(),
+                label: catalogue.section_label(&c.section, lang == Lang::En),
+                anchor: format!("section-{}", out.len() + 1),
+                totals: totals(find(&analysis.by_section, &c.section, "", &c.section)),
+                majors: Vec::new(),
+            });
+        }
+        let section = out.last_mut().expect("pushed above");
+        if section.majors.last().is_none_or(|m| m.name != c.major) {
+            section.majors.push(MajorView {
+                name: c.major.clone(),
+                totals: totals(find(&analysis.by_major, &c.section, "", &c.major)),
+                middles: Vec::new(),
+            });
+        }
+        let major = section.majors.last_mut().expect("pushed above");
+        if major.middles.last().is_none_or(|m| m.name != c.middle) {
+            major.middles.push(MiddleView {
+                name: c.middle.clone(),
+                totals: totals(find(&analysis.by_middle, &c.section, &c.major, &c.middle)),
+                controls: Vec::new(),
+            });
+        }
+        major
+            .middles
+            .last_mut()
+            .expect("pushed above")
+            .controls
+            .push(view.clone());
+    }
+    out
+}
+
+fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang) -> ControlView {
+    let merged = &analysis.merged;
+    let c: &Control = &merged.catalogue.controls[i];
+    let a: &MergedAnswer = &merged.answers[i];
+    let outcome = analysis.outcomes[i];
+    let label = |layer: usize| merged.overlays[layer].label.clone();
+    fn layer<T>(s: &Option<Sourced<T>>) -> Option<usize> {
+        s.as_ref().map(|s| s.layer)
+    }
+    let src = |l: Option<usize>| l.map(label);
+    let sources = Sources {
+        status: src(layer(&a.status)),
+        responsibility: src(layer(&a.responsibility)),
+        answer: src(layer(&a.answer)),
+        evidence: src(layer(&a.evidence)),
+        owner: src(layer(&a.owner)),
+        due: src(layer(&a.due)),
+        reviewed: src(layer(&a.reviewed)),
+        notes: src(layer(&a.notes)),
+    };
+    let text = |s: &Option<Sourced<String>>| s.as_ref().map(|s| s.value.clone());
+    let responsibility = a.responsibility.as_ref().map(|r| r.value);
+    ControlView {
+        id: c.id.clone(),
+        key: format!("{}:{}", merged.catalogue.meta.id, c.id),
+        anchor: anchor_for(&c.id),
+        section: c.section.clone(),
+        major: c.major.clone(),
+        middle: c.middle.clone(),
+        text: c.text.clone(),
+        status: outcome.status,
+        status_label: status_label(outcome.status, lang),
+        gap: outcome.status.is_gap(),
+        met: outcome.status.is_met(),
+        overdue: outcome.overdue,
+        responsibility: responsibility.map(|r| r.code()),
+        responsibility_label: responsibility_label(responsibility, lang),
+        answer: text(&a.answer),
+        evidence: text(&a.evidence),
+        owner: text(&a.owner),
+        due: a.due.as_ref().map(|d| d.value.to_string()),
+        reviewed: a.reviewed.as_ref().map(|d| d.value.to_string()),
+        notes: text(&a.notes),
+        extra: merged
+            .extra_columns
+            .iter()
+            .zip(&a.extra)
+            .filter_map(|(name, v)| {
+                v.as_ref().map(|v| ExtraView {
+                    name: name.clone(),
+                    value: v.value.clone(),
+                    source: label(v.layer),
+                })
+            })
+            .collect(),
+        sources,
+    }
+}

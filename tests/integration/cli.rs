@@ -1,0 +1,114 @@
+//! The smaller commands: help, init, catalogue, templates.
+
+use crate::{kansa, outcome};
+
+#[test]
+fn help_explains_columns_and_values() {
+    for args in [
+        vec!["--help"],
+        vec!["report", "--help"],
+        vec!["validate", "--help"],
+    ] {
+        let out = kansa().args(&args).output().unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8_lossy(&out.stdout);
+        for needle in [
+            "対応状況",
+            "not_applicable",
+            "YYYY-MM-DD",
+            "Shift_JIS",
+            "Exit codes",
+        ] {
+            assert!(help.contains(needle), "{args:?} help lacks {needle}");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = kansa()
+        .args(["report", "--format", "docx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = kansa().args(["report", "-o", "x.docx"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    let out = kansa()
+        .args(["report", "--date", "2026-02-30"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn init_sheet_opens_in_excel_and_reads_back_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("answers.csv");
+    let out = kansa().args(["init", "-o"]).arg(&sheet).output().unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let bytes = std::fs::read(&sheet).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with("項番,区分,基準大項目,中項目,小項目,対応状況,"));
+    assert_eq!(
+        text.matches("\r\n").count(),
+        252,
+        "header + 251 controls, CRLF"
+    );
+    let out = kansa()
+        .args(["validate", "--catalog", "fisc-2012", "--answers"])
+        .arg(&sheet)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "blank sheet validates: {}",
+        outcome(&out)
+    );
+}
+
+#[test]
+fn catalogue_list_and_show() {
+    let out = kansa().args(["catalogue", "list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(list.starts_with("fisc-2012\t"), "{list}");
+    assert!(list.contains("(251 controls)"));
+    let out = kansa()
+        .args(["catalogue", "show", "fisc-2012"])
+        .output()
+        .unwrap();
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        show.contains("設83-1\t回線は、専用の配線スペースに設けること。"),
+        "{show}"
+    );
+    assert!(show.ends_with("251 controls\n"));
+}
+
+#[test]
+fn templates_export_then_refuse_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kansa()
+        .args(["templates", "export"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("{{ labels.gap_list }}"));
+    assert!(dir.path().join("report.html").exists());
+    let again = kansa()
+        .args(["templates", "export"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    let forced = kansa()
+        .args(["templates", "export", "--force"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+}
