@@ -222,7 +222,9 @@ fn validate(args: InputArgs) -> Result<()> {
     let catalogue = load::load_catalogue(&args.catalogue.catalogue)?;
     let overlays = load::load_overlays(&args.answers, args.encoding, &catalogue)?;
     for o in &overlays {
-        eprintln!("ok: {} ({} rows, {})", o.path, o.rows.len(), o.encoding);
+        let n = o.rows.len();
+        let rows = if n == 1 { "row" } else { "rows" };
+        eprintln!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
     }
     Ok(())
 }

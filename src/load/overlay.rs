@@ -139,8 +139,7 @@ fn check_id(
         return None;
     }
     if catalogue.position(&id).is_none() {
-        let ids = catalogue.controls.iter().map(|c| c.id.as_str());
-        let hint = match nearest(&id, ids) {
+        let hint = match nearest_id(&id, catalogue) {
             Some(near) => format!("did you mean {near}? ({} has no {id})", catalogue.meta.id),
             None => format!(
                 "no such control in {}; `kansa catalogue show {}` lists the ids",
@@ -158,6 +157,38 @@ fn check_id(
     }
     first_line.insert(id.clone(), rec.line);
     Some(id)
+}
+
+/// The likeliest intended id: same prefix (設/運/技), smallest edit distance, then the closest
+/// number, so `設84` suggests `設83` rather than `設4`.
+fn nearest_id<'c>(id: &str, catalogue: &'c Catalogue) -> Option<&'c str> {
+    let prefix = |s: &str| {
+        s.chars()
+            .take_while(|c| !c.is_ascii_digit())
+            .collect::<String>()
+    };
+    let number = |s: &str| -> i64 {
+        let digits: String = s
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().unwrap_or(0)
+    };
+    let (want_prefix, want_number) = (prefix(id), number(id));
+    let same_prefix = catalogue
+        .controls
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|c| prefix(c) == want_prefix);
+    let best = nearest(id, same_prefix)?;
+    let distance = strsim::levenshtein(id, best);
+    catalogue
+        .controls
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|c| prefix(c) == want_prefix && strsim::levenshtein(id, c) == distance)
+        .min_by_key(|c| (number(c) - want_number).abs())
 }
 
 fn read_answer(

@@ -87,8 +87,9 @@ pub fn parse(file: &str, text: &str) -> Result<Table, Diagnostics> {
                             line,
                             fields.len().min(h.len()) as u64 + 1,
                             format!(
-                                "found {} fields instead of {} in line {line}",
+                                "found {} field{} instead of {} in line {line}",
                                 fields.len(),
+                                if fields.len() == 1 { "" } else { "s" },
                                 h.len()
                             ),
                         )

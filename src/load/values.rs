@@ -59,12 +59,15 @@ fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadV
         .map(|(k, _)| *k)
         .filter(|k| !k.contains(' ') && *k != "n/a")
         .collect();
+    let (english, japanese): (Vec<&str>, Vec<&str>) = allowed.iter().partition(|k| k.is_ascii());
+    let expected = format!(
+        "expected one of {} (or {})",
+        english.join(", "),
+        japanese.join(", ")
+    );
     let hint = match nearest(&key, allowed.iter().copied()) {
-        Some(near) => format!(
-            "did you mean \"{near}\"? expected one of {}",
-            allowed.join(", ")
-        ),
-        None => format!("expected one of {}", allowed.join(", ")),
+        Some(near) => format!("did you mean \"{near}\"? {expected}"),
+        None => expected,
     };
     Err(BadValue {
         message: format!("unknown {what}"),
