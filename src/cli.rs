@@ -45,6 +45,7 @@ enum Command {
     #[command(after_long_help = COLUMNS_HELP)]
     Validate(InputArgs),
     /// Write a blank answer sheet for a catalogue (CSV, UTF-8 with BOM so Excel opens it).
+    #[command(after_long_help = COLUMNS_HELP)]
     Init(InitArgs),
     /// List or show the built-in catalogues.
     #[command(subcommand)]

@@ -176,6 +176,48 @@ mod tests {
         assert_eq!(c.controls.len(), 251);
     }
 
+    /// The 251 items of the FISC 2012 list of measures, as the core-pipeline issue lists them.
+    fn expected_fisc_ids() -> Vec<String> {
+        let mut ids = Vec::new();
+        let mut section = |prefix: &str, last: u32, extra: &[u32]| {
+            for n in 1..=last {
+                ids.push(format!("{prefix}{n}"));
+                if extra.contains(&n) {
+                    ids.push(format!("{prefix}{n}-1"));
+                }
+            }
+        };
+        section("設", 83, &[83]);
+        section("運", 107, &[10, 44, 51, 53, 87, 90, 105]);
+        section("技", 51, &[35, 42]);
+        ids
+    }
+
+    #[test]
+    fn fisc_catalogue_has_every_item_in_order() {
+        let c = load_catalogue("fisc-2012").unwrap();
+        let ids: Vec<&str> = c.controls.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, expected_fisc_ids());
+        for ctl in &c.controls {
+            assert!(ctl.text.ends_with('。'), "{}: {}", ctl.id, ctl.text);
+            assert!(
+                !ctl.text.contains(char::is_whitespace),
+                "{}: {}",
+                ctl.id,
+                ctl.text
+            );
+            assert!(!ctl.major.is_empty(), "{} has no 基準大項目", ctl.id);
+            let expected_section = match ctl.id.chars().next() {
+                Some('設') => "設備",
+                Some('運') => "運用",
+                _ => "技術",
+            };
+            assert_eq!(ctl.section, expected_section, "{}", ctl.id);
+        }
+        assert_eq!(c.meta.sections.len(), 3);
+        assert!(c.meta.copyright.contains("Copyright © 2012"));
+    }
+
     #[test]
     fn duplicate_catalogue_ids_are_reported() {
         let err = parse_catalogue("c.csv", "id,text\nA-1,x\nA‐1,y\n", CatalogueMeta::default())

@@ -484,3 +484,72 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang) -> ControlView {
         sources,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{EncodingChoice, parse_overlay};
+    use crate::model::{Catalogue, CatalogueMeta};
+
+    #[test]
+    fn anchors_keep_only_safe_characters() {
+        assert_eq!(anchor_for("設83-1"), "c-設83-1");
+        assert_eq!(anchor_for("a\"><x y/../"), "c-a___x_y____");
+    }
+
+    #[test]
+    fn view_nests_controls_and_names_sources() {
+        let c = |id: &str, s: &str, ma: &str, mi: &str| Control {
+            id: id.into(),
+            section: s.into(),
+            major: ma.into(),
+            middle: mi.into(),
+            text: "t".into(),
+            extra: vec![],
+        };
+        let cat = Catalogue::new(
+            CatalogueMeta {
+                id: "cat".into(),
+                ..Default::default()
+            },
+            vec![
+                c("A1", "S", "M", "x"),
+                c("A2", "S", "M", "y"),
+                c("B1", "T", "N", ""),
+            ],
+        );
+        let load =
+            |p: &str, t: &str| parse_overlay(p, t.as_bytes(), EncodingChoice::Auto, &cat).unwrap();
+        let p = load(
+            "prov/answers.csv",
+            "id,status,answer\nA1,inherited,provider text\n",
+        );
+        let o = load(
+            "org/answers.csv",
+            "id,owner,due,extra col\nA1,me,2026-01-01,v\nA2,you,,\n",
+        );
+        let merged = crate::merge::merge(&cat, &[p, o]);
+        let analysis = crate::analyse::analyse(merged, jiff::civil::Date::new(2026, 2, 1).unwrap());
+        let r = build(
+            &analysis,
+            &ReportOptions {
+                lang: Lang::En,
+                ..Default::default()
+            },
+        );
+        assert_eq!(r.sections.len(), 2);
+        assert_eq!(r.sections[0].majors[0].middles.len(), 2);
+        let a1 = &r.sections[0].majors[0].middles[0].controls[0];
+        assert_eq!(a1.key, "cat:A1");
+        assert_eq!(a1.sources.status.as_deref(), Some("prov/answers.csv"));
+        assert_eq!(a1.sources.owner.as_deref(), Some("org/answers.csv"));
+        assert!(!a1.overdue, "met controls are never overdue");
+        assert_eq!(a1.extra[0].name, "extra col");
+        assert_eq!(
+            r.gaps.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+            ["A2", "B1"]
+        );
+        assert_eq!(r.summary.coverage, 33.3);
+        assert_eq!(r.title, "Gap analysis report");
+    }
+}

@@ -189,3 +189,36 @@ fn broken_template_names_file_and_line() {
     assert!(err.contains("report.md"), "{err}");
     assert!(err.contains(":2:"), "line number: {err}");
 }
+
+#[test]
+fn shift_jis_overlay_reaches_the_report_decoded() {
+    let out = kansa()
+        .args(["report", "-f", "json", "--date", "2026-11-25"])
+        .args([
+            "--answers",
+            "tests/fixtures/validate/shift-jis-ok/answers.csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["inputs"][0]["encoding"], "Shift_JIS");
+    let gap = v["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "運10-1")
+        .expect("運10-1 is a gap");
+    assert_eq!(gap["status"], "not_implemented");
+    assert_eq!(gap["owner"], "情報システム部");
+    assert_eq!(
+        gap["overdue"], true,
+        "due 2026-01-15 is before the report date"
+    );
+    let s1 = &v["sections"][0]["majors"][0]["middles"][0]["controls"][0];
+    assert_eq!(
+        s1["answer"], "耐震対策を実施済み。\n２行目",
+        "CRLF inside a quoted field"
+    );
+    assert_eq!(s1["responsibility"], "customer");
+}
