@@ -24,6 +24,10 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// Worksheet name, for problems in a workbook: the location then reads `FILE!SHEET!C12`
+    /// (`line` is the spreadsheet row, `column` the column number).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 impl Diagnostic {
@@ -37,7 +41,14 @@ impl Diagnostic {
             value: None,
             message: message.into(),
             hint: None,
+            sheet: None,
         }
+    }
+
+    /// Place the problem in a worksheet of a workbook.
+    pub fn in_sheet(mut self, sheet: Option<&str>) -> Self {
+        self.sheet = sheet.map(str::to_owned);
+        self
     }
 
     /// Name the CSV column the problem is in.
@@ -61,7 +72,17 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)?;
+        match &self.sheet {
+            Some(sheet) => write!(
+                f,
+                "{}!{}!{}{}",
+                self.file,
+                sheet,
+                column_letters(self.column),
+                self.line
+            )?,
+            None => write!(f, "{}:{}:{}", self.file, self.line, self.column)?,
+        }
         if let Some(name) = &self.column_name {
             write!(f, " ({name})")?;
         }
@@ -112,6 +133,18 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// Spreadsheet column letters for a 1-based column number: 1 → A, 27 → AA.
+pub fn column_letters(mut column: u64) -> String {
+    let mut out = Vec::new();
+    while column > 0 {
+        let rem = ((column - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        column = (column - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// The nearest candidate to `value` by edit distance, if it is close enough to be a likely typo.
 pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let value_len = value.chars().count();
@@ -137,6 +170,16 @@ mod tests {
             d.to_string(),
             "a.csv:12:3 (status): unknown status \"Yes?\"\n  hint: expected one of implemented, partial"
         );
+    }
+
+    #[test]
+    fn workbook_locations_read_file_sheet_cell() {
+        let d = Diagnostic::new("a.xlsx", 12, 3, "unknown status").in_sheet(Some("運用"));
+        assert_eq!(d.to_string(), "a.xlsx!運用!C12: unknown status");
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(703), "AAA");
     }
 
     #[test]

@@ -220,8 +220,10 @@ impl fmt::Display for Responsibility {
 /// Where a row came from, so every later message can point back at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowOrigin {
-    /// 1-based line where the record starts, as a text editor counts.
+    /// 1-based line where the record starts, as a text editor counts (the row in a workbook).
     pub line: u64,
+    /// Worksheet, for rows read from a workbook.
+    pub sheet: Option<String>,
 }
 
 /// The answer fields of one overlay row; empty cells are `None`.

@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::diag::{Diagnostic, Diagnostics, column_letters, nearest};
 use crate::load::decode::{self, EncodingChoice};
 use crate::load::ids::normalize_id;
-use crate::load::table::{self, Record};
+use crate::load::table::{self, Record, Table};
 use crate::load::values::{self, BadValue, Column};
 use crate::model::{Answer, Catalogue, Overlay, OverlayRow, RowOrigin};
 
-/// Load an overlay from bytes. `path` names the file in messages; the label used for
+/// Load an overlay from CSV bytes. `path` names the file in messages; the label used for
 /// provenance is derived from it (see [`label_for`]).
 pub fn parse_overlay(
     path: &str,
@@ -21,40 +21,70 @@ pub fn parse_overlay(
 ) -> Result<Overlay, Diagnostics> {
     let decoded = decode::decode(path, bytes, encoding)?;
     let table = table::parse(path, &decoded.text)?;
-    let columns = map_headers(path, &table.headers)?;
+    overlay_from_tables(path, bytes, decoded.encoding, &[table], catalogue)
+}
+
+/// Check the rows of one or more tables (a CSV file, or the sheets of a workbook) against the
+/// catalogue and build the overlay. `bytes` is the whole file, for its digest.
+pub fn overlay_from_tables(
+    path: &str,
+    bytes: &[u8],
+    encoding: &str,
+    tables: &[Table],
+    catalogue: &Catalogue,
+) -> Result<Overlay, Diagnostics> {
     let mut problems = Diagnostics::default();
-    let mut rows = Vec::with_capacity(table.records.len());
-    let mut first_line: HashMap<String, u64> = HashMap::new();
-    let id_col = columns
-        .iter()
-        .position(|c| *c == Some(Column::Id))
-        .unwrap_or(0);
-    for rec in &table.records {
-        let id = check_id(path, rec, id_col, catalogue, &mut first_line, &mut problems);
-        // Cells are checked even when the id is wrong: every problem is reported in one run.
-        let answer = read_answer(path, rec, &table.headers, &columns, &mut problems);
-        let Some(id) = id else { continue };
-        rows.push(OverlayRow {
-            id,
-            origin: RowOrigin { line: rec.line },
-            answer,
-        });
+    let mut rows = Vec::new();
+    let mut extra_columns: Vec<String> = Vec::new();
+    let mut first_seen: HashMap<String, String> = HashMap::new();
+    for table in tables {
+        let columns = match map_headers(path, table) {
+            Ok(c) => c,
+            Err(p) => {
+                problems.extend(p);
+                continue;
+            }
+        };
+        let id_col = columns
+            .iter()
+            .position(|c| *c == Some(Column::Id))
+            .unwrap_or(0);
+        for rec in &table.records {
+            let id = check_id(
+                path,
+                table,
+                rec,
+                id_col,
+                catalogue,
+                &mut first_seen,
+                &mut problems,
+            );
+            // Cells are checked even when the id is wrong: every problem is reported in one run.
+            let answer = read_answer(path, table, rec, &columns, &mut problems);
+            let Some(id) = id else { continue };
+            rows.push(OverlayRow {
+                id,
+                origin: RowOrigin {
+                    line: rec.line,
+                    sheet: table.sheet.clone(),
+                },
+                answer,
+            });
+        }
+        for (h, c) in table.headers.iter().zip(&columns) {
+            if c.is_none() && !extra_columns.contains(h) {
+                extra_columns.push(h.clone());
+            }
+        }
     }
     if !problems.is_empty() {
         return Err(problems);
     }
-    let extra_columns = table
-        .headers
-        .iter()
-        .zip(&columns)
-        .filter(|(_, c)| c.is_none())
-        .map(|(h, _)| h.clone())
-        .collect();
     Ok(Overlay {
         label: label_for(path),
         path: path.to_owned(),
         sha256: hex(&Sha256::digest(bytes)),
-        encoding: decoded.encoding.to_owned(),
+        encoding: encoding.to_owned(),
         extra_columns,
         rows,
     })
@@ -76,7 +106,12 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn map_headers(path: &str, headers: &[String]) -> Result<Vec<Option<Column>>, Diagnostics> {
+fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnostics> {
+    let headers = &table.headers;
+    let at = |col: usize, msg: &str| {
+        Diagnostic::new(path, table.header_line, col as u64 + 1, msg)
+            .in_sheet(table.sheet.as_deref())
+    };
     let mut problems = Diagnostics::default();
     let columns: Vec<Option<Column>> = headers
         .iter()
@@ -89,7 +124,7 @@ fn map_headers(path: &str, headers: &[String]) -> Result<Vec<Option<Column>>, Di
         }
         if let Some(j) = columns[..i].iter().position(|o| o == &Some(*c)) {
             problems.push(
-                Diagnostic::new(path, 1, i as u64 + 1, "column given twice")
+                at(i, "column given twice")
                     .column_name(&headers[i])
                     .hint(format!(
                         "column {} ({}) means the same; keep one",
@@ -101,7 +136,7 @@ fn map_headers(path: &str, headers: &[String]) -> Result<Vec<Option<Column>>, Di
     }
     if !columns.contains(&Some(Column::Id)) {
         problems.push(
-            Diagnostic::new(path, 1, 1, "no id column")
+            at(0, "no id column")
                 .value(headers.join(","))
                 .hint("the header row needs a column named id (or 項番)"),
         );
@@ -109,8 +144,7 @@ fn map_headers(path: &str, headers: &[String]) -> Result<Vec<Option<Column>>, Di
     for (i, h) in headers.iter().enumerate() {
         if h.is_empty() && columns[i].is_none() {
             problems.push(
-                Diagnostic::new(path, 1, i as u64 + 1, "empty column header")
-                    .hint("name the column, or delete it if it is unused"),
+                at(i, "empty column header").hint("name the column, or delete it if it is unused"),
             );
         }
     }
@@ -123,15 +157,18 @@ fn map_headers(path: &str, headers: &[String]) -> Result<Vec<Option<Column>>, Di
 
 fn check_id(
     path: &str,
+    table: &Table,
     rec: &Record,
     id_col: usize,
     catalogue: &Catalogue,
-    first_line: &mut HashMap<String, u64>,
+    first_seen: &mut HashMap<String, String>,
     problems: &mut Diagnostics,
 ) -> Option<String> {
     let raw = &rec.fields[id_col];
     let at = |msg: &str| {
-        Diagnostic::new(path, rec.field_line(id_col), id_col as u64 + 1, msg).column_name("id")
+        Diagnostic::new(path, rec.field_line(id_col), id_col as u64 + 1, msg)
+            .in_sheet(table.sheet.as_deref())
+            .column_name("id")
     };
     let id = normalize_id(raw);
     if id.is_empty() {
@@ -149,13 +186,17 @@ fn check_id(
         problems.push(at("unknown id").value(raw.as_str()).hint(hint));
         return None;
     }
-    if let Some(first) = first_line.get(&id) {
+    if let Some(first) = first_seen.get(&id) {
         problems.push(at("duplicate id").value(raw.as_str()).hint(format!(
-            "{id} is also answered on line {first}; keep one row per control"
+            "{id} is also answered on {first}; keep one row per control"
         )));
         return None;
     }
-    first_line.insert(id.clone(), rec.line);
+    let here = match &table.sheet {
+        Some(sheet) => format!("{sheet}!{}{}", column_letters(id_col as u64 + 1), rec.line),
+        None => format!("line {}", rec.line),
+    };
+    first_seen.insert(id.clone(), here);
     Some(id)
 }
 
@@ -193,11 +234,12 @@ fn nearest_id<'c>(id: &str, catalogue: &'c Catalogue) -> Option<&'c str> {
 
 fn read_answer(
     path: &str,
+    table: &Table,
     rec: &Record,
-    headers: &[String],
     columns: &[Option<Column>],
     problems: &mut Diagnostics,
 ) -> Answer {
+    let headers = &table.headers;
     let mut a = Answer::default();
     for (i, raw) in rec.fields.iter().enumerate() {
         let value = raw.trim();
@@ -207,6 +249,7 @@ fn read_answer(
         let mut report = |bad: BadValue| {
             problems.push(
                 Diagnostic::new(path, rec.field_line(i), i as u64 + 1, bad.message)
+                    .in_sheet(table.sheet.as_deref())
                     .column_name(&headers[i])
                     .value(value)
                     .hint(bad.hint),

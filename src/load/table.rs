@@ -22,9 +22,13 @@ impl Record {
     }
 }
 
-/// A parsed CSV file: the header row and the records below it.
+/// A parsed CSV file (or one worksheet): the header row and the records below it.
 #[derive(Debug, Clone)]
 pub struct Table {
+    /// Worksheet name for workbooks; `None` for CSV.
+    pub sheet: Option<String>,
+    /// Line (row) of the header.
+    pub header_line: u64,
     /// Header cells, trimmed.
     pub headers: Vec<String>,
     /// Data records; records whose cells are all empty are dropped (Excel leaves them).
@@ -39,6 +43,7 @@ pub fn parse(file: &str, text: &str) -> Result<Table, Diagnostics> {
         .from_reader(text.as_bytes());
     let mut problems = Diagnostics::default();
     let mut headers: Option<Vec<String>> = None;
+    let mut header_line = 1;
     let mut records = Vec::new();
     // csv's own line counter skips newlines inside quoted fields, so count them ourselves from
     // the byte offsets (incrementally: linear in the file size).
@@ -75,6 +80,7 @@ pub fn parse(file: &str, text: &str) -> Result<Table, Diagnostics> {
         match &headers {
             None => {
                 headers = Some(fields.iter().map(|h| h.trim().to_owned()).collect());
+                header_line = line;
             }
             Some(h) => {
                 if fields.iter().all(|f| f.trim().is_empty()) {
@@ -109,7 +115,12 @@ pub fn parse(file: &str, text: &str) -> Result<Table, Diagnostics> {
         return Err(problems);
     };
     if problems.is_empty() {
-        Ok(Table { headers, records })
+        Ok(Table {
+            sheet: None,
+            header_line,
+            headers,
+            records,
+        })
     } else {
         Err(problems)
     }
