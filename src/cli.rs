@@ -43,7 +43,16 @@ enum Command {
     Report(ReportArgs),
     /// Check answer overlays against the catalogue; exit 0 when clean, 2 with every problem listed.
     #[command(after_long_help = COLUMNS_HELP)]
-    Validate(InputArgs),
+    Validate(ValidateArgs),
+    /// Build submission packs from a kansa.toml: reports, assessment.json, gaps.csv,
+    /// answers-merged.csv, tickets/, summary.md, manifest.json and SHA256SUMS, written atomically.
+    #[command(after_long_help = PACK_HELP)]
+    Pack(PackArgs),
+    /// Re-check every checksum of a pack: exit 0 intact, 1 changed, missing or added files.
+    Verify {
+        /// The pack directory.
+        dir: PathBuf,
+    },
     /// Write a blank answer sheet for a catalogue (CSV, UTF-8 with BOM so Excel opens it).
     #[command(after_long_help = COLUMNS_HELP)]
     Init(InitArgs),
@@ -80,6 +89,78 @@ struct InputArgs {
 }
 
 #[derive(Debug, Args)]
+struct ValidateArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output format for the problems: text on stderr, or JSON / SARIF 2.1.0 on stdout (for CI
+    /// annotations).
+    #[arg(long, value_enum, default_value = "text")]
+    format: ValidateFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ValidateFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct PackArgs {
+    /// The pack configuration (see examples/example-bank/kansa.toml).
+    config: PathBuf,
+    /// Output root (a pack goes to OUT/<name>); overrides `out` in the config.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// A previous pack (directory, packs root or its assessment.json): adds "changes since".
+    #[arg(long, value_name = "DIR|assessment.json")]
+    baseline: Option<PathBuf>,
+    /// Exit 1 (after writing) when a new gap or a status regression appears; repeatable.
+    #[arg(long, value_enum, value_name = "new-gaps|regression")]
+    fail_on: Vec<crate::pack::Gate>,
+    /// Exit 1 (after writing) when coverage is under PERCENT.
+    #[arg(long, value_name = "PERCENT")]
+    fail_under: Option<f64>,
+    /// Packs built in parallel (default: number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// Missing evidence files are errors (exit 2), not warnings.
+    #[arg(long)]
+    strict: bool,
+    /// Print only warnings, errors and gate failures.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Log lines as text or as JSON objects (one per line).
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+}
+
+const PACK_HELP: &str = "\
+kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
+  [[pack]]
+  name = \"example-bank\"                 # directory name under out
+  organisation = \"架空銀行（例）\"
+  catalogue = \"fisc-2012\"               # built-in name or path
+  overlays = [\"../aws-2012/answers.csv\", \"answers.csv\"]   # applied in order
+  date = \"2026-11-25\"                   # default: SOURCE_DATE_EPOCH, else today
+  lang = \"ja\"                           # ja | en
+  formats = [\"md\", \"html\"]             # assessment.json and the CSVs are always written
+  out = \"../../target/packs\"            # default: packs/ beside the config
+  evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
+  [pack.gates]
+  fail_on = [\"regression\"]              # new-gaps | regression (need --baseline)
+  fail_under = 80.0                     # coverage percent
+
+Exit codes: 0 built (gates passed), 1 a gate tripped (the pack is still written) or a
+write failed, 2 bad input or usage (nothing is replaced).";
+
+#[derive(Debug, Args)]
 struct ReportArgs {
     #[command(flatten)]
     input: InputArgs,
@@ -104,6 +185,24 @@ struct ReportArgs {
     /// Directory whose template files override the built-ins by name (see `templates export`).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+}
+
+impl From<PackArgs> for crate::cli_pack::PackRun {
+    fn from(a: PackArgs) -> Self {
+        crate::cli_pack::PackRun {
+            config: a.config,
+            options: crate::pack::PackOptions {
+                out: a.out,
+                baseline: a.baseline,
+                fail_on: a.fail_on,
+                fail_under: a.fail_under,
+                strict: a.strict,
+            },
+            jobs: a.jobs,
+            quiet: a.quiet,
+            json_logs: a.log_format == LogFormat::Json,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -156,6 +255,9 @@ pub fn main() -> std::process::ExitCode {
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             std::process::ExitCode::SUCCESS
         }
+        Err(e @ (Error::Reported(_) | Error::GateFailed(_) | Error::WriteReported)) => {
+            std::process::ExitCode::from(e.exit_code())
+        }
         Err(e) => {
             eprintln!("error: {e}");
             std::process::ExitCode::from(e.exit_code())
@@ -167,6 +269,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Report(args) => report(args),
         Command::Validate(args) => validate(args),
+        Command::Pack(args) => crate::cli_pack::pack(args.into()),
+        Command::Verify { dir } => crate::cli_pack::verify(&dir),
         Command::Init(args) => init(args),
         Command::Catalogue(CatalogueCommand::List) => {
             let mut out = String::new();
@@ -214,20 +318,41 @@ fn report(args: ReportArgs) -> Result<()> {
         lang: args.lang,
         organisation: args.org,
         title: args.title,
+        baseline: None,
     };
     let bytes = render::render(&analysis, format, &options, args.templates.as_deref())?;
     emit(args.output.as_deref(), &bytes)
 }
 
-fn validate(args: InputArgs) -> Result<()> {
-    let catalogue = load::load_catalogue(&args.catalogue.catalogue)?;
-    let overlays = load::load_overlays(&args.answers, args.encoding, &catalogue)?;
-    for o in &overlays {
-        let n = o.rows.len();
-        let rows = if n == 1 { "row" } else { "rows" };
-        eprintln!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
+fn validate(args: ValidateArgs) -> Result<()> {
+    let input = args.input;
+    let catalogue = load::load_catalogue(&input.catalogue.catalogue)?;
+    let result = load::load_overlays(&input.answers, input.encoding, &catalogue);
+    if args.format == ValidateFormat::Text {
+        for o in result? {
+            let n = o.rows.len();
+            let rows = if n == 1 { "row" } else { "rows" };
+            eprintln!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
+        }
+        return Ok(());
     }
-    Ok(())
+    let (problems, failed) = match result {
+        Ok(_) => (crate::diag::Diagnostics::default(), None),
+        Err(Error::Input(d)) => (d.clone(), Some(Error::Input(d))),
+        Err(other) => return Err(other),
+    };
+    let doc = match args.format {
+        ValidateFormat::Sarif => crate::diag::sarif(&problems),
+        _ => serde_json::json!({ "problems": problems.0, "count": problems.len() }),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+    bytes.push(b'\n');
+    emit(None, &bytes)?;
+    match failed {
+        // Problems were printed as data; still exit 2 so CI marks the step.
+        Some(Error::Input(d)) => Err(Error::Reported(d.len())),
+        _ => Ok(()),
+    }
 }
 
 fn init(args: InitArgs) -> Result<()> {
@@ -260,7 +385,7 @@ pub fn report_date(arg: Option<&str>) -> Result<Date> {
 }
 
 /// Write to a file atomically, or to standard output for `None` and `-`.
-fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
+pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match output {
         Some(p) if p != Path::new("-") => crate::fs::write_atomic(p, bytes),
         _ => {

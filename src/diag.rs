@@ -156,6 +156,55 @@ pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// Problems as a SARIF 2.1.0 log, so CI systems can annotate the offending CSV line.
+pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
+    let rule_id = |d: &Diagnostic| d.message.split(':').next().unwrap_or("").replace(' ', "-");
+    let mut rules: Vec<String> = problems.0.iter().map(rule_id).collect();
+    rules.sort();
+    rules.dedup();
+    let results: Vec<serde_json::Value> = problems
+        .0
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(c) = &d.column_name {
+                text = format!("{c}: {text}");
+            }
+            if let Some(v) = &d.value {
+                text.push_str(&format!(" {v:?}"));
+            }
+            if let Some(h) = &d.hint {
+                text.push_str(&format!(" (hint: {h})"));
+            }
+            let mut region = serde_json::json!({ "startLine": d.line.max(1) });
+            if d.column > 0 && d.sheet.is_none() {
+                region["startColumn"] = d.column.into();
+            }
+            serde_json::json!({
+                "ruleId": rule_id(d),
+                "level": "error",
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": d.file },
+                    "region": region,
+                }}],
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "kansa",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| serde_json::json!({ "id": r })).collect::<Vec<_>>(),
+            }},
+            "results": results,
+        }],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,13 +31,24 @@ pub enum Error {
     /// A command-line value is wrong.
     #[error("{0}")]
     Usage(String),
+    /// Input problems that were already printed (e.g. as SARIF); exit 2 without repeating them.
+    #[error("{0} problem(s) found")]
+    Reported(usize),
+    /// A pack gate tripped (the pack was written), or `verify` found a problem; already
+    /// reported; exit 1.
+    #[error("{0} check(s) failed")]
+    GateFailed(usize),
+    /// A failure other than bad input that was already reported; exit 1.
+    #[error("failed")]
+    WriteReported,
 }
 
 impl Error {
     /// Bad input and bad usage exit 2; everything else 1.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Template { .. } | Error::Usage(_) => 2,
+            Error::Input(_) | Error::Template { .. } | Error::Usage(_) | Error::Reported(_) => 2,
+            Error::GateFailed(_) | Error::WriteReported => 1,
             // A missing or unreadable input is bad input; a failed write is not.
             Error::Io { action, .. } if *action == "cannot read" => 2,
             Error::Io { .. } => 1,

@@ -40,13 +40,16 @@
 
 pub mod analyse;
 pub mod cli;
+pub mod cli_pack;
 pub mod diag;
+pub mod diff;
 pub mod error;
 pub mod fs;
 pub mod init;
 pub mod load;
 pub mod merge;
 pub mod model;
+pub mod pack;
 pub mod render;
 
 pub use error::{Error, Result};

@@ -81,6 +81,19 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("digest", "SHA-256", "SHA-256"),
     ("copyright", "著作権", "Copyright"),
     ("top", "先頭へ", "Top"),
+    ("changes", "前回からの変更", "Changes since the baseline"),
+    ("baseline", "比較対象", "Baseline"),
+    ("opened", "新たなギャップ", "Gaps opened"),
+    ("closed", "解消したギャップ", "Gaps closed"),
+    ("regressions", "後退", "Regressions"),
+    ("improvements", "改善", "Improvements"),
+    ("owner_changes", "担当の変更", "Owner changes"),
+    ("due_changes", "期限の変更", "Due date changes"),
+    ("added", "追加された項目", "Controls added"),
+    ("removed", "削除された項目", "Controls removed"),
+    ("before", "変更前", "Before"),
+    ("after", "変更後", "After"),
+    ("no_changes", "変更はありません。", "Nothing changed."),
 ];
 
 /// Labels for `lang`, as a sorted map (deterministic when serialised).

@@ -47,15 +47,24 @@ pub fn render(
     options: &ReportOptions,
     templates: Option<&Path>,
 ) -> Result<Vec<u8>> {
-    let report = view::build(analysis, options);
+    render_report(&view::build(analysis, options), format, templates)
+}
+
+/// Render an already built view (packs render one view into several formats).
+pub fn render_report(
+    report: &view::Report,
+    format: Format,
+    templates: Option<&Path>,
+) -> Result<Vec<u8>> {
     match format {
-        Format::Json => json(&report),
-        Format::Md => template(&report, "report.md", templates),
-        Format::Html => template(&report, "report.html", templates),
+        Format::Json => json(report),
+        Format::Md => template(report, "report.md", templates),
+        Format::Html => template(report, "report.html", templates),
     }
 }
 
-fn json(report: &view::Report) -> Result<Vec<u8>> {
+/// The JSON wire format: the view without its labels.
+pub fn json(report: &view::Report) -> Result<Vec<u8>> {
     let mut value = serde_json::to_value(report).map_err(|e| Error::Usage(e.to_string()))?;
     if let Some(map) = value.as_object_mut() {
         map.remove("labels");

@@ -13,6 +13,8 @@ use crate::render::markdown;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
     ("report.html", include_str!("../../templates/report.html")),
+    ("ticket.md", include_str!("../../templates/ticket.md")),
+    ("summary.md", include_str!("../../templates/summary.md")),
 ];
 
 /// Template sources after applying the user's overrides, by file name.

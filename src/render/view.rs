@@ -24,6 +24,8 @@ pub struct ReportOptions {
     pub organisation: Option<String>,
     /// Title; defaults to the language's "gap analysis report".
     pub title: Option<String>,
+    /// A previous assessment to report changes against.
+    pub baseline: Option<crate::diff::Baseline>,
 }
 
 /// The whole report.
@@ -55,6 +57,8 @@ pub struct Report {
     pub by_responsibility: Vec<NamedTotals>,
     /// Gap controls, catalogue order.
     pub gaps: Vec<ControlView>,
+    /// Changes since the baseline, when one was given.
+    pub changes: Option<crate::diff::Changes>,
     /// Labels in the report language.
     pub labels: BTreeMap<&'static str, &'static str>,
 }
@@ -320,7 +324,7 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
         .map(|i| control_view(analysis, i, lang))
         .collect();
     let labels = labels(lang);
-    Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         kansa_version: env!("CARGO_PKG_VERSION"),
         title: options
@@ -367,7 +371,23 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
             .gap_indexes()
             .map(|i| controls[i].clone())
             .collect(),
+        changes: None,
         labels,
+    };
+    if let Some(baseline) = &options.baseline {
+        report.changes = Some(crate::diff::compare(&report, baseline));
+    }
+    report
+}
+
+impl Report {
+    /// Every control, in catalogue order.
+    pub fn controls(&self) -> impl Iterator<Item = &ControlView> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.majors)
+            .flat_map(|m| &m.middles)
+            .flat_map(|m| &m.controls)
     }
 }
 

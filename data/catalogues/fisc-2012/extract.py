@@ -86,11 +86,15 @@ def expected_ids() -> list[str]:
 # ---------------------------------------------------------------------------
 GROUPS = [
     # ---- 設備基準 -------------------------------------------------------
-    # p1 (設1-15): 環境 is printed on the 設1 line; 建物/周囲/構造/開口部 after 設15.
-    ("設1", "設2", "建物", "環境", "env", [52, 121], [6]),
-    # 周囲 / 構造 boundary (設9 | 設10) decided from the guideline structure
-    # (構造 = 耐火建築物 … 外壁等の強度); both labels only occur on p1.
-    ("設3", "設9", "建物", "周囲", "surroundings", [52], [54]),
+    # p1 (設1-15): 環境 and the start of its answer are printed on the 設1 line
+    # and the whole answer (6-16) precedes 設2 (18-20); in this seed that
+    # layout only occurs for one-item groups, so 環境 = 設1 only.
+    # 建物/周囲/構造/開口部 are printed after 設15.
+    ("設1", "設1", "建物", "環境", "env", [52, 121], [6]),
+    # 設2 goes to the next label, 周囲.  周囲 / 構造 boundary (設9 | 設10)
+    # decided from the guideline structure (構造 = 耐火建築物 … 外壁等の強度);
+    # both labels only occur on p1.
+    ("設2", "設9", "建物", "周囲", "surroundings", [52], [54]),
     ("設10", "設13", "建物", "構造", "structure", [52], [68]),
     # 開口部 (建物) is printed on p1 and p2 with the same answer on both pages.
     ("設14", "設19", "建物", "開口部", "bldg_openings", [52, 121], [76, 123]),
@@ -136,9 +140,10 @@ GROUPS = [
     ("運38", "運42", "運用管理", "取引の管理", "transactions", [714], [716]),
     ("運43", "運43", "運用管理", "暗号鍵の管理", "crypto_keys", [801], [741]),
     # 運44-1 (正当な権限者の取引を確保 at CD・ATM) is kept with 運44 (本人確認):
-    # like every other "-n" item it stays in the group of the item it is
-    # numbered after.  Judgement call, see SOURCE.md; both groups have
-    # identical answers, so only the 中項目 depends on it.
+    # the 運44 line (759) carries no answer, which points to a cell spanning
+    # more than one row.  Judgement call, see SOURCE.md (not a general rule
+    # for "-n" items: 運10-1 has its own 中項目); the two candidate answers
+    # (803-805, 807-809) are identical, so only the 中項目 depends on it.
     ("運44", "運44-1", "運用管理", "厳正な本人確認の実施", "identity", [801], [827, 829]),
     ("運45", "運49", "運用管理", "CD・ATM等および無人店舗の管理", "atm", [801], [831, 833]),
     ("運50", "運50", "運用管理", "渉外端末の管理", "field_terminals", [801], [777]),
@@ -197,10 +202,12 @@ GROUPS = [
     # 障害の早期回復 (repeated on p15) is taken to cover it, see SOURCE.md.
     ("技25", "技25", "災害時対策", "バックアップサイト", "early_recovery", [1327], [1327]),
     ("技26", "技29", "データ保護", "漏洩防止", "leak", [1415], [1415]),
-    ("技30", "技31", "データ保護", "破壊・改ざん防止", "tamper", [1415], [1429]),
-    # データ保護 / 検知策: label alone at line 1363; answer = the unlabelled
-    # paragraph at 1373-1381, see SOURCE.md.
-    ("技32", "技34", "データ保護", "検知策", "data_detection", [1415], [1363]),
+    # 破壊・改ざん防止 = 技30-32 as in the FISC list; its answer (1429-1431)
+    # answers 技32 too ("不良データの検出機能を実装することもできます").
+    ("技30", "技32", "データ保護", "破壊・改ざん防止", "tamper", [1415], [1429]),
+    # データ保護 / 検知策 (技33-34): label alone at line 1363; answer = the
+    # unlabelled paragraph at 1373-1381, see SOURCE.md.
+    ("技33", "技34", "データ保護", "検知策", "data_detection", [1415], [1363]),
     ("技35", "技37", "不正使用防止", "予防策(アクセス権限確認)", "access_check", [1383, 1508], [1383, 1385]),
     ("技38", "技39", "不正使用防止", "予防策(利用範囲の制限)", "usage_limits", [1383, 1508], [1393, 1395]),
     # 予防策(不正・偽造防止対策): 技40 on p15, 技41-42-1 on p16; label on both

@@ -1,0 +1,175 @@
+//! `kansa pack` and `kansa verify`: running many packs in parallel, logging and gates.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::error::{Error, Result};
+use crate::pack::{self, PackOptions, PackOutcome};
+
+/// One `kansa pack` invocation.
+#[derive(Debug, Clone)]
+pub struct PackRun {
+    /// Config file.
+    pub config: PathBuf,
+    /// Options applying to every pack.
+    pub options: PackOptions,
+    /// Parallel builds.
+    pub jobs: Option<usize>,
+    /// Only warnings, errors and gate failures.
+    pub quiet: bool,
+    /// JSON log lines.
+    pub json_logs: bool,
+}
+
+/// Where log lines go: plain text or JSON objects on stderr, never both, under one lock so
+/// lines from parallel builds do not interleave.
+struct Log {
+    json: bool,
+    quiet: bool,
+    bar: Option<indicatif::ProgressBar>,
+    lock: Mutex<()>,
+}
+
+impl Log {
+    fn line(&self, important: bool, text: String, json: serde_json::Value) {
+        if self.quiet && !important {
+            return;
+        }
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let out = if self.json { json.to_string() } else { text };
+        match &self.bar {
+            Some(bar) => bar.println(out),
+            None => eprintln!("{out}"),
+        }
+    }
+
+    fn outcome(&self, o: &PackOutcome) {
+        self.line(
+            false,
+            format!(
+                "pack {}: coverage {}%, {} gaps ({} overdue), {} files → {}",
+                o.name,
+                o.coverage,
+                o.gaps,
+                o.overdue,
+                o.files,
+                o.dir.display()
+            ),
+            serde_json::json!({"level": "info", "event": "pack", "pack": o.name, "dir": o.dir,
+                "files": o.files, "coverage": o.coverage, "gaps": o.gaps, "overdue": o.overdue}),
+        );
+        for w in &o.warnings {
+            self.line(
+                true,
+                format!("warning: pack {}: {w}", o.name),
+                serde_json::json!({"level": "warning", "event": "evidence", "pack": o.name, "problem": w}),
+            );
+        }
+        for g in &o.gate_failures {
+            self.line(
+                true,
+                format!("gate failed: pack {}: {g}", o.name),
+                serde_json::json!({"level": "error", "event": "gate", "pack": o.name, "reason": g}),
+            );
+        }
+    }
+}
+
+/// Build every pack of the config; exit 1 if a gate tripped, 2 if a pack had bad input.
+pub fn pack(run: PackRun) -> Result<()> {
+    let config = pack::config::load(&run.config)?;
+    let n = config.packs.len();
+    let jobs = run
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |p| p.get()))
+        .clamp(1, n.max(1));
+    let show_bar = n > 1 && !run.quiet && !run.json_logs && std::io::stderr().is_terminal();
+    let log = Log {
+        json: run.json_logs,
+        quiet: run.quiet,
+        bar: show_bar.then(|| {
+            let bar = indicatif::ProgressBar::new(n as u64);
+            let template = "{bar:40.green/white} {pos}/{len} packs {elapsed}";
+            let plain = "{bar:40} {pos}/{len} packs {elapsed}";
+            let no_color = std::env::var_os("NO_COLOR").is_some();
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template(if no_color { plain } else { template })
+            {
+                bar.set_style(style);
+            }
+            bar
+        }),
+        lock: Mutex::new(()),
+    };
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<Result<PackOutcome>>>> =
+        (0..n).map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(p) = config.packs.get(i) else { break };
+                    let result = pack::build_pack(&config, p, &run.options);
+                    match &result {
+                        Ok(o) => log.outcome(o),
+                        Err(e) => log.line(
+                            true,
+                            format!("error: pack {}: {e}", p.name),
+                            serde_json::json!({"level": "error", "event": "error", "pack": p.name, "message": e.to_string()}),
+                        ),
+                    }
+                    if let Some(bar) = &log.bar {
+                        bar.inc(1);
+                    }
+                    *results[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                }
+            });
+        }
+    });
+    if let Some(bar) = &log.bar {
+        bar.finish_and_clear();
+    }
+    let mut worst: Option<Error> = None;
+    let mut gates = 0;
+    for r in results {
+        match r.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(Ok(o)) => gates += o.gate_failures.len(),
+            Some(Err(e)) if worst.as_ref().is_none_or(|w| e.exit_code() > w.exit_code()) => {
+                worst = Some(e);
+            }
+            Some(Err(_)) => {}
+            None => {}
+        }
+    }
+    match worst {
+        // Already logged per pack; exit with its code without printing it again.
+        Some(e) if e.exit_code() == 2 => Err(Error::Reported(0)),
+        Some(_) => Err(Error::WriteReported),
+        None if gates > 0 => Err(Error::GateFailed(gates)),
+        None => Ok(()),
+    }
+}
+
+/// Re-check a pack's checksums; print one line per file.
+pub fn verify(dir: &Path) -> Result<()> {
+    let checks = pack::manifest::verify(dir)?;
+    let mut out = String::new();
+    let failed = checks.iter().filter(|c| !c.passed()).count();
+    for c in &checks {
+        out.push_str(&format!("{c}\n"));
+    }
+    out.push_str(&format!(
+        "{}: {} files checked, {failed} problem(s)\n",
+        dir.display(),
+        checks.len()
+    ));
+    crate::cli::emit(None, out.as_bytes())?;
+    if failed > 0 {
+        Err(Error::GateFailed(failed))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! Changes since a baseline: a previous pack's `assessment.json`, compared control by control.
+//!
+//! Nightly builds ask "what got worse since yesterday?": gaps opened and closed, status
+//! regressions and improvements, changed owners and due dates, and controls the catalogue added
+//! or removed. Findings are data; gates ([`Changes::new_gaps`], [`Changes::regressions`]) decide
+//! exit codes in the caller.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::model::Status;
+use crate::render::labels::{Lang, status_label};
+use crate::render::view::{ControlView, Report};
+
+/// One control as a baseline recorded it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BaselineControl {
+    /// Control id.
+    pub id: String,
+    /// Status then.
+    pub status: Status,
+    /// Owner then.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Due date then.
+    #[serde(default)]
+    pub due: Option<String>,
+}
+
+/// A previous assessment.
+#[derive(Debug, Clone)]
+pub struct Baseline {
+    /// Where it was read from.
+    pub path: String,
+    /// Its report date.
+    pub report_date: String,
+    /// Its catalogue id.
+    pub catalogue: String,
+    /// Its controls, catalogue order.
+    pub controls: Vec<BaselineControl>,
+}
+
+#[derive(Deserialize)]
+struct Wire {
+    schema_version: u32,
+    report_date: String,
+    catalogue: WireCatalogue,
+    sections: Vec<WireSection>,
+}
+#[derive(Deserialize)]
+struct WireCatalogue {
+    id: String,
+}
+#[derive(Deserialize)]
+struct WireSection {
+    majors: Vec<WireMajor>,
+}
+#[derive(Deserialize)]
+struct WireMajor {
+    middles: Vec<WireMiddle>,
+}
+#[derive(Deserialize)]
+struct WireMiddle {
+    controls: Vec<BaselineControl>,
+}
+
+/// Read a baseline: a pack directory (its `assessment.json`) or an `assessment.json` file.
+pub fn load_baseline(path: &Path) -> Result<Baseline> {
+    let file = if path.is_dir() {
+        path.join("assessment.json")
+    } else {
+        path.to_owned()
+    };
+    let bytes = crate::fs::read(&file)?;
+    let shown = file.display().to_string();
+    let wire: Wire = serde_json::from_slice(&bytes).map_err(|e| {
+        Error::Input(Diagnostics(vec![
+            Diagnostic::new(
+                &shown,
+                e.line() as u64,
+                e.column() as u64,
+                format!("not a kansa assessment: {e}"),
+            )
+            .hint("--baseline takes a previous pack directory or its assessment.json"),
+        ]))
+    })?;
+    if wire.schema_version != crate::render::view::SCHEMA_VERSION {
+        return Err(Error::Input(Diagnostics(vec![
+            Diagnostic::new(
+                &shown,
+                1,
+                1,
+                format!(
+                    "assessment schema version {} is not supported",
+                    wire.schema_version
+                ),
+            )
+            .hint(format!(
+                "this kansa reads schema version {}",
+                crate::render::view::SCHEMA_VERSION
+            )),
+        ])));
+    }
+    let controls = wire
+        .sections
+        .into_iter()
+        .flat_map(|s| s.majors)
+        .flat_map(|m| m.middles)
+        .flat_map(|m| m.controls)
+        .collect();
+    Ok(Baseline {
+        path: shown,
+        report_date: wire.report_date,
+        catalogue: wire.catalogue.id,
+        controls,
+    })
+}
+
+/// One control whose status, owner or due date changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Control id.
+    pub id: String,
+    /// Stable key.
+    pub key: String,
+    /// HTML anchor.
+    pub anchor: String,
+    /// Control text.
+    pub text: String,
+    /// Value before (status code, owner or due date; empty when unset).
+    pub from: String,
+    /// Value now.
+    pub to: String,
+    /// `from` for display (status names in the report language).
+    pub from_label: String,
+    /// `to` for display.
+    pub to_label: String,
+}
+
+/// Everything that changed since the baseline, each list in catalogue order.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Changes {
+    /// Baseline file.
+    pub baseline: String,
+    /// Baseline report date.
+    pub baseline_date: String,
+    /// Controls that became gaps (or are new gaps in the catalogue).
+    pub opened: Vec<Change>,
+    /// Gaps that are no longer gaps.
+    pub closed: Vec<Change>,
+    /// Status got worse (e.g. implemented → partial).
+    pub regressions: Vec<Change>,
+    /// Status got better.
+    pub improvements: Vec<Change>,
+    /// Owner changed.
+    pub owners: Vec<Change>,
+    /// Due date changed.
+    pub due_dates: Vec<Change>,
+    /// Control ids in the catalogue now but not in the baseline.
+    pub added: Vec<String>,
+    /// Control ids in the baseline but no longer in the catalogue.
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    /// Number of new gaps (the `new-gaps` gate).
+    pub fn new_gaps(&self) -> usize {
+        self.opened.len()
+    }
+
+    /// Number of regressions (the `regression` gate).
+    pub fn regressions(&self) -> usize {
+        self.regressions.len()
+    }
+
+    /// True when nothing changed.
+    pub fn is_empty(&self) -> bool {
+        self.opened.is_empty()
+            && self.closed.is_empty()
+            && self.regressions.is_empty()
+            && self.improvements.is_empty()
+            && self.owners.is_empty()
+            && self.due_dates.is_empty()
+            && self.added.is_empty()
+            && self.removed.is_empty()
+    }
+}
+
+/// How good a status is, for regressions: met > not applicable > partial > planned > none.
+fn rank(s: Status) -> u8 {
+    match s {
+        Status::Implemented | Status::Inherited => 4,
+        Status::NotApplicable => 3,
+        Status::Partial => 2,
+        Status::Planned => 1,
+        Status::NotImplemented | Status::Unanswered => 0,
+    }
+}
+
+fn change(c: &ControlView, from: &str, to: &str) -> Change {
+    Change {
+        id: c.id.clone(),
+        key: c.key.clone(),
+        anchor: c.anchor.clone(),
+        text: c.text.clone(),
+        from: from.to_owned(),
+        to: to.to_owned(),
+        from_label: from.to_owned(),
+        to_label: to.to_owned(),
+    }
+}
+
+fn status_change(c: &ControlView, from: Option<Status>, to: Status, lang: Lang) -> Change {
+    Change {
+        from_label: from.map_or("", |s| status_label(s, lang)).to_owned(),
+        to_label: status_label(to, lang).to_owned(),
+        ..change(c, from.map_or("", |s| s.code()), to.code())
+    }
+}
+
+/// Compare the current report with a baseline.
+pub fn compare(report: &Report, baseline: &Baseline) -> Changes {
+    let before: std::collections::HashMap<&str, &BaselineControl> = baseline
+        .controls
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
+    let mut out = Changes {
+        baseline: baseline.path.clone(),
+        baseline_date: baseline.report_date.clone(),
+        ..Changes::default()
+    };
+    let lang = report.lang;
+    let mut now_ids = std::collections::HashSet::new();
+    for c in report.controls() {
+        now_ids.insert(c.id.as_str());
+        let Some(b) = before.get(c.id.as_str()) else {
+            out.added.push(c.id.clone());
+            if c.gap {
+                out.opened.push(status_change(c, None, c.status, lang));
+            }
+            continue;
+        };
+        let (old, new) = (b.status, c.status);
+        if new.is_gap() && !old.is_gap() {
+            out.opened.push(status_change(c, Some(old), new, lang));
+        }
+        if old.is_gap() && !new.is_gap() {
+            out.closed.push(status_change(c, Some(old), new, lang));
+        }
+        if rank(new) < rank(old) {
+            out.regressions.push(status_change(c, Some(old), new, lang));
+        } else if rank(new) > rank(old) {
+            out.improvements
+                .push(status_change(c, Some(old), new, lang));
+        }
+        let (old_owner, new_owner) = (
+            b.owner.as_deref().unwrap_or(""),
+            c.owner.as_deref().unwrap_or(""),
+        );
+        if old_owner != new_owner {
+            out.owners.push(change(c, old_owner, new_owner));
+        }
+        let (old_due, new_due) = (
+            b.due.as_deref().unwrap_or(""),
+            c.due.as_deref().unwrap_or(""),
+        );
+        if old_due != new_due {
+            out.due_dates.push(change(c, old_due, new_due));
+        }
+    }
+    out.removed = baseline
+        .controls
+        .iter()
+        .filter(|c| !now_ids.contains(c.id.as_str()))
+        .map(|c| c.id.clone())
+        .collect();
+    out
+}

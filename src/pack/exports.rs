@@ -1,0 +1,210 @@
+//! Files a pack carries besides the reports: spreadsheets for Excel users and one ticket per gap.
+
+use std::collections::BTreeMap;
+
+use crate::init::neutralise_formula;
+use crate::render::view::{ControlView, Report};
+
+/// CSV for Excel: UTF-8 with BOM, CRLF, every cell that Excel would run as a formula made text.
+fn excel_csv(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{FEFF}".as_bytes()));
+    let clean = |cells: Vec<String>| -> Vec<String> {
+        cells.iter().map(|c| neutralise_formula(c)).collect()
+    };
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(clean(header.to_vec()));
+    for row in rows {
+        let _ = w.write_record(clean(row));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|name| {
+            c.extra
+                .iter()
+                .find(|x| &x.name == name)
+                .map(|x| x.value.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `gaps.csv`: one row per gap with its stable key.
+pub fn gaps_csv(report: &Report) -> Vec<u8> {
+    let mut header: Vec<String> = [
+        "key",
+        "id",
+        "section",
+        "major",
+        "middle",
+        "text",
+        "status",
+        "status_label",
+        "responsibility",
+        "owner",
+        "due",
+        "overdue",
+        "evidence",
+        "notes",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(report.extra_columns.iter().cloned());
+    let rows = report.gaps.iter().map(|c| {
+        let mut row = vec![
+            c.key.clone(),
+            c.id.clone(),
+            c.section.clone(),
+            c.major.clone(),
+            c.middle.clone(),
+            c.text.clone(),
+            c.status.code().to_owned(),
+            c.status_label.to_owned(),
+            c.responsibility.unwrap_or("").to_owned(),
+            opt(&c.owner),
+            opt(&c.due),
+            if c.overdue { "yes" } else { "" }.to_owned(),
+            opt(&c.evidence),
+            opt(&c.notes),
+        ];
+        row.extend(extra_cells(c, &report.extra_columns));
+        row
+    });
+    excel_csv(&header, rows)
+}
+
+/// `answers-merged.csv`: every control with every column, custom ones included, and where each
+/// answer field came from.
+pub fn answers_merged_csv(report: &Report) -> Vec<u8> {
+    let fields = [
+        "status",
+        "responsibility",
+        "answer",
+        "evidence",
+        "owner",
+        "due",
+        "reviewed",
+        "notes",
+    ];
+    let mut header: Vec<String> = ["key", "id", "section", "major", "middle", "text"]
+        .map(String::from)
+        .to_vec();
+    header.extend(fields.iter().map(|f| (*f).to_owned()));
+    header.extend(report.extra_columns.iter().cloned());
+    header.extend(fields.iter().map(|f| format!("{f}_source")));
+    let rows = report.controls().map(|c| {
+        let s = &c.sources;
+        let mut row = vec![
+            c.key.clone(),
+            c.id.clone(),
+            c.section.clone(),
+            c.major.clone(),
+            c.middle.clone(),
+            c.text.clone(),
+            c.status.code().to_owned(),
+            c.responsibility.unwrap_or("").to_owned(),
+            opt(&c.answer),
+            opt(&c.evidence),
+            opt(&c.owner),
+            opt(&c.due),
+            opt(&c.reviewed),
+            opt(&c.notes),
+        ];
+        row.extend(extra_cells(c, &report.extra_columns));
+        for src in [
+            &s.status,
+            &s.responsibility,
+            &s.answer,
+            &s.evidence,
+            &s.owner,
+            &s.due,
+            &s.reviewed,
+            &s.notes,
+        ] {
+            row.push(opt(src));
+        }
+        row
+    });
+    excel_csv(&header, rows)
+}
+
+/// A file name from an id that cannot escape its directory or collide with a device name:
+/// letters, digits, `-` and `_` only, at most 80 characters.
+pub fn safe_file_stem(raw: &str) -> String {
+    let mut stem: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    if stem.is_empty() || stem.chars().all(|c| c == '_') {
+        stem = format!("gap{stem}");
+    }
+    format!("gap-{stem}")
+}
+
+/// Ticket file names for the gaps, unique even when two ids sanitise alike.
+pub fn ticket_names(report: &Report) -> Vec<(String, &ControlView)> {
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    report
+        .gaps
+        .iter()
+        .map(|c| {
+            let stem = safe_file_stem(&c.id);
+            let n = used.entry(stem.clone()).or_insert(0);
+            *n += 1;
+            let name = if *n == 1 {
+                format!("{stem}.md")
+            } else {
+                format!("{stem}-{n}.md")
+            };
+            (name, c)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_ids_stay_inside_the_directory() {
+        for raw in [
+            "../../etc/passwd",
+            "/abs",
+            "CON",
+            "a\\b",
+            "..",
+            "設83-1",
+            "x\0y",
+        ] {
+            let stem = safe_file_stem(raw);
+            assert!(stem.starts_with("gap-"), "{stem}");
+            assert!(!stem.contains(['/', '\\', '.', '\0']), "{raw:?} → {stem}");
+        }
+        assert_eq!(safe_file_stem("設83-1"), "gap-設83-1");
+    }
+
+    #[test]
+    fn csv_cells_are_neutralised_and_bom_prefixed() {
+        let out = excel_csv(
+            &["a".into()],
+            [vec!["=1+1".to_owned()], vec!["-2".to_owned()]].into_iter(),
+        );
+        assert_eq!(out, "\u{FEFF}a\r\n'=1+1\r\n'-2\r\n".as_bytes());
+    }
+}
