@@ -2,6 +2,7 @@
 //! folders and the shipped examples.
 
 mod cli;
+mod pack;
 mod report;
 mod validate;
 
