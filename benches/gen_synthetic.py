@@ -22,7 +22,7 @@ def main(n: int, out: str) -> None:
         cat.write("id,section,major,middle,text\n")
         ans.write("id,status,responsibility,answer,owner,due,cost centre\n")
         for i in range(n):
-            s, ma, mi = i * 3 // n, (i // 7) % 10, (i // 3) % 10
+            s, ma, mi = i * 3 // n, (i * 30 // n) % 10, (i * 300 // n) % 10  # contiguous groups
             cat.write(
                 f"C{i},S{s},大項目{s}-{ma},中項目{ma}-{mi},"
                 f"対策{i}を講ずること。情報システムの安全対策として必要な措置を講ずること。\n"

@@ -58,7 +58,8 @@ pub fn synthetic(n: usize) -> (String, String) {
     let mut cat = String::from("id,section,major,middle,text\n");
     let mut ans = String::from("id,status,responsibility,answer,owner,due,cost centre\n");
     for i in 0..n {
-        let (s, ma, mi) = (i * 3 / n, (i / 7) % 10, (i / 3) % 10);
+        // Contiguous groups, as in a real catalogue: 3 sections × 10 大項目 × 10 中項目.
+        let (s, ma, mi) = (i * 3 / n, (i * 30 / n) % 10, (i * 300 / n) % 10);
         let id = format!("C{i}");
         cat.push_str(&format!("{id},S{s},大項目{s}-{ma},中項目{ma}-{mi},対策{i}を講ずること。情報システムの安全対策として必要な措置を講ずること。\n"));
         let resp = ["provider", "customer", "shared"][i % 3];

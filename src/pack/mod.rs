@@ -217,7 +217,7 @@ fn render_files(
     );
     let tera = render::templates::engine(templates)?;
     let tera_err = |e| render::templates::template_error(templates, e);
-    let summary_ctx = tera::Context::from_serialize(report).map_err(tera_err)?;
+    let summary_ctx = render::context(report)?;
     files.insert(
         "summary.md".to_owned(),
         tera.render("summary.md", &summary_ctx)
@@ -240,7 +240,7 @@ fn ticket_context(report: &Report, gap: &ControlView) -> tera::Context {
     ctx.insert("organisation", &report.organisation);
     ctx.insert("report_date", &report.report_date);
     ctx.insert("catalogue", &report.catalogue);
-    ctx.insert("labels", &report.labels);
+    ctx.insert("labels", &render::labels::labels(report.lang));
     ctx.insert("report_link", &format!("../report.html#{}", gap.anchor));
     ctx
 }

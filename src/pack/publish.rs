@@ -45,6 +45,13 @@ pub fn publish(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         }
         std::fs::write(&path, bytes).map_err(io("cannot write", &path))?;
     }
+    // tempdir() makes a private (0700) directory; a pack is meant to be shared.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
+            .map_err(io("cannot write", tmp.path()))?;
+    }
     // Swap: move the old pack aside, move the new one in, then drop the old one. If the second
     // rename fails the old pack is put back.
     let old = parent.join(format!(

@@ -47,7 +47,24 @@ pub fn render(
     options: &ReportOptions,
     templates: Option<&Path>,
 ) -> Result<Vec<u8>> {
-    render_report(&view::build(analysis, options), format, templates)
+    let report = view::build(analysis, options);
+    match format {
+        Format::Json => json(&report),
+        Format::Md | Format::Html => {
+            // The template sees its own copy of the view: drop ours before rendering, which
+            // lowers peak memory on large catalogues.
+            let context = context(&report)?;
+            drop(report);
+            render_context(&context, template_name(format), templates)
+        }
+    }
+}
+
+fn template_name(format: Format) -> &'static str {
+    match format {
+        Format::Html => "report.html",
+        _ => "report.md",
+    }
 }
 
 /// Render an already built view (packs render one view into several formats).
@@ -63,25 +80,31 @@ pub fn render_report(
     }
 }
 
-/// The JSON wire format: the view without its labels.
+/// The JSON wire format: the view, serialised directly (no intermediate value tree).
 pub fn json(report: &view::Report) -> Result<Vec<u8>> {
-    let mut value = serde_json::to_value(report).map_err(|e| Error::Usage(e.to_string()))?;
-    if let Some(map) = value.as_object_mut() {
-        map.remove("labels");
-    }
-    let mut bytes = serde_json::to_vec_pretty(&value).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut bytes = serde_json::to_vec_pretty(report).map_err(|e| Error::Usage(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
 
-fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
-    let tera = templates::engine(dir)?;
-    let context = tera::Context::from_serialize(report).map_err(|e| Error::Template {
-        name: name.to_owned(),
+/// The Tera context of a report: the view plus `labels` in its language.
+pub fn context(report: &view::Report) -> Result<tera::Context> {
+    let mut context = tera::Context::from_serialize(report).map_err(|e| Error::Template {
+        name: "(context)".to_owned(),
         message: e.to_string(),
     })?;
+    context.insert("labels", &labels::labels(report.lang));
+    Ok(context)
+}
+
+fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
+    render_context(&context(report)?, name, dir)
+}
+
+fn render_context(context: &tera::Context, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
+    let tera = templates::engine(dir)?;
     let text = tera
-        .render(name, &context)
+        .render(name, context)
         .map_err(|e| templates::template_error(dir, e))?;
     Ok(text.into_bytes())
 }

@@ -3,8 +3,6 @@
 //! Everything is in catalogue order, in `Vec`s: no map iteration reaches the output, so the same
 //! inputs always give the same bytes.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::analyse::{Analysis, Group, Totals};
@@ -59,8 +57,6 @@ pub struct Report {
     pub gaps: Vec<ControlView>,
     /// Changes since the baseline, when one was given.
     pub changes: Option<crate::diff::Changes>,
-    /// Labels in the report language.
-    pub labels: BTreeMap<&'static str, &'static str>,
 }
 
 /// Catalogue metadata as shown.
@@ -323,14 +319,17 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
     let controls: Vec<ControlView> = (0..catalogue.controls.len())
         .map(|i| control_view(analysis, i, lang))
         .collect();
-    let labels = labels(lang);
+    let gaps = analysis
+        .gap_indexes()
+        .map(|i| controls[i].clone())
+        .collect();
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
         kansa_version: env!("CARGO_PKG_VERSION"),
         title: options
             .title
             .clone()
-            .unwrap_or_else(|| labels["title"].to_owned()),
+            .unwrap_or_else(|| labels(lang)["title"].to_owned()),
         organisation: options.organisation.clone(),
         report_date: analysis.report_date.to_string(),
         lang,
@@ -357,7 +356,7 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
             .collect(),
         extra_columns: merged.extra_columns.clone(),
         summary: totals_view(&analysis.totals, lang),
-        sections: sections(analysis, &controls, lang),
+        sections: sections(analysis, controls, lang),
         by_responsibility: analysis
             .by_responsibility
             .iter()
@@ -367,12 +366,8 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
                 totals: totals_view(t, lang),
             })
             .collect(),
-        gaps: analysis
-            .gap_indexes()
-            .map(|i| controls[i].clone())
-            .collect(),
+        gaps,
         changes: None,
-        labels,
     };
     if let Some(baseline) = &options.baseline {
         report.changes = Some(crate::diff::compare(&report, baseline));
@@ -405,7 +400,7 @@ fn find<'g>(groups: &'g [Group], section: &str, major: &str, name: &str) -> Opti
 }
 
 /// Nest controls (already in catalogue order) into sections, 大項目 and 中項目.
-fn sections(analysis: &Analysis<'_>, controls: &[ControlView], lang: Lang) -> Vec<SectionView> {
+fn sections(analysis: &Analysis<'_>, controls: Vec<ControlView>, lang: Lang) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
     let mut out: Vec<SectionView> = Vec::new();
     for (c, view) in catalogue.controls.iter().zip(controls) {
@@ -441,7 +436,7 @@ fn sections(analysis: &Analysis<'_>, controls: &[ControlView], lang: Lang) -> Ve
             .last_mut()
             .expect("pushed above")
             .controls
-            .push(view.clone());
+            .push(view);
     }
     out
 }

@@ -1,0 +1,104 @@
+//! Excel workbooks: answer workbooks to fill in, reading them back as overlays, and the gap
+//! register.
+//!
+//! Many auditors and providers live in Excel; CSV round trips through Excel lose encodings,
+//! dates and leading zeros. These functions write real `.xlsx` files and read them back:
+//!
+//! - [`answer_workbook`]: one protected sheet per section, with dropdowns and date checks, so
+//!   that only the answer cells can be edited and only accepted values typed;
+//! - [`read_overlay`]: every sheet with an id column becomes a [`Table`](crate::load::table::Table)
+//!   for [`overlay_from_tables`](crate::load::overlay::overlay_from_tables), so workbook answers
+//!   get exactly the checks and messages of CSV answers, located as `FILE!SHEET!C12`;
+//! - [`gap_register`]: the report as a workbook (summary with chart, gap register, all controls
+//!   with provenance).
+//!
+//! Every value that comes from input is written with `write_string`: a cell never becomes a
+//! formula, whatever it starts with. Timestamps come from the caller's date, so identical
+//! inputs give byte-identical files.
+
+mod cover;
+mod read;
+mod register;
+mod summary;
+mod workbook;
+
+#[cfg(test)]
+mod tests;
+
+pub use read::read_overlay;
+pub use register::gap_register;
+pub use workbook::answer_workbook;
+
+/// A workbook could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxError {
+    /// rust_xlsxwriter refused a value or could not assemble the file.
+    #[error("cannot write workbook: {0}")]
+    Write(#[from] rust_xlsxwriter::XlsxError),
+}
+
+impl From<XlsxError> for crate::error::Error {
+    fn from(e: XlsxError) -> Self {
+        // Error has no variant for output failures that are not I/O; this keeps the message.
+        crate::error::Error::Usage(e.to_string())
+    }
+}
+
+/// Excel's longest sheet name, in characters.
+const MAX_SHEET_NAME: usize = 31;
+
+/// A sheet name Excel accepts, distinct (ignoring case, as Excel does) from every name in
+/// `taken`, which it joins. Excel forbids `[]:*?/\`, leading or trailing apostrophes, names
+/// over 31 characters and the reserved name "History".
+fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '_',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('\'').trim();
+    let base = match cleaned {
+        "" => "Sheet".to_owned(),
+        s if s.eq_ignore_ascii_case("history") => format!("{s}_"),
+        s => s.to_owned(),
+    };
+    let is_taken = |name: &str| {
+        taken
+            .iter()
+            .any(|t| t.to_lowercase() == name.to_lowercase())
+    };
+    let mut name: String = base.chars().take(MAX_SHEET_NAME).collect();
+    let mut n = 2;
+    while is_taken(&name) {
+        let suffix = format!(" ({n})");
+        let keep = MAX_SHEET_NAME - suffix.chars().count();
+        name = base.chars().take(keep).collect::<String>() + &suffix;
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
+/// An Excel date for a calendar date; `None` before 1900, which Excel cannot show as a date.
+fn excel_date(date: jiff::civil::Date) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    let year = u16::try_from(date.year()).ok()?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
+}
+
+/// Document properties whose timestamp is `date`: rust_xlsxwriter otherwise stamps the current
+/// time, and the same inputs would not give the same bytes.
+fn properties(title: &str, date: jiff::civil::Date) -> rust_xlsxwriter::DocProperties {
+    let props = rust_xlsxwriter::DocProperties::new()
+        .set_title(title)
+        .set_author("kansa")
+        .set_comment(concat!("kansa ", env!("CARGO_PKG_VERSION")));
+    match excel_date(date) {
+        Some(d) => props.set_creation_datetime(&d),
+        None => props.set_creation_datetime(
+            &rust_xlsxwriter::ExcelDateTime::from_ymd(1980, 1, 1).expect("valid date"),
+        ),
+    }
+}

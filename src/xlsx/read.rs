@@ -1,0 +1,226 @@
+//! Reading a filled-in workbook back as an overlay.
+//!
+//! This module only turns cells into strings and sheets into [`Table`]s; headers, aliases,
+//! ids, dates and every message come from
+//! [`overlay_from_tables`](crate::load::overlay::overlay_from_tables), so a workbook is checked
+//! exactly like a CSV file.
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx, XlsxError as ReadError};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::overlay::overlay_from_tables;
+use crate::load::table::{Record, Table};
+use crate::load::values::{Column, column_for_header};
+use crate::model::{Catalogue, Overlay};
+
+/// Rows searched for the header (one with an id column): room for a title block above it.
+const HEADER_SEARCH_ROWS: u32 = 10;
+
+/// Header given to empty, unnamed columns between used ones: a context column, which
+/// [`overlay_from_tables`] ignores, instead of an "empty column header" error.
+const LAYOUT_COLUMN: &str = "section";
+
+/// Read an `.xlsx` overlay: every sheet with an id column (項番 or id) in its first rows, or
+/// only the sheets named in `sheet_filter`. Problems are located as `FILE!SHEET!C12`.
+pub fn read_overlay(
+    path: &str,
+    bytes: &[u8],
+    sheet_filter: &[String],
+    catalogue: &Catalogue,
+) -> Result<Overlay, Diagnostics> {
+    let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(path, &e))?;
+    let names = workbook.sheet_names();
+    let mut problems = Diagnostics::default();
+    for wanted in sheet_filter {
+        if !names.contains(wanted) {
+            problems.push(
+                Diagnostic::new(path, 0, 0, "no such sheet")
+                    .value(wanted.as_str())
+                    .hint(format!("the workbook has the sheets {}", names.join(", "))),
+            );
+        }
+    }
+    let mut tables = Vec::new();
+    for name in &names {
+        let named = sheet_filter.contains(name);
+        if !sheet_filter.is_empty() && !named {
+            continue;
+        }
+        let range = match workbook.worksheet_range(name) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(
+                    Diagnostic::new(path, 1, 1, format!("cannot read sheet: {e}"))
+                        .in_sheet(Some(name))
+                        .hint("open the file in Excel and save it again as .xlsx"),
+                );
+                continue;
+            }
+        };
+        match sheet_table(path, name, &range, &mut problems) {
+            Some(t) => tables.push(t),
+            None if named => problems.push(
+                Diagnostic::new(path, 1, 1, "no id column")
+                    .in_sheet(Some(name))
+                    .hint(format!(
+                        "one of the first {HEADER_SEARCH_ROWS} rows must be a header row with a column named 項番 (or id)"
+                    )),
+            ),
+            None => {} // a cover or notes sheet
+        }
+    }
+    if tables.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::new(path, 0, 0, "no sheet has an id column")
+                .value(names.join(", "))
+                .hint("the answers need a header row with a column named 項番 (or id)"),
+        );
+    }
+    match overlay_from_tables(path, bytes, "xlsx", &tables, catalogue) {
+        Ok(overlay) if problems.is_empty() => Ok(overlay),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// One problem for a file calamine cannot open.
+fn unreadable(path: &str, e: &ReadError) -> Diagnostics {
+    let (reason, hint) = match e {
+        ReadError::Password => (
+            "the workbook is encrypted (password protected)".to_owned(),
+            "save a copy without a password (File > Info > Protect Workbook > Encrypt with Password, clear it) and read that",
+        ),
+        other => (
+            format!("not a valid .xlsx file ({other})"),
+            "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks",
+        ),
+    };
+    Diagnostics(vec![
+        Diagnostic::new(path, 0, 0, format!("cannot read workbook: {reason}")).hint(hint),
+    ])
+}
+
+/// The sheet as a table whose columns start at column A, so that the table's column numbers
+/// are the sheet's; `None` when no row near the top names an id column.
+fn sheet_table(
+    path: &str,
+    sheet: &str,
+    range: &Range<Data>,
+    problems: &mut Diagnostics,
+) -> Option<Table> {
+    let (start, end) = (range.start()?, range.end()?);
+    let width = end.1 + 1;
+    let header_row = (start.0..=end.0.min(start.0 + HEADER_SEARCH_ROWS - 1)).find(|&r| {
+        (0..width).any(|c| {
+            let text = range.get_value((r, c)).and_then(|v| cell_text(v).ok());
+            text.as_deref().and_then(column_for_header) == Some(Column::Id)
+        })
+    })?;
+    // The cell's text; an error cell is reported (under its column's header, when known) and
+    // gives Err(its code).
+    let mut cell = |row: u32, col: u32, header: Option<&str>| -> Result<String, String> {
+        let value = range
+            .get_value((row, col))
+            .map_or(Ok(String::new()), cell_text);
+        if let Err(code) = &value {
+            let mut d = Diagnostic::new(
+                path,
+                u64::from(row) + 1,
+                u64::from(col) + 1,
+                "error value in cell",
+            )
+            .in_sheet(Some(sheet))
+            .value(code.as_str())
+            .hint("replace the formula by its value, or type the value");
+            if let Some(h) = header.filter(|h| !h.is_empty()) {
+                d = d.column_name(h);
+            }
+            problems.push(d);
+        }
+        value
+    };
+    let mut headers: Vec<String> = (0..width)
+        .map(|c| cell(header_row, c, None).map_or_else(|code| code, |s| s.trim().to_owned()))
+        .collect();
+    let id_col = headers
+        .iter()
+        .position(|h| column_for_header(h) == Some(Column::Id))?;
+    let mut records = Vec::new();
+    for row in header_row + 1..=end.0 {
+        let mut bad_id = false;
+        let fields: Vec<String> = (0..width)
+            .map(|c| {
+                cell(row, c, Some(&headers[c as usize])).unwrap_or_else(|_| {
+                    bad_id |= c as usize == id_col;
+                    String::new()
+                })
+            })
+            .collect();
+        if bad_id || fields.iter().all(|f| f.trim().is_empty()) {
+            continue; // an error id is reported above; empty rows are Excel's leftovers
+        }
+        records.push(Record {
+            line: u64::from(row) + 1,
+            fields,
+        });
+    }
+    // Unnamed columns without a value (a margin in column A, a spacer) are layout, not data.
+    // Columns right of the last used one are dropped; those between keep their place, so that
+    // column numbers stay the sheet's, under a context header that the loader ignores.
+    let blank =
+        |c: usize| headers[c].is_empty() && records.iter().all(|r| r.fields[c].trim().is_empty());
+    let used = (0..headers.len())
+        .rev()
+        .find(|&c| !blank(c))
+        .map_or(0, |c| c + 1);
+    for c in (0..used).filter(|&c| blank(c)).collect::<Vec<_>>() {
+        headers[c] = LAYOUT_COLUMN.to_owned();
+    }
+    headers.truncate(used);
+    for r in &mut records {
+        r.fields.truncate(used);
+    }
+    Some(Table {
+        sheet: Some(sheet.to_owned()),
+        header_line: u64::from(header_row) + 1,
+        headers,
+        records,
+    })
+}
+
+/// A cell as the text the user sees, or the error code (`#N/A`) of an error cell.
+pub(super) fn cell_text(value: &Data) -> Result<String, String> {
+    Ok(match value {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
+            match (d.as_f64() < 1.0, (h, min, s) == (0, 0, 0)) {
+                (true, _) => format!("{h:02}:{min:02}:{s:02}"),
+                (false, true) => format!("{y:04}-{m:02}-{day:02}"),
+                (false, false) => format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{s:02}"),
+            }
+        }
+        Data::DateTime(d) => number(d.as_f64()),
+        Data::DateTimeIso(s) => s.strip_suffix("T00:00:00").unwrap_or(s).to_owned(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(e.to_string()),
+    })
+}
+
+/// A number as typed: `83`, not `83.0`; fractions in their shortest form.
+fn number(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}

@@ -1,0 +1,317 @@
+//! The report as a workbook (`kansa report --format xlsx`): a summary, the gap register that
+//! teams track remediation in, and every control with every column and its provenance.
+
+use rust_xlsxwriter::{ConditionalFormatFormula, Format, FormatAlign, Workbook, Worksheet};
+
+use super::{XlsxError, properties, sheet_name};
+use crate::diag::column_letters;
+use crate::model::Status;
+use crate::render::Lang;
+use crate::render::labels::status_label;
+use crate::render::view::{ControlView, Report};
+
+/// Answer fields with provenance, in column order: (label key, value, source).
+type Field<'a> = (&'static str, Option<&'a str>, Option<&'a str>);
+
+/// The gap register workbook of `report`; the file's timestamp is the report date.
+pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let date = report
+        .report_date
+        .parse::<jiff::civil::Date>()
+        .unwrap_or(jiff::civil::date(1980, 1, 1));
+    wb.set_properties(&properties(&report.title, date));
+    let l = &report.labels;
+    let mut taken = Vec::new();
+    let summary = sheet_name(l["summary"], &mut taken);
+    let ws = wb.add_worksheet().set_name(&summary)?;
+    super::summary::write(ws, &summary, report)?;
+    let ws = wb
+        .add_worksheet()
+        .set_name(sheet_name(l["gap_list"], &mut taken))?;
+    gap_sheet(ws, report)?;
+    let ws = wb
+        .add_worksheet()
+        .set_name(sheet_name(l["details"], &mut taken))?;
+    all_controls_sheet(ws, report)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Header, text and wrapped-text formats shared by the two list sheets.
+struct Formats {
+    header: Format,
+    text: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let top = Format::new().set_align(FormatAlign::Top);
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(0xDDEBF7),
+            wrap: top.clone().set_text_wrap(),
+            text: top,
+        }
+    }
+}
+
+/// The display name of a section, as the report shows it.
+fn section_label<'r>(report: &'r Report, name: &'r str) -> &'r str {
+    report
+        .sections
+        .iter()
+        .find(|s| s.name == name)
+        .map_or(name, |s| s.label.as_str())
+}
+
+fn key_label(report: &Report) -> &'static str {
+    match report.lang {
+        Lang::Ja => "管理キー",
+        Lang::En => "Key",
+    }
+}
+
+/// Columns that start both list sheets: key, id, section, major, middle, control text.
+fn identity<'r>(report: &'r Report, c: &'r ControlView) -> [&'r str; 6] {
+    [
+        &c.key,
+        &c.id,
+        section_label(report, &c.section),
+        &c.major,
+        &c.middle,
+        &c.text,
+    ]
+}
+
+fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    let l = &report.labels;
+    let headers = [
+        key_label(report),
+        l["id"],
+        l["section"],
+        l["major"],
+        l["middle"],
+        l["control"],
+        l["status"],
+        l["responsibility"],
+        l["owner"],
+        l["due"],
+        l["overdue"],
+        l["evidence"],
+        l["notes"],
+    ];
+    let widths = [
+        14.0, 9.0, 10.0, 16.0, 16.0, 50.0, 11.0, 10.0, 12.0, 11.0, 9.0, 24.0, 28.0,
+    ];
+    let f = Formats::new();
+    let rows: Vec<Vec<&str>> = report
+        .gaps
+        .iter()
+        .map(|c| {
+            let mut row = identity(report, c).to_vec();
+            let overdue = if c.overdue { l["overdue_flag"] } else { "" };
+            row.extend([
+                c.status_label,
+                c.responsibility_label,
+                c.owner.as_deref().unwrap_or(""),
+                c.due.as_deref().unwrap_or(""),
+                overdue,
+                c.evidence.as_deref().unwrap_or(""),
+                c.notes.as_deref().unwrap_or(""),
+            ]);
+            row
+        })
+        .collect();
+    list_sheet(ws, &headers, &widths, &rows, &f)?;
+    let last = rows.len() as u32;
+    if last > 0 {
+        // Columns by position in `headers`: status 6, due 9, overdue flag 10.
+        status_colours(ws, report.lang, last, 6, headers.len() as u16 - 1)?;
+        let overdue = ConditionalFormatFormula::new()
+            .set_rule(format!("=${}2<>\"\"", column_letters(10 + 1)).as_str())
+            .set_format(Format::new().set_bold().set_font_color(0x9C0006));
+        ws.add_conditional_format(1, 9, last, 10, &overdue)?;
+    }
+    Ok(())
+}
+
+fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    let l = &report.labels;
+    let mut headers: Vec<String> = [
+        key_label(report),
+        l["id"],
+        l["section"],
+        l["major"],
+        l["middle"],
+        l["control"],
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let empty = fields_of(None);
+    headers.extend(empty.iter().map(|(k, _, _)| l[k].to_owned()));
+    headers.push(l["overdue"].to_owned());
+    headers.extend(report.extra_columns.iter().cloned());
+    headers.extend(
+        empty
+            .iter()
+            .map(|(k, _, _)| format!("{}: {}", l["source"], l[k])),
+    );
+    headers.extend(
+        report
+            .extra_columns
+            .iter()
+            .map(|e| format!("{}: {e}", l["source"])),
+    );
+    // Identity, the eight answer fields, overdue; then custom columns and sources. Columns of
+    // 16 or wider wrap.
+    let mut widths = vec![
+        14.0, 9.0, 10.0, 16.0, 16.0, 50.0, 11.0, 10.0, 40.0, 24.0, 12.0, 11.0, 11.0, 28.0, 9.0,
+    ];
+    widths.extend(report.extra_columns.iter().map(|_| 18.0));
+    widths.resize(headers.len(), 14.0);
+    let controls = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.majors)
+        .flat_map(|m| &m.middles)
+        .flat_map(|m| &m.controls);
+    let rows: Vec<Vec<&str>> = controls
+        .map(|c| {
+            let fields = fields_of(Some(c));
+            let extra = |name: &String| c.extra.iter().find(|e| &e.name == name);
+            let mut row = identity(report, c).to_vec();
+            row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
+            row.push(if c.overdue { l["overdue_flag"] } else { "" });
+            row.extend(
+                report
+                    .extra_columns
+                    .iter()
+                    .map(|n| extra(n).map_or("", |e| e.value.as_str())),
+            );
+            row.extend(fields.iter().map(|(_, _, s)| s.unwrap_or("")));
+            row.extend(
+                report
+                    .extra_columns
+                    .iter()
+                    .map(|n| extra(n).map_or("", |e| e.source.as_str())),
+            );
+            row
+        })
+        .collect();
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    list_sheet(ws, &header_refs, &widths, &rows, &Formats::new())?;
+    if !rows.is_empty() {
+        status_colours(
+            ws,
+            report.lang,
+            rows.len() as u32,
+            6,
+            headers.len() as u16 - 1,
+        )?;
+    }
+    Ok(())
+}
+
+/// The answer fields of a control with their sources; `None` gives the field names only.
+fn fields_of(c: Option<&ControlView>) -> [Field<'_>; 8] {
+    let v = |f: fn(&ControlView) -> Option<&str>| c.and_then(f);
+    [
+        (
+            "status",
+            v(|c| Some(c.status_label)),
+            v(|c| c.sources.status.as_deref()),
+        ),
+        (
+            "responsibility",
+            v(|c| Some(c.responsibility_label)),
+            v(|c| c.sources.responsibility.as_deref()),
+        ),
+        (
+            "answer",
+            v(|c| c.answer.as_deref()),
+            v(|c| c.sources.answer.as_deref()),
+        ),
+        (
+            "evidence",
+            v(|c| c.evidence.as_deref()),
+            v(|c| c.sources.evidence.as_deref()),
+        ),
+        (
+            "owner",
+            v(|c| c.owner.as_deref()),
+            v(|c| c.sources.owner.as_deref()),
+        ),
+        (
+            "due",
+            v(|c| c.due.as_deref()),
+            v(|c| c.sources.due.as_deref()),
+        ),
+        (
+            "reviewed",
+            v(|c| c.reviewed.as_deref()),
+            v(|c| c.sources.reviewed.as_deref()),
+        ),
+        (
+            "notes",
+            v(|c| c.notes.as_deref()),
+            v(|c| c.sources.notes.as_deref()),
+        ),
+    ]
+}
+
+/// Header row, string rows, widths, frozen header, autofilter and print setup. Every cell is
+/// written as a string: input never becomes a formula.
+fn list_sheet(
+    ws: &mut Worksheet,
+    headers: &[&str],
+    widths: &[f64],
+    rows: &[Vec<&str>],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, (h, w)) in headers.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.set_column_width(col as u16, *w)?;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (col, value) in row.iter().enumerate() {
+            // Wide columns hold running text, which wraps.
+            let wide = widths.get(col).is_some_and(|w| *w >= 16.0);
+            let format = if wide { &f.wrap } else { &f.text };
+            ws.write_string_with_format(i as u32 + 1, col as u16, *value, format)?;
+        }
+    }
+    ws.set_freeze_panes(1, 2)?;
+    ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
+    super::workbook::print_setup(ws)?;
+    Ok(())
+}
+
+/// Colour each row by its status (the text in column `status_col`).
+fn status_colours(
+    ws: &mut Worksheet,
+    lang: Lang,
+    last_row: u32,
+    status_col: u16,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    let colours = [
+        (Status::NotImplemented, 0xFFC7CE),
+        (Status::Partial, 0xFFEB9C),
+        (Status::Planned, 0xFCE4D6),
+        (Status::Unanswered, 0xEDEDED),
+        (Status::Implemented, 0xC6EFCE),
+        (Status::Inherited, 0xE2EFDA),
+    ];
+    let letter = column_letters(u64::from(status_col) + 1);
+    for (status, colour) in colours {
+        let label = status_label(status, lang).replace('"', "\"\"");
+        let rule = ConditionalFormatFormula::new()
+            .set_rule(format!("=${letter}2=\"{label}\"").as_str())
+            .set_format(Format::new().set_background_color(colour));
+        ws.add_conditional_format(1, 0, last_row, last_col, &rule)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! The summary sheet of the gap register: headline figures, coverage by section with a native
+//! Excel chart, counts by status and by responsibility.
+
+use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType, Format, Worksheet};
+
+use super::XlsxError;
+use crate::render::view::{Report, TotalsView};
+
+/// Cell formats of the summary.
+struct Formats {
+    title: Format,
+    bold: Format,
+    header: Format,
+    percent: Format,
+}
+
+/// Fill the summary sheet `ws`, named `name` (the chart refers to it by name).
+pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(), XlsxError> {
+    let l = &report.labels;
+    let f = Formats {
+        title: Format::new().set_bold().set_font_size(14),
+        bold: Format::new().set_bold(),
+        header: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_background_color(0xDDEBF7),
+        percent: Format::new().set_num_format("0.0%"),
+    };
+    ws.set_column_width(0, 24)?;
+    ws.set_column_range_width(1, 6, 11)?;
+    ws.write_string_with_format(0, 0, &report.title, &f.title)?;
+    let c = &report.catalogue;
+    let mut facts: Vec<(&str, String)> = Vec::new();
+    if let Some(org) = &report.organisation {
+        facts.push((l["organisation"], org.clone()));
+    }
+    facts.push((l["catalogue"], format!("{} ({})", c.name, c.id)));
+    facts.push((l["edition"], c.edition.clone()));
+    facts.push((l["report_date"], report.report_date.clone()));
+    facts.push((l["generated_by"], format!("kansa {}", report.kansa_version)));
+    for input in &report.inputs {
+        facts.push((
+            l["inputs"],
+            format!("{} ({}: {})", input.label, l["rows"], input.rows),
+        ));
+    }
+    let mut row = 2;
+    for (label, value) in facts {
+        ws.write_string_with_format(row, 0, label, &f.bold)?;
+        ws.write_string(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+    row = headline(ws, row, report, &f)?;
+    row += 1;
+    let table_row = row;
+    row = by_section(ws, row, report, &f)?;
+    chart(ws, name, table_row, report)?;
+    row += 1;
+    row = by_status(ws, row, report, &f)?;
+    row += 1;
+    by_responsibility(ws, row, report, &f)?;
+    super::workbook::print_setup(ws)?;
+    ws.set_print_fit_to_pages(1, 1);
+    Ok(())
+}
+
+fn headline(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
+    let l = &r.labels;
+    let s = &r.summary;
+    ws.write_string_with_format(row, 0, l["summary"], &f.bold)?;
+    let counts = [
+        (l["controls"], s.total),
+        (l["applicable"], s.applicable),
+        (l["met"], s.met),
+        (l["gaps"], s.gaps),
+        (l["overdue"], s.overdue),
+    ];
+    let mut row = row + 1;
+    for (label, n) in counts {
+        ws.write_string(row, 0, label)?;
+        ws.write_number(row, 1, n as f64)?;
+        row += 1;
+    }
+    ws.write_string(row, 0, l["coverage"])?;
+    ws.write_number_with_format(row, 1, s.coverage / 100.0, &f.percent)?;
+    Ok(row + 1)
+}
+
+/// One row of counts: controls, applicable, met, gaps, overdue, coverage.
+fn totals_row(
+    ws: &mut Worksheet,
+    row: u32,
+    label: &str,
+    t: &TotalsView,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.write_string(row, 0, label)?;
+    for (col, n) in [t.total, t.applicable, t.met, t.gaps, t.overdue]
+        .into_iter()
+        .enumerate()
+    {
+        ws.write_number(row, col as u16 + 1, n as f64)?;
+    }
+    ws.write_number_with_format(row, 6, t.coverage / 100.0, &f.percent)?;
+    Ok(())
+}
+
+fn totals_header(
+    ws: &mut Worksheet,
+    row: u32,
+    first: &str,
+    r: &Report,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let l = &r.labels;
+    let names = [
+        first,
+        l["controls"],
+        l["applicable"],
+        l["met"],
+        l["gaps"],
+        l["overdue"],
+        l["coverage"],
+    ];
+    for (col, h) in names.into_iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, h, &f.header)?;
+    }
+    Ok(())
+}
+
+/// The by-section table; its first data row is `row + 1`, one row per section, then overall.
+fn by_section(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(row, 0, r.labels["by_section"], &f.bold)?;
+    totals_header(ws, row + 1, r.labels["section"], r, f)?;
+    let mut row = row + 2;
+    for s in &r.sections {
+        totals_row(ws, row, &s.label, &s.totals, f)?;
+        row += 1;
+    }
+    totals_row(ws, row, r.labels["overall"], &r.summary, f)?;
+    Ok(row + 1)
+}
+
+/// A column chart of coverage by section, beside the by-section table that starts at `row`.
+fn chart(ws: &mut Worksheet, sheet: &str, row: u32, r: &Report) -> Result<(), XlsxError> {
+    if r.sections.is_empty() {
+        return Ok(());
+    }
+    let (first, last) = (row + 2, row + 1 + r.sections.len() as u32);
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name(r.labels["coverage"])
+        .set_categories((sheet, first, 0, last, 0))
+        .set_values((sheet, first, 6, last, 6))
+        .set_data_label(ChartDataLabel::new().show_value());
+    chart.title().set_name(r.labels["chart_title"]);
+    chart.y_axis().set_min(0).set_max(1).set_num_format("0%");
+    chart.legend().set_hidden();
+    chart.set_width(480).set_height(288);
+    ws.insert_chart(2, 8, &chart)?;
+    Ok(())
+}
+
+fn by_status(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(row, 0, r.labels["by_status"], &f.bold)?;
+    ws.write_string_with_format(row + 1, 0, r.labels["status"], &f.header)?;
+    ws.write_string_with_format(row + 1, 1, r.labels["count"], &f.header)?;
+    let mut row = row + 2;
+    for s in &r.summary.by_status {
+        ws.write_string(row, 0, s.label)?;
+        ws.write_number(row, 1, s.count as f64)?;
+        row += 1;
+    }
+    Ok(row)
+}
+
+fn by_responsibility(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &Report,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(row, 0, r.labels["by_responsibility"], &f.bold)?;
+    totals_header(ws, row + 1, r.labels["responsibility"], r, f)?;
+    let mut row = row + 2;
+    for g in &r.by_responsibility {
+        totals_row(ws, row, &g.label, &g.totals, f)?;
+        row += 1;
+    }
+    Ok(row)
+}

@@ -1,0 +1,309 @@
+//! The answer workbook: a cover sheet, then one protected sheet per section in which only the
+//! answer cells can be edited.
+
+use jiff::civil::Date;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationRule, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    ProtectionOptions, Workbook, Worksheet,
+};
+
+use super::{XlsxError, excel_date, properties, sheet_name};
+use crate::merge::{Merged, MergedAnswer};
+use crate::model::{Catalogue, Control, Responsibility, Status};
+use crate::render::Lang;
+use crate::render::labels::{responsibility_label, status_label};
+
+/// Catalogue columns (locked) then answer columns (editable); every header is accepted by
+/// [`column_for_header`](crate::load::values::column_for_header), so the sheet reads back.
+fn headers(lang: Lang) -> [&'static str; 12] {
+    match lang {
+        Lang::Ja => [
+            "項番",
+            "基準大項目",
+            "中項目",
+            "小項目",
+            "対応状況",
+            "責任区分",
+            "回答",
+            "証跡",
+            "担当",
+            "期限",
+            "確認日",
+            "備考",
+        ],
+        Lang::En => [
+            "id",
+            "major",
+            "middle",
+            "text",
+            "status",
+            "responsibility",
+            "answer",
+            "evidence",
+            "owner",
+            "due",
+            "reviewed",
+            "notes",
+        ],
+    }
+}
+
+/// Column widths in characters, by column; the control text is the wide one.
+const WIDTHS: [f64; 12] = [
+    9.0, 16.0, 16.0, 56.0, 11.0, 10.0, 40.0, 24.0, 12.0, 12.0, 12.0, 28.0,
+];
+/// First answer column (status) and the two date columns.
+const FIRST_ANSWER: u16 = 4;
+const DUE: u16 = 9;
+const REVIEWED: u16 = 10;
+/// Empty editable columns left after the answer columns, for the user's own columns.
+const SPARE_COLUMNS: u16 = 10;
+
+/// Statuses offered in the dropdown (never "unanswered", which is the absence of an answer).
+const STATUSES: [Status; 6] = [
+    Status::Implemented,
+    Status::Partial,
+    Status::Planned,
+    Status::NotImplemented,
+    Status::NotApplicable,
+    Status::Inherited,
+];
+
+/// How a status is written in the sheet: the Japanese label (an accepted alias) or the code.
+pub(super) fn status_value(s: Status, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => status_label(s, lang),
+        Lang::En => s.code(),
+    }
+}
+
+pub(super) fn responsibility_value(r: Responsibility, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => responsibility_label(Some(r), lang),
+        Lang::En => r.code(),
+    }
+}
+
+/// The formats of the sheet, built once.
+struct Formats {
+    header: Format,
+    locked: Format,
+    answer: Format,
+    date: Format,
+    spare: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        let top = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+        let answer = top
+            .clone()
+            .set_unlocked()
+            .set_background_color(0xFFF8DC)
+            .set_border(FormatBorder::Hair);
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(0xDDEBF7)
+                .set_border(FormatBorder::Thin),
+            locked: top,
+            date: answer.clone().set_num_format("yyyy-mm-dd"),
+            answer,
+            spare: Format::new().set_unlocked(),
+        }
+    }
+}
+
+/// A workbook to fill in: a cover sheet, then one sheet per section listing every control.
+/// With `prefill`, the answer cells start from the merged answers (e.g. a provider's), so an
+/// organisation only changes what differs. `date` stamps the cover and the file's properties.
+pub fn answer_workbook(
+    catalogue: &Catalogue,
+    lang: Lang,
+    prefill: Option<&Merged>,
+    date: Date,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let title = catalogue_name(catalogue, lang);
+    wb.set_properties(&properties(&title, date));
+    let mut taken = Vec::new();
+    let cover = wb.add_worksheet();
+    super::cover::write(cover, catalogue, lang, prefill, date, &mut taken)?;
+    let extra: &[String] = prefill.map_or(&[], |m| &m.extra_columns);
+    let formats = Formats::new();
+    for (section, controls) in sections(catalogue) {
+        let ws = wb.add_worksheet();
+        let label = catalogue.section_label(section, lang == Lang::En);
+        ws.set_name(sheet_name(&label, &mut taken))?;
+        section_sheet(ws, &controls, lang, prefill, extra, &formats)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The catalogue's title in `lang`.
+pub(super) fn catalogue_name(catalogue: &Catalogue, lang: Lang) -> String {
+    match (&catalogue.meta.name_en, lang) {
+        (Some(en), Lang::En) => en.clone(),
+        _ => catalogue.meta.name.clone(),
+    }
+}
+
+/// Controls grouped by section, sections in order of first appearance.
+fn sections(catalogue: &Catalogue) -> Vec<(&str, Vec<&Control>)> {
+    let mut out: Vec<(&str, Vec<&Control>)> = Vec::new();
+    for c in &catalogue.controls {
+        match out.iter_mut().find(|(s, _)| *s == c.section) {
+            Some((_, list)) => list.push(c),
+            None => out.push((&c.section, vec![c])),
+        }
+    }
+    out
+}
+
+fn section_sheet(
+    ws: &mut Worksheet,
+    controls: &[&Control],
+    lang: Lang,
+    prefill: Option<&Merged>,
+    extra: &[String],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let last_row = controls.len() as u32;
+    let extra_start = headers(lang).len() as u16;
+    let last_col = extra_start + extra.len() as u16 - 1;
+    for (col, (h, w)) in headers(lang).iter().zip(WIDTHS).enumerate() {
+        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.set_column_width(col as u16, w)?;
+    }
+    for (i, name) in extra.iter().enumerate() {
+        let col = extra_start + i as u16;
+        ws.write_string_with_format(0, col, name, &f.header)?;
+        ws.set_column_width(col, 20)?;
+    }
+    let spare = last_col + 1;
+    ws.set_column_range_format(spare, spare + SPARE_COLUMNS - 1, &f.spare)?;
+    for (i, c) in controls.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (col, text) in [&c.id, &c.major, &c.middle, &c.text]
+            .into_iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(row, col as u16, text, &f.locked)?;
+        }
+        for col in FIRST_ANSWER..=last_col {
+            let format = if col == DUE || col == REVIEWED {
+                &f.date
+            } else {
+                &f.answer
+            };
+            ws.write_blank(row, col, format)?;
+        }
+        let answer = prefill.and_then(|m| {
+            let pos = m.catalogue.position(&c.id)?;
+            m.answers.get(pos)
+        });
+        if let Some(a) = answer {
+            prefill_row(ws, row, a, lang, extra_start, f)?;
+        }
+    }
+    validations(ws, last_row, lang)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, last_row, last_col)?;
+    print_setup(ws)?;
+    let options = ProtectionOptions {
+        use_autofilter: true,
+        format_columns: true,
+        format_rows: true,
+        ..ProtectionOptions::new()
+    };
+    ws.protect_with_options(&options);
+    Ok(())
+}
+
+/// Write one control's merged answer into its row; every text as a string cell.
+fn prefill_row(
+    ws: &mut Worksheet,
+    row: u32,
+    a: &MergedAnswer,
+    lang: Lang,
+    extra_start: u16,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let mut text = |col: u16, value: Option<&str>| -> Result<(), XlsxError> {
+        if let Some(v) = value {
+            ws.write_string_with_format(row, col, v, &f.answer)?;
+        }
+        Ok(())
+    };
+    text(4, a.status.as_ref().map(|s| status_value(s.value, lang)))?;
+    text(
+        5,
+        a.responsibility
+            .as_ref()
+            .map(|r| responsibility_value(r.value, lang)),
+    )?;
+    let value = |s: &Option<crate::merge::Sourced<String>>| s.as_ref().map(|s| s.value.clone());
+    text(6, value(&a.answer).as_deref())?;
+    text(7, value(&a.evidence).as_deref())?;
+    text(8, value(&a.owner).as_deref())?;
+    text(11, value(&a.notes).as_deref())?;
+    for (i, v) in a.extra.iter().enumerate() {
+        text(extra_start + i as u16, v.as_ref().map(|v| v.value.as_str()))?;
+    }
+    for (col, d) in [(DUE, &a.due), (REVIEWED, &a.reviewed)] {
+        let Some(d) = d else { continue };
+        match excel_date(d.value) {
+            Some(x) => ws.write_datetime_with_format(row, col, &x, &f.date)?,
+            None => ws.write_string_with_format(row, col, d.value.to_string(), &f.answer)?,
+        };
+    }
+    Ok(())
+}
+
+/// Dropdowns for status and responsibility, and date checks on due and reviewed.
+fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), XlsxError> {
+    if last_row == 0 {
+        return Ok(());
+    }
+    let statuses: Vec<&str> = STATUSES.iter().map(|s| status_value(*s, lang)).collect();
+    let resp: Vec<&str> = Responsibility::ALL
+        .iter()
+        .map(|r| responsibility_value(*r, lang))
+        .collect();
+    let (pick, date_msg) = match lang {
+        Lang::Ja => (
+            "一覧から選んでください",
+            "日付を YYYY-MM-DD で入力してください",
+        ),
+        Lang::En => ("Choose a value from the list", "Type a date as YYYY-MM-DD"),
+    };
+    let list = |values: &[&str]| -> Result<DataValidation, XlsxError> {
+        Ok(DataValidation::new()
+            .allow_list_strings(values)?
+            .set_error_message(format!("{pick}: {}", values.join(", ")))?)
+    };
+    ws.add_data_validation(1, 4, last_row, 4, &list(&statuses)?)?;
+    ws.add_data_validation(1, 5, last_row, 5, &list(&resp)?)?;
+    let (from, to) = (
+        ExcelDateTime::from_ymd(1990, 1, 1)?,
+        ExcelDateTime::from_ymd(2199, 12, 31)?,
+    );
+    let dates = DataValidation::new()
+        .allow_date(DataValidationRule::Between(from, to))
+        .set_input_message(date_msg)?
+        .set_error_message(date_msg)?;
+    ws.add_data_validation(1, DUE, last_row, REVIEWED, &dates)?;
+    Ok(())
+}
+
+/// A4 landscape, one page wide, header row on every page.
+pub(super) fn print_setup(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_footer("&A — &P / &N");
+    Ok(())
+}
