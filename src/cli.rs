@@ -86,6 +86,10 @@ struct InputArgs {
     /// Encoding of the overlays; detected by default.
     #[arg(long, value_enum, default_value = "auto")]
     encoding: EncodingChoice,
+    /// For .xlsx overlays: read only this sheet (repeatable); default: every sheet with an id
+    /// column (項番 or id).
+    #[arg(long, value_name = "NAME")]
+    sheet: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +107,12 @@ enum ValidateFormat {
     Text,
     Json,
     Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InitFormat {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -209,6 +219,13 @@ impl From<PackArgs> for crate::cli_pack::PackRun {
 struct InitArgs {
     #[command(flatten)]
     catalogue: CatalogueArg,
+    /// csv (UTF-8 with BOM) or xlsx (a workbook with dropdowns, one sheet per section); by
+    /// default taken from -o's extension, else csv.
+    #[arg(long, short = 'f', value_enum)]
+    format: Option<InitFormat>,
+    /// Pre-fill the sheet from existing overlays (e.g. the provider's answers), applied in order.
+    #[arg(long = "from", value_name = "OVERLAY")]
+    from: Vec<PathBuf>,
     /// Output file; `-` or nothing writes to standard output.
     #[arg(long, short = 'o', value_name = "FILE|-")]
     output: Option<PathBuf>,
@@ -312,7 +329,12 @@ fn report(args: ReportArgs) -> Result<()> {
     };
     let date = report_date(args.date.as_deref())?;
     let catalogue = load::load_catalogue(&args.input.catalogue.catalogue)?;
-    let overlays = load::load_overlays(&args.input.answers, args.input.encoding, &catalogue)?;
+    let overlays = load::load_overlays(
+        &args.input.answers,
+        args.input.encoding,
+        &args.input.sheet,
+        &catalogue,
+    )?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let options = ReportOptions {
         lang: args.lang,
@@ -327,7 +349,7 @@ fn report(args: ReportArgs) -> Result<()> {
 fn validate(args: ValidateArgs) -> Result<()> {
     let input = args.input;
     let catalogue = load::load_catalogue(&input.catalogue.catalogue)?;
-    let result = load::load_overlays(&input.answers, input.encoding, &catalogue);
+    let result = load::load_overlays(&input.answers, input.encoding, &input.sheet, &catalogue);
     if args.format == ValidateFormat::Text {
         for o in result? {
             let n = o.rows.len();
@@ -357,10 +379,27 @@ fn validate(args: ValidateArgs) -> Result<()> {
 
 fn init(args: InitArgs) -> Result<()> {
     let catalogue = load::load_catalogue(&args.catalogue.catalogue)?;
-    emit(
-        args.output.as_deref(),
-        &crate::init::answer_sheet(&catalogue, args.lang),
-    )
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(p))
+            if p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+        {
+            InitFormat::Xlsx
+        }
+        _ => InitFormat::Csv,
+    };
+    let overlays = load::load_overlays(&args.from, EncodingChoice::Auto, &[], &catalogue)?;
+    let merged = crate::merge::merge(&catalogue, &overlays);
+    let prefill = (!overlays.is_empty()).then_some(&merged);
+    let bytes = match format {
+        InitFormat::Csv => crate::init::answer_sheet(&catalogue, args.lang, prefill),
+        InitFormat::Xlsx => {
+            let date = report_date(None)?;
+            crate::xlsx::answer_workbook(&catalogue, args.lang, prefill, date)?
+        }
+    };
+    emit(args.output.as_deref(), &bytes)
 }
 
 /// The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.

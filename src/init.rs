@@ -1,6 +1,7 @@
 //! Blank answer sheets and catalogue listings.
 
-use crate::model::Catalogue;
+use crate::merge::{Merged, Sourced};
+use crate::model::{Catalogue, Responsibility, Status};
 use crate::render::Lang;
 
 /// Headers of the sheet: catalogue context columns (ignored when read back) then answer columns.
@@ -48,20 +49,81 @@ pub fn neutralise_formula(cell: &str) -> String {
     }
 }
 
-/// A blank answer sheet: UTF-8 with BOM and CRLF, as Excel expects, one row per control.
-pub fn answer_sheet(catalogue: &Catalogue, lang: Lang) -> Vec<u8> {
+/// An answer sheet: UTF-8 with BOM and CRLF, as Excel expects, one row per control; answer
+/// cells pre-filled from `prefill` (e.g. the provider's overlay) when given.
+pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::from("\u{FEFF}".as_bytes()));
     let en = lang == Lang::En;
+    let extra_columns = prefill.map_or(&[][..], |m| m.extra_columns.as_slice());
+    let header = headers(lang)
+        .into_iter()
+        .map(str::to_owned)
+        .chain(extra_columns.iter().cloned());
     // Writing to a Vec cannot fail.
-    let _ = w.write_record(headers(lang));
-    for c in &catalogue.controls {
+    let _ = w.write_record(header.map(|h| neutralise_formula(&h)));
+    for (i, c) in catalogue.controls.iter().enumerate() {
         let section = catalogue.section_label(&c.section, en);
-        let row = [&c.id, &section, &c.major, &c.middle, &c.text].map(|s| neutralise_formula(s));
-        let _ = w.write_record(row.iter().map(String::as_str).chain([""; 8]));
+        let mut row: Vec<String> = [&c.id, &section, &c.major, &c.middle, &c.text]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        match prefill.map(|m| &m.answers[i]) {
+            Some(a) => {
+                let text = |f: &Option<Sourced<String>>| {
+                    f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
+                };
+                let date = |f: &Option<Sourced<jiff::civil::Date>>| {
+                    f.as_ref().map(|s| s.value.to_string()).unwrap_or_default()
+                };
+                row.push(
+                    a.status
+                        .as_ref()
+                        .map(|s| status_value(s.value, lang))
+                        .unwrap_or_default(),
+                );
+                row.push(
+                    a.responsibility
+                        .as_ref()
+                        .map(|r| responsibility_value(r.value, lang))
+                        .unwrap_or_default(),
+                );
+                row.extend([
+                    text(&a.answer),
+                    text(&a.evidence),
+                    text(&a.owner),
+                    date(&a.due),
+                    date(&a.reviewed),
+                    text(&a.notes),
+                ]);
+                row.extend(
+                    a.extra
+                        .iter()
+                        .map(|x| x.as_ref().map(|s| s.value.clone()).unwrap_or_default()),
+                );
+            }
+            None => row.extend(std::iter::repeat_n(String::new(), 8)),
+        }
+        let _ = w.write_record(row.iter().map(|s| neutralise_formula(s)));
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// A status as written in a sheet: the Japanese alias for `ja` (what people type), the code
+/// for `en`. Both read back.
+fn status_value(s: Status, lang: Lang) -> String {
+    match lang {
+        Lang::En => s.code().to_owned(),
+        Lang::Ja => crate::render::labels::status_label(s, lang).to_owned(),
+    }
+}
+
+fn responsibility_value(r: Responsibility, lang: Lang) -> String {
+    match lang {
+        Lang::En => r.code().to_owned(),
+        Lang::Ja => crate::render::labels::responsibility_label(Some(r), lang).to_owned(),
+    }
 }
 
 /// Plain-text listing for `kansa catalogue show`.

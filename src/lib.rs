@@ -51,5 +51,6 @@ pub mod merge;
 pub mod model;
 pub mod pack;
 pub mod render;
+pub mod xlsx;
 
 pub use error::{Error, Result};

@@ -18,10 +18,12 @@ pub use catalogue::{BUILTINS, load_catalogue};
 pub use decode::EncodingChoice;
 pub use overlay::parse_overlay;
 
-/// Read and validate every overlay; problems of all files are reported together.
+/// Read and validate every overlay (CSV, or `.xlsx` workbooks restricted to `sheets` when that
+/// is not empty); problems of all files are reported together.
 pub fn load_overlays(
     paths: &[impl AsRef<Path>],
     encoding: EncodingChoice,
+    sheets: &[String],
     catalogue: &Catalogue,
 ) -> Result<Vec<Overlay>> {
     let mut overlays = Vec::with_capacity(paths.len());
@@ -29,7 +31,16 @@ pub fn load_overlays(
     for path in paths {
         let path = path.as_ref();
         let bytes = crate::fs::read(path)?;
-        match parse_overlay(&path.display().to_string(), &bytes, encoding, catalogue) {
+        let shown = path.display().to_string();
+        let is_workbook = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+        let parsed = if is_workbook {
+            crate::xlsx::read_overlay(&shown, &bytes, sheets, catalogue)
+        } else {
+            parse_overlay(&shown, &bytes, encoding, catalogue)
+        };
+        match parsed {
             Ok(o) => overlays.push(o),
             Err(p) => problems.extend(p),
         }

@@ -115,7 +115,7 @@ pub fn build_pack(
 ) -> Result<PackOutcome> {
     let catalogue = load::load_catalogue(&resolve_catalogue(config, &pack.catalogue))?;
     let overlay_paths: Vec<PathBuf> = pack.overlays.iter().map(|o| config.resolve(o)).collect();
-    let overlays = load::load_overlays(&overlay_paths, EncodingChoice::Auto, &catalogue)?;
+    let overlays = load::load_overlays(&overlay_paths, EncodingChoice::Auto, &[], &catalogue)?;
     let date = crate::cli::report_date(pack.date.as_deref())?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let baseline = options
@@ -198,6 +198,10 @@ fn render_files(
             "md" => ("report.md", Format::Md),
             "html" => ("report.html", Format::Html),
             "json" => continue, // assessment.json is always written
+            "xlsx" => {
+                files.insert("report.xlsx".to_owned(), crate::xlsx::gap_register(report)?);
+                continue;
+            }
             other => {
                 return Err(Error::Usage(format!(
                     "pack {}: format {other} is not available in this build",

@@ -25,6 +25,8 @@ pub enum Format {
     Html,
     /// The full analysis as JSON (`docs/json-schema.md`).
     Json,
+    /// An Excel gap register: summary with chart, gap list, all controls with provenance.
+    Xlsx,
 }
 
 impl Format {
@@ -35,6 +37,7 @@ impl Format {
             "md" | "markdown" => Some(Format::Md),
             "html" | "htm" => Some(Format::Html),
             "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -50,6 +53,7 @@ pub fn render(
     let report = view::build(analysis, options);
     match format {
         Format::Json => json(&report),
+        Format::Xlsx => Ok(crate::xlsx::gap_register(&report)?),
         Format::Md | Format::Html => {
             // The template sees its own copy of the view: drop ours before rendering, which
             // lowers peak memory on large catalogues.
@@ -75,6 +79,7 @@ pub fn render_report(
 ) -> Result<Vec<u8>> {
     match format {
         Format::Json => json(report),
+        Format::Xlsx => Ok(crate::xlsx::gap_register(report)?),
         Format::Md => template(report, "report.md", templates),
         Format::Html => template(report, "report.html", templates),
     }

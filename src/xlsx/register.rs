@@ -7,7 +7,7 @@ use super::{XlsxError, properties, sheet_name};
 use crate::diag::column_letters;
 use crate::model::Status;
 use crate::render::Lang;
-use crate::render::labels::status_label;
+use crate::render::labels::{labels, status_label};
 use crate::render::view::{ControlView, Report};
 
 /// Answer fields with provenance, in column order: (label key, value, source).
@@ -21,7 +21,7 @@ pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
         .parse::<jiff::civil::Date>()
         .unwrap_or(jiff::civil::date(1980, 1, 1));
     wb.set_properties(&properties(&report.title, date));
-    let l = &report.labels;
+    let l = &labels(report.lang);
     let mut taken = Vec::new();
     let summary = sheet_name(l["summary"], &mut taken);
     let ws = wb.add_worksheet().set_name(&summary)?;
@@ -87,7 +87,7 @@ fn identity<'r>(report: &'r Report, c: &'r ControlView) -> [&'r str; 6] {
 }
 
 fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
-    let l = &report.labels;
+    let l = &labels(report.lang);
     let headers = [
         key_label(report),
         l["id"],
@@ -139,7 +139,7 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
 }
 
 fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
-    let l = &report.labels;
+    let l = &labels(report.lang);
     let mut headers: Vec<String> = [
         key_label(report),
         l["id"],

@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType, Format, Worksheet};
 
 use super::XlsxError;
+use crate::render::labels::labels;
 use crate::render::view::{Report, TotalsView};
 
 /// Cell formats of the summary.
@@ -16,7 +17,7 @@ struct Formats {
 
 /// Fill the summary sheet `ws`, named `name` (the chart refers to it by name).
 pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(), XlsxError> {
-    let l = &report.labels;
+    let l = &labels(report.lang);
     let f = Formats {
         title: Format::new().set_bold().set_font_size(14),
         bold: Format::new().set_bold(),
@@ -66,7 +67,7 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
 }
 
 fn headline(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
-    let l = &r.labels;
+    let l = &labels(r.lang);
     let s = &r.summary;
     ws.write_string_with_format(row, 0, l["summary"], &f.bold)?;
     let counts = [
@@ -113,7 +114,7 @@ fn totals_header(
     r: &Report,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let l = &r.labels;
+    let l = &labels(r.lang);
     let names = [
         first,
         l["controls"],
@@ -131,14 +132,14 @@ fn totals_header(
 
 /// The by-section table; its first data row is `row + 1`, one row per section, then overall.
 fn by_section(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, r.labels["by_section"], &f.bold)?;
-    totals_header(ws, row + 1, r.labels["section"], r, f)?;
+    ws.write_string_with_format(row, 0, labels(r.lang)["by_section"], &f.bold)?;
+    totals_header(ws, row + 1, labels(r.lang)["section"], r, f)?;
     let mut row = row + 2;
     for s in &r.sections {
         totals_row(ws, row, &s.label, &s.totals, f)?;
         row += 1;
     }
-    totals_row(ws, row, r.labels["overall"], &r.summary, f)?;
+    totals_row(ws, row, labels(r.lang)["overall"], &r.summary, f)?;
     Ok(row + 1)
 }
 
@@ -151,11 +152,11 @@ fn chart(ws: &mut Worksheet, sheet: &str, row: u32, r: &Report) -> Result<(), Xl
     let mut chart = Chart::new(ChartType::Column);
     chart
         .add_series()
-        .set_name(r.labels["coverage"])
+        .set_name(labels(r.lang)["coverage"])
         .set_categories((sheet, first, 0, last, 0))
         .set_values((sheet, first, 6, last, 6))
         .set_data_label(ChartDataLabel::new().show_value());
-    chart.title().set_name(r.labels["chart_title"]);
+    chart.title().set_name(labels(r.lang)["chart_title"]);
     chart.y_axis().set_min(0).set_max(1).set_num_format("0%");
     chart.legend().set_hidden();
     chart.set_width(480).set_height(288);
@@ -164,9 +165,9 @@ fn chart(ws: &mut Worksheet, sheet: &str, row: u32, r: &Report) -> Result<(), Xl
 }
 
 fn by_status(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, r.labels["by_status"], &f.bold)?;
-    ws.write_string_with_format(row + 1, 0, r.labels["status"], &f.header)?;
-    ws.write_string_with_format(row + 1, 1, r.labels["count"], &f.header)?;
+    ws.write_string_with_format(row, 0, labels(r.lang)["by_status"], &f.bold)?;
+    ws.write_string_with_format(row + 1, 0, labels(r.lang)["status"], &f.header)?;
+    ws.write_string_with_format(row + 1, 1, labels(r.lang)["count"], &f.header)?;
     let mut row = row + 2;
     for s in &r.summary.by_status {
         ws.write_string(row, 0, s.label)?;
@@ -182,8 +183,8 @@ fn by_responsibility(
     r: &Report,
     f: &Formats,
 ) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, r.labels["by_responsibility"], &f.bold)?;
-    totals_header(ws, row + 1, r.labels["responsibility"], r, f)?;
+    ws.write_string_with_format(row, 0, labels(r.lang)["by_responsibility"], &f.bold)?;
+    totals_header(ws, row + 1, labels(r.lang)["responsibility"], r, f)?;
     let mut row = row + 2;
     for g in &r.by_responsibility {
         totals_row(ws, row, &g.label, &g.totals, f)?;

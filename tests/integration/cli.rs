@@ -112,3 +112,98 @@ fn templates_export_then_refuse_to_overwrite() {
         .unwrap();
     assert!(forced.status.success());
 }
+
+fn statuses(answers: &std::path::Path) -> Vec<(String, String)> {
+    let out = kansa()
+        .args(["report", "-f", "json", "--date", "2026-11-25", "--answers"])
+        .arg(answers)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut all = Vec::new();
+    for s in v["sections"].as_array().unwrap() {
+        for m in s["majors"].as_array().unwrap() {
+            for mid in m["middles"].as_array().unwrap() {
+                for c in mid["controls"].as_array().unwrap() {
+                    all.push((
+                        c["id"].as_str().unwrap().to_owned(),
+                        format!("{}|{}|{}", c["status"], c["responsibility"], c["answer"]),
+                    ));
+                }
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn init_from_provider_answers_round_trips_in_csv_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let aws = crate::root().join("examples/aws-2012/answers.csv");
+    let expected = statuses(&aws);
+    for (name, lang) in [
+        ("sheet.csv", "ja"),
+        ("sheet-en.csv", "en"),
+        ("book.xlsx", "ja"),
+    ] {
+        let target = dir.path().join(name);
+        let out = kansa()
+            .args(["init", "--lang", lang, "--from"])
+            .arg(&aws)
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", outcome(&out));
+        assert_eq!(
+            statuses(&target),
+            expected,
+            "{name} reads back as the provider's answers"
+        );
+    }
+    let book = std::fs::read(dir.path().join("book.xlsx")).unwrap();
+    assert!(book.starts_with(b"PK"), "xlsx is a zip");
+}
+
+#[test]
+fn xlsx_gap_register_and_sheet_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.xlsx");
+    let mut cmd = kansa();
+    cmd.args(["report", "--date", "2026-11-25"]);
+    for a in crate::EXAMPLE_ANSWERS {
+        cmd.args(["--answers", a]);
+    }
+    let out = cmd.arg("-o").arg(&target).output().unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert!(std::fs::read(&target).unwrap().starts_with(b"PK"));
+
+    let book = dir.path().join("answers.xlsx");
+    assert!(
+        kansa()
+            .args(["init", "-o"])
+            .arg(&book)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let out = kansa()
+        .args(["validate", "--sheet", "運用", "--answers"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("(114 rows, xlsx)"),
+        "{}",
+        outcome(&out)
+    );
+    let out = kansa()
+        .args(["validate", "--sheet", "No such sheet", "--answers"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+}
