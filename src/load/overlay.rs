@@ -113,7 +113,7 @@ fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnos
             .in_sheet(table.sheet.as_deref())
     };
     let mut problems = Diagnostics::default();
-    let columns: Vec<Option<Column>> = headers
+    let mut columns: Vec<Option<Column>> = headers
         .iter()
         .map(|h| values::column_for_header(h))
         .collect();
@@ -141,10 +141,18 @@ fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnos
                 .hint("the header row needs a column named id (or 項番)"),
         );
     }
+    // An unnamed column without values is layout (a margin, a spacer, Excel's trailing commas)
+    // and is ignored; an unnamed column with values would lose data, so it is an error.
     for (i, h) in headers.iter().enumerate() {
-        if h.is_empty() && columns[i].is_none() {
+        if !h.is_empty() || columns[i].is_some() {
+            continue;
+        }
+        if table.records.iter().all(|r| r.fields[i].trim().is_empty()) {
+            columns[i] = Some(Column::Context);
+        } else {
             problems.push(
-                at(i, "empty column header").hint("name the column, or delete it if it is unused"),
+                at(i, "values under an empty column header")
+                    .hint("name the column (it is kept as a custom column), or delete it"),
             );
         }
     }
@@ -339,6 +347,17 @@ mod tests {
         assert!(msgs[2].starts_with("x/a.csv:2:3 (due): no such date \"2026-13-01\""));
         assert!(msgs[3].starts_with("x/a.csv:4:1 (id): duplicate id \"設 1\""));
         assert!(msgs[3].contains("line 3"));
+    }
+
+    #[test]
+    fn unnamed_columns_are_ignored_when_empty_and_errors_when_not() {
+        let o = load("id,status,,\n設1,implemented,,\n").unwrap();
+        assert!(o.extra_columns.is_empty());
+        let err = load("id,,status\n設1,lost,implemented\n").unwrap_err();
+        assert_eq!(
+            err.0[0].to_string().lines().next().unwrap(),
+            "x/a.csv:1:2: values under an empty column header"
+        );
     }
 
     #[test]

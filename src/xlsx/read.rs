@@ -18,10 +18,6 @@ use crate::model::{Catalogue, Overlay};
 /// Rows searched for the header (one with an id column): room for a title block above it.
 const HEADER_SEARCH_ROWS: u32 = 10;
 
-/// Header given to empty, unnamed columns between used ones: a context column, which
-/// [`overlay_from_tables`] ignores, instead of an "empty column header" error.
-const LAYOUT_COLUMN: &str = "section";
-
 /// Read an `.xlsx` overlay: every sheet with an id column (項番 or id) in its first rows, or
 /// only the sheets named in `sheet_filter`. Problems are located as `FILE!SHEET!C12`.
 pub fn read_overlay(
@@ -169,18 +165,15 @@ fn sheet_table(
             fields,
         });
     }
-    // Unnamed columns without a value (a margin in column A, a spacer) are layout, not data.
-    // Columns right of the last used one are dropped; those between keep their place, so that
-    // column numbers stay the sheet's, under a context header that the loader ignores.
+    // Unnamed columns without a value (a margin in column A, a spacer) are layout, not data:
+    // the loader ignores them. Columns right of the last used one are dropped; those between
+    // keep their place, so that column numbers stay the sheet's.
     let blank =
         |c: usize| headers[c].is_empty() && records.iter().all(|r| r.fields[c].trim().is_empty());
     let used = (0..headers.len())
         .rev()
         .find(|&c| !blank(c))
         .map_or(0, |c| c + 1);
-    for c in (0..used).filter(|&c| blank(c)).collect::<Vec<_>>() {
-        headers[c] = LAYOUT_COLUMN.to_owned();
-    }
     headers.truncate(used);
     for r in &mut records {
         r.fields.truncate(used);
