@@ -1,44 +1,9 @@
 //! Blank answer sheets and catalogue listings.
 
 use crate::merge::{Merged, Sourced};
-use crate::model::{Catalogue, Responsibility, Status};
+use crate::model::Catalogue;
 use crate::render::Lang;
-
-/// Headers of the sheet: catalogue context columns (ignored when read back) then answer columns.
-fn headers(lang: Lang) -> [&'static str; 13] {
-    match lang {
-        Lang::Ja => [
-            "項番",
-            "区分",
-            "基準大項目",
-            "中項目",
-            "小項目",
-            "対応状況",
-            "責任区分",
-            "回答",
-            "証跡",
-            "担当",
-            "期限",
-            "確認日",
-            "備考",
-        ],
-        Lang::En => [
-            "id",
-            "section",
-            "major",
-            "middle",
-            "text",
-            "status",
-            "responsibility",
-            "answer",
-            "evidence",
-            "owner",
-            "due",
-            "reviewed",
-            "notes",
-        ],
-    }
-}
+use crate::render::labels::{responsibility_input, status_input};
 
 /// Excel runs a cell that starts with `= + - @` (or a tab / carriage return) as a formula;
 /// a leading apostrophe makes it text.
@@ -57,7 +22,7 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
         .from_writer(Vec::from("\u{FEFF}".as_bytes()));
     let en = lang == Lang::En;
     let extra_columns = prefill.map_or(&[][..], |m| m.extra_columns.as_slice());
-    let header = headers(lang)
+    let header = crate::load::values::sheet_headers(lang == Lang::Ja, true)
         .into_iter()
         .map(str::to_owned)
         .chain(extra_columns.iter().cloned());
@@ -80,13 +45,13 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
                 row.push(
                     a.status
                         .as_ref()
-                        .map(|s| status_value(s.value, lang))
+                        .map(|s| status_input(s.value, lang).to_owned())
                         .unwrap_or_default(),
                 );
                 row.push(
                     a.responsibility
                         .as_ref()
-                        .map(|r| responsibility_value(r.value, lang))
+                        .map(|r| responsibility_input(r.value, lang).to_owned())
                         .unwrap_or_default(),
                 );
                 row.extend([
@@ -108,22 +73,6 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
         let _ = w.write_record(row.iter().map(|s| neutralise_formula(s)));
     }
     w.into_inner().unwrap_or_default()
-}
-
-/// A status as written in a sheet: the Japanese alias for `ja` (what people type), the code
-/// for `en`. Both read back.
-fn status_value(s: Status, lang: Lang) -> String {
-    match lang {
-        Lang::En => s.code().to_owned(),
-        Lang::Ja => crate::render::labels::status_label(s, lang).to_owned(),
-    }
-}
-
-fn responsibility_value(r: Responsibility, lang: Lang) -> String {
-    match lang {
-        Lang::En => r.code().to_owned(),
-        Lang::Ja => crate::render::labels::responsibility_label(Some(r), lang).to_owned(),
-    }
 }
 
 /// Plain-text listing for `kansa catalogue show`.

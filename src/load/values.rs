@@ -163,6 +163,32 @@ const HEADERS: &[(&str, Column)] = &[
     ("小項目", Column::Context),
 ];
 
+/// Headers of an answer sheet written by `kansa init` (CSV or workbook), in the sheet's
+/// language: the catalogue's columns (read back as context and ignored), then the answer columns.
+/// Every one is accepted by [`column_for_header`], so a sheet reads back.
+pub fn sheet_headers(lang_ja: bool, with_section: bool) -> Vec<&'static str> {
+    let pairs: [(&str, &str); 13] = [
+        ("id", "項番"),
+        ("section", "区分"),
+        ("major", "基準大項目"),
+        ("middle", "中項目"),
+        ("text", "小項目"),
+        ("status", "対応状況"),
+        ("responsibility", "責任区分"),
+        ("answer", "回答"),
+        ("evidence", "証跡"),
+        ("owner", "担当"),
+        ("due", "期限"),
+        ("reviewed", "確認日"),
+        ("notes", "備考"),
+    ];
+    pairs
+        .iter()
+        .filter(|(en, _)| with_section || *en != "section")
+        .map(|(en, ja)| if lang_ja { *ja } else { *en })
+        .collect()
+}
+
 /// Which known column a header names, if any.
 pub fn column_for_header(header: &str) -> Option<Column> {
     let key = header.trim().to_lowercase();
@@ -227,6 +253,16 @@ mod tests {
             "no such date"
         );
         assert_eq!(parse_date("next week").unwrap_err().message, "not a date");
+    }
+
+    #[test]
+    fn sheet_headers_read_back() {
+        for ja in [true, false] {
+            let h = sheet_headers(ja, true);
+            assert_eq!(h.len(), 13);
+            assert!(h.iter().all(|h| column_for_header(h).is_some()), "{h:?}");
+            assert_eq!(sheet_headers(ja, false).len(), 12);
+        }
     }
 
     #[test]

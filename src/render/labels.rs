@@ -129,6 +129,23 @@ pub fn responsibility_label(r: Option<Responsibility>, lang: Lang) -> &'static s
     if lang == Lang::En { en } else { ja }
 }
 
+/// How a status is typed in an answer sheet (CSV or workbook): the Japanese label, which the
+/// loader accepts as an alias, or the English code. Both read back as the same status.
+pub fn status_input(s: Status, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => status_label(s, lang),
+        Lang::En => s.code(),
+    }
+}
+
+/// How a responsibility is typed in an answer sheet (see [`status_input`]).
+pub fn responsibility_input(r: Responsibility, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => responsibility_label(Some(r), lang),
+        Lang::En => r.code(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,11 +4,12 @@
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet};
 
-use super::workbook::{catalogue_name, responsibility_value, status_value};
+use super::workbook::catalogue_name;
 use super::{XlsxError, sheet_name};
 use crate::merge::Merged;
 use crate::model::{Catalogue, Responsibility, Status};
 use crate::render::Lang;
+use crate::render::labels::{responsibility_input, status_input};
 use crate::render::labels::{responsibility_label, status_label};
 
 /// Fixed texts of the cover, per language.
@@ -125,7 +126,7 @@ pub(super) fn write(
         ws.write_string_with_format(
             row,
             1,
-            format!("{} — {meaning}", status_value(*s, lang)),
+            format!("{} — {meaning}", status_input(*s, lang)),
             &wrap,
         )?;
         row += 1;
@@ -133,7 +134,7 @@ pub(super) fn write(
     row += 1;
     ws.write_string_with_format(row, 0, t.responsibilities, &bold)?;
     for r in Responsibility::ALL {
-        let shown = responsibility_value(r, lang);
+        let shown = responsibility_input(r, lang);
         let meaning = format!(
             "{} / {}",
             responsibility_label(Some(r), Lang::Ja),

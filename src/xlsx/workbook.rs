@@ -11,41 +11,12 @@ use super::{XlsxError, excel_date, properties, sheet_name};
 use crate::merge::{Merged, MergedAnswer};
 use crate::model::{Catalogue, Control, Responsibility, Status};
 use crate::render::Lang;
-use crate::render::labels::{responsibility_label, status_label};
+use crate::render::labels::{responsibility_input, status_input};
 
-/// Catalogue columns (locked) then answer columns (editable); every header is accepted by
-/// [`column_for_header`](crate::load::values::column_for_header), so the sheet reads back.
-fn headers(lang: Lang) -> [&'static str; 12] {
-    match lang {
-        Lang::Ja => [
-            "項番",
-            "基準大項目",
-            "中項目",
-            "小項目",
-            "対応状況",
-            "責任区分",
-            "回答",
-            "証跡",
-            "担当",
-            "期限",
-            "確認日",
-            "備考",
-        ],
-        Lang::En => [
-            "id",
-            "major",
-            "middle",
-            "text",
-            "status",
-            "responsibility",
-            "answer",
-            "evidence",
-            "owner",
-            "due",
-            "reviewed",
-            "notes",
-        ],
-    }
+/// Catalogue columns (locked) then answer columns (editable); shared with the CSV sheet so
+/// both read back the same way.
+fn headers(lang: Lang) -> Vec<&'static str> {
+    crate::load::values::sheet_headers(lang == Lang::Ja, false)
 }
 
 /// Column widths in characters, by column; the control text is the wide one.
@@ -68,21 +39,6 @@ const STATUSES: [Status; 6] = [
     Status::NotApplicable,
     Status::Inherited,
 ];
-
-/// How a status is written in the sheet: the Japanese label (an accepted alias) or the code.
-pub(super) fn status_value(s: Status, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => status_label(s, lang),
-        Lang::En => s.code(),
-    }
-}
-
-pub(super) fn responsibility_value(r: Responsibility, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => responsibility_label(Some(r), lang),
-        Lang::En => r.code(),
-    }
-}
 
 /// The formats of the sheet, built once.
 struct Formats {
@@ -237,12 +193,12 @@ fn prefill_row(
         }
         Ok(())
     };
-    text(4, a.status.as_ref().map(|s| status_value(s.value, lang)))?;
+    text(4, a.status.as_ref().map(|s| status_input(s.value, lang)))?;
     text(
         5,
         a.responsibility
             .as_ref()
-            .map(|r| responsibility_value(r.value, lang)),
+            .map(|r| responsibility_input(r.value, lang)),
     )?;
     let value = |s: &Option<crate::merge::Sourced<String>>| s.as_ref().map(|s| s.value.clone());
     text(6, value(&a.answer).as_deref())?;
@@ -267,10 +223,10 @@ fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), Xlsx
     if last_row == 0 {
         return Ok(());
     }
-    let statuses: Vec<&str> = STATUSES.iter().map(|s| status_value(*s, lang)).collect();
+    let statuses: Vec<&str> = STATUSES.iter().map(|s| status_input(*s, lang)).collect();
     let resp: Vec<&str> = Responsibility::ALL
         .iter()
-        .map(|r| responsibility_value(*r, lang))
+        .map(|r| responsibility_input(*r, lang))
         .collect();
     let (pick, date_msg) = match lang {
         Lang::Ja => (

@@ -1,0 +1,144 @@
+//! Finishing touches with lopdf, for what printpdf cannot do (or not
+//! deterministically): indirect link annotations, the nested outline,
+//! /Lang, viewer preferences and an input-derived document /ID.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
+
+use super::layout::{Entry, Geom};
+use super::{PdfError, PdfOptions};
+
+fn utf16(s: &str) -> Object {
+    let mut b = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        b.extend_from_slice(&u.to_be_bytes());
+    }
+    Object::String(b, StringFormat::Hexadecimal)
+}
+
+/// Post-processes printpdf's document and serializes it.
+pub(crate) fn finish(
+    mut lo: lopdf::Document,
+    anchors: &HashMap<String, (usize, f32)>,
+    outline: &[Entry],
+    g: &Geom,
+    o: &PdfOptions,
+    digest: [u64; 2],
+) -> Result<Vec<u8>, PdfError> {
+    // printpdf writes annotations inline; the spec wants indirect objects.
+    let page_ids = lo.get_pages();
+    for page_id in page_ids.values() {
+        let annots = match lo.get_dictionary_mut(*page_id).map(|p| p.remove(b"Annots")) {
+            Ok(Some(Object::Array(a))) => a,
+            _ => continue,
+        };
+        if annots.is_empty() {
+            continue;
+        }
+        let refs: Vec<Object> = annots
+            .into_iter()
+            .map(|a| match a {
+                Object::Dictionary(mut d) => {
+                    d.set("P", Object::Reference(*page_id));
+                    Object::Reference(lo.add_object(d))
+                }
+                other => other,
+            })
+            .collect();
+        if let Ok(p) = lo.get_dictionary_mut(*page_id) {
+            p.set("Annots", Object::Array(refs));
+        }
+    }
+
+    // Document outline: `##` at the top level, `###` nested below.
+    let root = lo.new_object_id();
+    let mut tops: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
+    let mut dicts: Vec<(ObjectId, Dictionary)> = Vec::new();
+    for e in outline {
+        let Some(&(page, top)) = anchors.get(&e.anchor) else {
+            continue;
+        };
+        let Some(&page_id) = page_ids.get(&(page as u32)) else {
+            continue;
+        };
+        let id = lo.new_object_id();
+        let mut dict = Dictionary::new();
+        dict.set("Title", utf16(&e.title));
+        let dest = vec![
+            Object::Reference(page_id),
+            "XYZ".into(),
+            0.into(),
+            Object::Real(g.h - top),
+            Object::Null,
+        ];
+        dict.set("Dest", Object::Array(dest));
+        match tops.last_mut() {
+            Some((parent, kids)) if e.level > 2 => {
+                dict.set("Parent", Object::Reference(*parent));
+                kids.push(id);
+            }
+            _ => {
+                dict.set("Parent", Object::Reference(root));
+                tops.push((id, Vec::new()));
+            }
+        }
+        dicts.push((id, dict));
+    }
+    let mut by_id: HashMap<ObjectId, Dictionary> = dicts.into_iter().collect();
+    let link = |ids: &[ObjectId], by_id: &mut HashMap<ObjectId, Dictionary>| {
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(d) = by_id.get_mut(id) {
+                if i > 0 {
+                    d.set("Prev", Object::Reference(ids[i - 1]));
+                }
+                if let Some(n) = ids.get(i + 1) {
+                    d.set("Next", Object::Reference(*n));
+                }
+            }
+        }
+    };
+    let top_ids: Vec<_> = tops.iter().map(|t| t.0).collect();
+    link(&top_ids, &mut by_id);
+    for (parent, kids) in &tops {
+        link(kids, &mut by_id);
+        if let (Some(f), Some(l), Some(d)) = (kids.first(), kids.last(), by_id.get_mut(parent)) {
+            d.set("First", Object::Reference(*f));
+            d.set("Last", Object::Reference(*l));
+            d.set("Count", kids.len() as i64);
+        }
+    }
+    let count = by_id.len() as i64;
+    let mut ids: Vec<_> = by_id.keys().copied().collect();
+    ids.sort();
+    for id in ids {
+        if let Some(d) = by_id.remove(&id) {
+            lo.set_object(id, d);
+        }
+    }
+    let catalog = lo.catalog_mut().map_err(|e| PdfError::Pdf(e.to_string()))?;
+    catalog.set("Lang", Object::string_literal(o.lang.as_str()));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", true);
+    catalog.set("ViewerPreferences", prefs);
+    if let (Some(f), Some(l)) = (top_ids.first(), top_ids.last()) {
+        catalog.set("Outlines", Object::Reference(root));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        let mut od = Dictionary::new();
+        od.set("Type", Object::Name(b"Outlines".to_vec()));
+        od.set("First", Object::Reference(*f));
+        od.set("Last", Object::Reference(*l));
+        od.set("Count", count);
+        lo.set_object(root, od);
+    }
+    // A document ID derived from the input instead of printpdf's random one.
+    let id = format!("{:016x}{:016x}", digest[0], digest[1]);
+    let id = Object::String(id.into_bytes(), StringFormat::Literal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+
+    lo.compress();
+    let mut out = Vec::new();
+    lo.save_to(&mut out)
+        .map_err(|e| PdfError::Pdf(e.to_string()))?;
+    Ok(out)
+}

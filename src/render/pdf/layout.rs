@@ -1,0 +1,322 @@
+//! Page flow: blocks, paragraphs, headings, lists, TOC, charts, the cover.
+//!
+//! Coordinates are in points with the origin at the page's top-left corner
+//! and y growing downwards; `doc.rs` flips them for PDF.
+
+use std::collections::HashMap;
+
+use super::font::Font;
+use super::linebreak::break_lines;
+use super::model::{Block, Span, Style, Target, plain};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rgb(pub f32, pub f32, pub f32);
+
+pub(crate) const TEXT: Rgb = Rgb(0.1, 0.1, 0.1);
+pub(crate) const MUTED: Rgb = Rgb(0.35, 0.35, 0.38);
+pub(crate) const HEAD: Rgb = Rgb(0.12, 0.23, 0.37);
+pub(crate) const CODE_BG: Rgb = Rgb(0.94, 0.94, 0.95);
+
+pub(crate) const BODY: f32 = 9.5;
+pub(crate) const BODY_LH: f32 = 15.0;
+
+/// A drawing command on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Draw {
+    /// Text run; `y` is the baseline.
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+        color: Rgb,
+        bold: bool,
+        italic: bool,
+    },
+    /// Rectangle with its top-left corner at (`x`, `y`).
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<Rgb>,
+        stroke: Option<Rgb>,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        color: Rgb,
+        width: f32,
+    },
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        target: Target,
+    },
+    /// TOC page number with dotted leader, resolved once pages are known.
+    TocNum {
+        anchor: String,
+        x0: f32,
+        x1: f32,
+        y: f32,
+        size: f32,
+    },
+}
+
+pub(crate) struct Page {
+    pub draws: Vec<Draw>,
+    /// Running header and footer (false on the cover).
+    pub decorated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub level: u8,
+    pub title: String,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geom {
+    pub w: f32,
+    pub h: f32,
+    pub left: f32,
+    pub right: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+pub(crate) struct Ctx<'a> {
+    pub font: &'a mut Font,
+    pub links: &'a [Target],
+    pub g: Geom,
+    pub pages: Vec<Page>,
+    pub y: f32,
+    pub anchors: HashMap<String, (usize, f32)>,
+    pub outline: Vec<Entry>,
+    pub toc: Vec<Entry>,
+    pub ja: bool,
+    pub decorate: bool,
+    pub all_headings: Vec<Entry>,
+    pub heading_no: usize,
+}
+
+/// Anchor of every heading in document order (`id` or `h{n}`), level, title.
+pub(crate) fn headings(blocks: &[Block], out: &mut Vec<Entry>) {
+    for b in blocks {
+        match b {
+            Block::Heading { level, id, inl } => {
+                let anchor = id.clone().unwrap_or_else(|| format!("h{}", out.len()));
+                out.push(Entry {
+                    level: *level,
+                    title: plain(inl).trim().to_string(),
+                    anchor,
+                });
+            }
+            Block::List { items, .. } => items.iter().for_each(|i| headings(i, out)),
+            Block::Quote(bs) => headings(bs, out),
+            _ => {}
+        }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(font: &'a mut Font, links: &'a [Target], g: Geom, ja: bool) -> Self {
+        Self {
+            font,
+            links,
+            g,
+            pages: Vec::new(),
+            y: g.top,
+            anchors: HashMap::new(),
+            outline: Vec::new(),
+            toc: Vec::new(),
+            ja,
+            decorate: false,
+            all_headings: Vec::new(),
+            heading_no: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, d: Draw) {
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+        if let Some(p) = self.pages.last_mut() {
+            p.draws.push(d);
+        }
+    }
+
+    pub(crate) fn new_page(&mut self) {
+        self.pages.push(Page {
+            draws: Vec::new(),
+            decorated: self.decorate,
+        });
+        self.y = self.g.top;
+    }
+
+    pub(crate) fn at_top(&self) -> bool {
+        self.y <= self.g.top + 0.01
+    }
+
+    /// Starts a new page unless `h` more points fit on this one.
+    pub(crate) fn ensure(&mut self, h: f32) {
+        if self.pages.is_empty() || (self.y + h > self.g.bottom + 0.01 && !self.at_top()) {
+            self.new_page();
+        }
+    }
+
+    /// Flows a paragraph at the current position, breaking pages as needed.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn para(
+        &mut self,
+        spans: &[Span],
+        x: f32,
+        w: f32,
+        size: f32,
+        lh: f32,
+        color: Rgb,
+        base: Style,
+        center: bool,
+    ) {
+        let p = self.prep(spans, size, base);
+        for r in break_lines(&p.pairs(), w) {
+            self.ensure(lh);
+            let off = if center { (w - p.width(&r)) / 2.0 } else { 0.0 };
+            let y = self.y;
+            self.draw_line(&p, r, x + off, y, lh, color);
+            self.y += lh;
+        }
+    }
+
+    pub(crate) fn blocks(&mut self, blocks: &[Block], x: f32, w: f32) {
+        for b in blocks {
+            self.block(b, x, w);
+        }
+    }
+
+    fn block(&mut self, b: &Block, x: f32, w: f32) {
+        match b {
+            Block::Heading { level, inl, .. } => self.heading(*level, inl, x, w),
+            Block::Para(inl) => {
+                self.para(inl, x, w, BODY, BODY_LH, TEXT, Style::default(), false);
+                self.y += 4.0;
+            }
+            Block::List { start, items } => {
+                let indent = if start.is_some() { 18.0 } else { 13.0 };
+                for (n, item) in items.iter().enumerate() {
+                    let marker = match start {
+                        Some(s) => format!("{}.", s + n as u64),
+                        None => "•".to_string(),
+                    };
+                    self.ensure(BODY_LH);
+                    let mw = self.font.width(&marker, BODY);
+                    let base = self.y + (BODY_LH - BODY) / 2.0 + BODY * 0.88;
+                    let mx = x + indent - mw - 4.0;
+                    self.push(Draw::Text {
+                        x: mx,
+                        y: base,
+                        size: BODY,
+                        text: marker,
+                        color: TEXT,
+                        bold: false,
+                        italic: false,
+                    });
+                    self.blocks(item, x + indent, w - indent);
+                }
+                self.y += 2.0;
+            }
+            Block::Quote(bs) => self.blocks(bs, x + 12.0, w - 12.0),
+            Block::Table { aligns, head, rows } => {
+                super::tables::table(self, aligns, head, rows, x, w)
+            }
+            Block::Code(t) => self.code(t, x, w),
+            Block::Chart(t) => self.chart(t, x, w),
+            Block::Rule => {
+                self.ensure(10.0);
+                let y = self.y + 5.0;
+                self.push(Draw::Line {
+                    x1: x,
+                    y1: y,
+                    x2: x + w,
+                    y2: y,
+                    color: MUTED,
+                    width: 0.5,
+                });
+                self.y += 10.0;
+            }
+            Block::Toc => self.toc_pages(x, w),
+            Block::PageBreak => {
+                if !self.at_top() {
+                    self.new_page();
+                }
+            }
+        }
+    }
+
+    pub(crate) fn heading(&mut self, level: u8, inl: &[Span], x: f32, w: f32) {
+        let n = self.heading_no;
+        self.heading_no += 1;
+        let anchor = match self.all_headings.get(n) {
+            Some(e) => e.anchor.clone(),
+            None => format!("h{n}"),
+        };
+        let (size, before, after) = match level {
+            1 => (18.0, 8.0, 8.0),
+            2 => (15.0, 0.0, 9.0),
+            3 => (12.5, 10.0, 5.0),
+            4 => (11.0, 8.0, 4.0),
+            _ => (10.0, 7.0, 3.0),
+        };
+        if level == 2 {
+            self.decorate = true;
+            if !self.at_top() || self.pages.is_empty() {
+                self.new_page();
+            }
+        } else if !self.at_top() {
+            self.y += before;
+        }
+        let lh = size * 1.35;
+        let p = self.prep(
+            inl,
+            size,
+            Style {
+                bold: true,
+                ..Style::default()
+            },
+        );
+        let lines = break_lines(&p.pairs(), w);
+        self.ensure(lines.len() as f32 * lh + after + 2.0 * BODY_LH);
+        self.anchors
+            .insert(anchor.clone(), (self.pages.len(), self.y - 4.0));
+        if level == 2 || level == 3 {
+            let title = plain(inl).trim().to_string();
+            self.outline.push(Entry {
+                level,
+                title,
+                anchor,
+            });
+        }
+        for r in lines {
+            let y = self.y;
+            self.draw_line(&p, r, x, y, lh, HEAD);
+            self.y += lh;
+        }
+        if level == 2 {
+            let y = self.y + 1.5;
+            self.push(Draw::Line {
+                x1: x,
+                y1: y,
+                x2: x + w,
+                y2: y,
+                color: HEAD,
+                width: 0.8,
+            });
+        }
+        self.y += after;
+    }
+}

@@ -1,0 +1,367 @@
+//! Markdown (pulldown-cmark events) to a small block tree.
+
+use std::iter::Peekable;
+
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::linebreak::is_cjk;
+use super::model::{Align, Block, Doc, Span, Status, Style, Target};
+
+pub(crate) fn parse(markdown: &str) -> Doc {
+    let opts =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut p = P {
+        ev: Parser::new_ext(markdown, opts).peekable(),
+        links: Vec::new(),
+    };
+    let blocks = p.blocks();
+    Doc {
+        blocks,
+        links: p.links,
+    }
+}
+
+struct P<'a> {
+    ev: Peekable<Parser<'a>>,
+    links: Vec<Target>,
+}
+
+fn is_inline(e: &Event) -> bool {
+    match e {
+        Event::Start(t) => matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        ),
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::InlineMath(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::FootnoteReference(_)
+        | Event::TaskListMarker(_) => true,
+        _ => false,
+    }
+}
+
+impl P<'_> {
+    /// Blocks until the end tag of the enclosing container (consumed) or EOF.
+    fn blocks(&mut self) -> Vec<Block> {
+        let mut out = Vec::new();
+        while let Some(e) = self.ev.peek() {
+            if is_inline(e) {
+                // Tight list item: inline content without a paragraph.
+                let inl = self.inlines(None);
+                out.push(Block::Para(inl));
+                continue;
+            }
+            let e = self.ev.next().unwrap_or(Event::Rule);
+            match e {
+                Event::End(_) => return out,
+                Event::Start(Tag::Paragraph) => out.push(Block::Para(self.inlines(Some(())))),
+                Event::Start(Tag::Heading { level, id, .. }) => {
+                    let level = match level {
+                        HeadingLevel::H1 => 1,
+                        HeadingLevel::H2 => 2,
+                        HeadingLevel::H3 => 3,
+                        HeadingLevel::H4 => 4,
+                        HeadingLevel::H5 => 5,
+                        HeadingLevel::H6 => 6,
+                    };
+                    let id = id.map(|s| s.to_string());
+                    out.push(Block::Heading {
+                        level,
+                        id,
+                        inl: self.inlines(Some(())),
+                    });
+                }
+                Event::Start(Tag::List(start)) => {
+                    let mut items = Vec::new();
+                    while let Some(e) = self.ev.next() {
+                        match e {
+                            Event::Start(Tag::Item) => items.push(self.blocks()),
+                            _ => break,
+                        }
+                    }
+                    out.push(Block::List { start, items });
+                }
+                Event::Start(Tag::BlockQuote(_)) => out.push(Block::Quote(self.blocks())),
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let mut text = String::new();
+                    for e in self.ev.by_ref() {
+                        match e {
+                            Event::Text(t) => text.push_str(&t),
+                            Event::End(_) => break,
+                            _ => {}
+                        }
+                    }
+                    let chart = matches!(&kind, CodeBlockKind::Fenced(info)
+                        if info.split_whitespace().next() == Some("kansa-chart"));
+                    out.push(if chart {
+                        Block::Chart(text)
+                    } else {
+                        Block::Code(text)
+                    });
+                }
+                Event::Start(Tag::HtmlBlock) => {
+                    let mut html = String::new();
+                    for e in self.ev.by_ref() {
+                        match e {
+                            Event::Html(t) | Event::Text(t) => html.push_str(&t),
+                            Event::End(_) => break,
+                            _ => {}
+                        }
+                    }
+                    html_block(&html, &mut out);
+                }
+                Event::Start(Tag::Table(al)) => out.push(self.table(al)),
+                Event::Start(_) => out.extend(self.blocks()),
+                Event::Rule => out.push(Block::Rule),
+                Event::Html(t) => html_block(&t, &mut out),
+                Event::Text(t) => out.push(Block::Para(vec![Span::Text(
+                    t.to_string(),
+                    Style::default(),
+                )])),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn table(&mut self, al: Vec<Alignment>) -> Block {
+        let aligns = al
+            .iter()
+            .map(|a| match a {
+                Alignment::Right => Align::Right,
+                Alignment::Center => Align::Center,
+                _ => Align::Left,
+            })
+            .collect();
+        let (mut head, mut rows) = (Vec::new(), Vec::new());
+        let mut row: Vec<Vec<Span>> = Vec::new();
+        while let Some(e) = self.ev.next() {
+            match e {
+                Event::Start(Tag::TableCell) => row.push(self.inlines(Some(()))),
+                Event::End(TagEnd::TableHead) => head = std::mem::take(&mut row),
+                Event::End(TagEnd::TableRow) => rows.push(std::mem::take(&mut row)),
+                Event::End(TagEnd::Table) => break,
+                _ => {}
+            }
+        }
+        Block::Table { aligns, head, rows }
+    }
+
+    /// Inline content. With `until_end`, consumes events up to and including
+    /// the container's end tag; otherwise stops before the first block event.
+    fn inlines(&mut self, until_end: Option<()>) -> Vec<Span> {
+        let mut out: Vec<Span> = Vec::new();
+        let mut st = Style::default();
+        let (mut em, mut strong, mut strike) = (0, 0, 0);
+        let mut badge: Option<(String, Status)> = None;
+        let mut soft: Vec<usize> = Vec::new();
+        loop {
+            match self.ev.peek() {
+                None => break,
+                Some(e) if until_end.is_none() && !is_inline(e) => {
+                    let closes_inline = matches!(
+                        e,
+                        Event::End(
+                            TagEnd::Emphasis
+                                | TagEnd::Strong
+                                | TagEnd::Strikethrough
+                                | TagEnd::Link
+                                | TagEnd::Image
+                                | TagEnd::Superscript
+                                | TagEnd::Subscript
+                        )
+                    );
+                    if !closes_inline {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            let Some(e) = self.ev.next() else { break };
+            let text =
+                |t: &str, st: Style, out: &mut Vec<Span>, badge: &mut Option<(String, Status)>| {
+                    if let Some((b, _)) = badge {
+                        b.push_str(t);
+                    } else {
+                        out.push(Span::Text(t.to_string(), st));
+                    }
+                };
+            match e {
+                Event::Text(t) => text(&t, st, &mut out, &mut badge),
+                Event::Code(t) => text(&t, Style { code: true, ..st }, &mut out, &mut badge),
+                Event::InlineMath(t) | Event::FootnoteReference(t) => {
+                    text(&t, st, &mut out, &mut badge)
+                }
+                Event::TaskListMarker(done) => {
+                    text(if done { "[x] " } else { "[ ] " }, st, &mut out, &mut badge)
+                }
+                Event::SoftBreak => {
+                    soft.push(out.len());
+                    out.push(Span::Text(" ".into(), st));
+                }
+                Event::HardBreak => out.push(Span::Break),
+                Event::InlineHtml(h) | Event::Html(h) => {
+                    let t = h.trim();
+                    let lower = t.to_ascii_lowercase().replace(' ', "");
+                    if matches!(lower.as_str(), "<br>" | "<br/>") {
+                        out.push(Span::Break);
+                    } else if !(t.starts_with("<!--") && t.ends_with("-->")) {
+                        text(&h, st, &mut out, &mut badge);
+                    }
+                }
+                Event::Start(Tag::Emphasis) => em += 1,
+                Event::Start(Tag::Strong) => strong += 1,
+                Event::Start(Tag::Strikethrough) => strike += 1,
+                Event::End(TagEnd::Emphasis) => em -= 1,
+                Event::End(TagEnd::Strong) => strong -= 1,
+                Event::End(TagEnd::Strikethrough) => strike -= 1,
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    if let Some(s) = dest_url.strip_prefix("status:") {
+                        badge = Some((String::new(), Status::from_key(s)));
+                    } else {
+                        let target = if let Some(a) = dest_url.strip_prefix('#') {
+                            Some(Target::Anchor(a.to_string()))
+                        } else if ["http://", "https://", "mailto:"]
+                            .iter()
+                            .any(|p| dest_url.starts_with(p))
+                        {
+                            Some(Target::Uri(dest_url.to_string()))
+                        } else {
+                            None
+                        };
+                        st.link = target.map(|t| {
+                            self.links.push(t);
+                            self.links.len() - 1
+                        });
+                    }
+                }
+                Event::End(TagEnd::Link) => {
+                    if let Some((t, s)) = badge.take() {
+                        out.push(Span::Badge(t, s));
+                    }
+                    st.link = None;
+                }
+                Event::End(TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript) => {}
+                Event::End(_) if until_end.is_some() => break,
+                _ => {}
+            }
+            st.italic = em > 0;
+            st.bold = strong > 0;
+            st.strike = strike > 0;
+        }
+        // A soft break between two CJK characters is dropped, else a space.
+        for i in soft.into_iter().rev() {
+            let prev = out[..i].iter().rev().find_map(last_char);
+            let next = out[i + 1..].iter().find_map(first_char);
+            if matches!((prev, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b)) {
+                out.remove(i);
+            }
+        }
+        out
+    }
+}
+
+fn last_char(s: &Span) -> Option<char> {
+    match s {
+        Span::Text(t, _) | Span::Badge(t, _) => t.chars().last(),
+        Span::Break => None,
+    }
+}
+
+fn first_char(s: &Span) -> Option<char> {
+    match s {
+        Span::Text(t, _) | Span::Badge(t, _) => t.chars().next(),
+        Span::Break => None,
+    }
+}
+
+/// An HTML block: the `toc` / `pagebreak` markers, other comments ignored,
+/// anything else kept as literal text.
+fn html_block(html: &str, out: &mut Vec<Block>) {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("<!--") {
+            let (body, tail) = match after.find("-->") {
+                Some(e) => (&after[..e], &after[e + 3..]),
+                None => (after, ""),
+            };
+            match body.trim() {
+                "toc" => out.push(Block::Toc),
+                "pagebreak" => out.push(Block::PageBreak),
+                _ => {}
+            }
+            rest = tail.trim_start();
+        } else {
+            let end = rest.find("<!--").unwrap_or(rest.len());
+            let lit = rest[..end].trim();
+            if !lit.is_empty() {
+                out.push(Block::Para(vec![Span::Text(
+                    lit.to_string(),
+                    Style::default(),
+                )]));
+            }
+            rest = &rest[end..];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::plain;
+    use super::*;
+
+    #[test]
+    fn markers_badges_links_and_breaks() {
+        let md = "# T\n\n<!-- toc -->\n\n<!-- a comment -->\n\n<!-- pagebreak -->\n\n\
+                  ## A {#sec-a}\n\n状態 [一部実施](status:partial) と [設1](#c-設1)\n\n\
+                  | a | b |\n|---|--:|\n| x<br>y | <b>z</b> |\n\n<div>raw</div>\n";
+        let d = parse(md);
+        assert!(matches!(d.blocks[1], Block::Toc));
+        assert!(matches!(d.blocks[2], Block::PageBreak));
+        assert!(
+            matches!(&d.blocks[3], Block::Heading { level: 2, id: Some(id), .. } if id == "sec-a")
+        );
+        let Block::Para(p) = &d.blocks[4] else {
+            panic!()
+        };
+        assert!(p.contains(&Span::Badge("一部実施".into(), Status::Partial)));
+        assert_eq!(d.links, vec![Target::Anchor("c-設1".into())]);
+        let Block::Table { aligns, rows, .. } = &d.blocks[5] else {
+            panic!()
+        };
+        assert_eq!(aligns[1], Align::Right);
+        assert_eq!(rows[0][0][1], Span::Break);
+        assert_eq!(plain(&rows[0][1]), "<b>z</b>");
+        assert!(matches!(&d.blocks[6], Block::Para(p) if plain(p) == "<div>raw</div>"));
+    }
+
+    #[test]
+    fn soft_breaks_between_cjk_vanish() {
+        let d = parse("日本語の\n文章 and\nEnglish");
+        let Block::Para(p) = &d.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(plain(p), "日本語の文章 and English");
+    }
+
+    #[test]
+    fn tight_lists_and_chart() {
+        let d = parse("- one\n- two **b**\n  1. nested\n\n```kansa-chart\na\t1\t2\t3\tx\n```\n");
+        let Block::List { items, start: None } = &d.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[1][1], Block::List { start: Some(1), .. }));
+        assert!(matches!(&d.blocks[1], Block::Chart(t) if t.starts_with("a\t1")));
+    }
+}

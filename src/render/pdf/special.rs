@@ -1,0 +1,307 @@
+//! The cover page, the table of contents, `kansa-chart` bar charts and code
+//! blocks.
+
+use super::layout::{BODY, CODE_BG, Ctx, Draw, HEAD, MUTED, Rgb, TEXT};
+use super::linebreak::break_lines;
+use super::model::{Block, Span, Style, Target};
+
+const MET: Rgb = Rgb(0.22, 0.60, 0.36);
+const GAP: Rgb = Rgb(0.82, 0.27, 0.25);
+const NA: Rgb = Rgb(0.72, 0.72, 0.72);
+
+/// One bar of a `kansa-chart` block.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Bar {
+    pub label: String,
+    pub parts: [f32; 3],
+    pub caption: String,
+}
+
+/// Parses a chart block: optional `#legend` line, then one bar per line.
+pub(crate) fn parse_chart(text: &str, ja: bool) -> (Vec<String>, Vec<Bar>) {
+    let mut legend: Vec<String> = if ja {
+        vec!["充足".into(), "ギャップ".into(), "対象外".into()]
+    } else {
+        vec!["Met".into(), "Gap".into(), "N/A".into()]
+    };
+    let mut bars = Vec::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f[0].starts_with("#legend") {
+            for (i, t) in f.iter().skip(1).take(3).enumerate() {
+                legend[i] = t.trim().to_string();
+            }
+            continue;
+        }
+        if f.len() < 4 {
+            continue;
+        }
+        let num = |s: &str| {
+            s.trim()
+                .trim_end_matches('%')
+                .parse::<f32>()
+                .unwrap_or(0.0)
+                .max(0.0)
+        };
+        bars.push(Bar {
+            label: f[0].trim().to_string(),
+            parts: [num(f[1]), num(f[2]), num(f[3])],
+            caption: f.get(4).map(|s| s.trim().to_string()).unwrap_or_default(),
+        });
+    }
+    (legend, bars)
+}
+
+fn text(s: &str) -> Vec<Span> {
+    vec![Span::Text(s.to_string(), Style::default())]
+}
+
+const BOLD: Style = Style {
+    bold: true,
+    italic: false,
+    code: false,
+    strike: false,
+    link: None,
+};
+
+impl Ctx<'_> {
+    /// Lays out the cover: the `#` title large and centred, the rest below.
+    pub(crate) fn cover(&mut self, blocks: &[Block]) {
+        let (x, w) = (self.g.left, self.g.right - self.g.left);
+        self.decorate = false;
+        self.new_page();
+        self.y = self.g.top + (self.g.bottom - self.g.top) * 0.2;
+        for b in blocks {
+            match b {
+                Block::Heading { level: 1, inl, .. } => {
+                    if let Some(e) = self.all_headings.get(self.heading_no) {
+                        self.anchors
+                            .insert(e.anchor.clone(), (self.pages.len(), self.y - 4.0));
+                    }
+                    self.heading_no += 1;
+                    self.para(inl, x + w * 0.075, w * 0.85, 22.0, 31.0, HEAD, BOLD, true);
+                    let y = self.y + 10.0;
+                    self.push(Draw::Line {
+                        x1: x + w * 0.35,
+                        y1: y,
+                        x2: x + w * 0.65,
+                        y2: y,
+                        color: HEAD,
+                        width: 1.5,
+                    });
+                    self.y += 34.0;
+                }
+                Block::Toc => self.toc_pages(x, w),
+                _ => self.blocks(std::slice::from_ref(b), x, w),
+            }
+        }
+    }
+
+    /// The table of contents, on a new page.
+    pub(crate) fn toc_pages(&mut self, x: f32, w: f32) {
+        self.decorate = true;
+        if !self.at_top() || self.pages.is_empty() {
+            self.new_page();
+        }
+        let title = if self.ja { "目次" } else { "Contents" };
+        self.para(&text(title), x, w, 15.0, 20.25, HEAD, BOLD, false);
+        let y = self.y + 1.5;
+        self.push(Draw::Line {
+            x1: x,
+            y1: y,
+            x2: x + w,
+            y2: y,
+            color: HEAD,
+            width: 0.8,
+        });
+        self.y += 12.0;
+        for e in self.toc.clone() {
+            let (size, indent, before, st) = if e.level == 2 {
+                (10.5, 0.0, 5.0, BOLD)
+            } else {
+                (9.5, 14.0, 0.0, Style::default())
+            };
+            let lh = size * 1.5;
+            let num_w = self.font.width("0000", size);
+            let p = self.prep(&text(&e.title), size, st);
+            let lines = break_lines(&p.pairs(), w - indent - num_w - 12.0);
+            let h = lines.len() as f32 * lh;
+            self.ensure(h + before);
+            if !self.at_top() {
+                self.y += before;
+            }
+            let top = self.y;
+            let mut end = x + indent;
+            for r in lines {
+                end = x + indent + p.width(&r);
+                let y = self.y;
+                self.draw_line(&p, r, x + indent, y, lh, TEXT);
+                self.y += lh;
+            }
+            let base = self.y - lh + (lh - size) / 2.0 + size * 0.88;
+            self.push(Draw::TocNum {
+                anchor: e.anchor.clone(),
+                x0: end + 4.0,
+                x1: x + w,
+                y: base,
+                size,
+            });
+            self.push(Draw::Link {
+                x,
+                y: top,
+                w,
+                h,
+                target: Target::Anchor(e.anchor),
+            });
+        }
+    }
+
+    /// A horizontal stacked bar chart (met / gap / n/a) with a legend.
+    pub(crate) fn chart(&mut self, src: &str, x: f32, w: f32) {
+        let (legend, bars) = parse_chart(src, self.ja);
+        let size = 8.5;
+        let (row, bar_h) = (15.0, 9.0);
+        let label_w = bars
+            .iter()
+            .map(|b| self.font.width(&b.label, size))
+            .fold(0.0, f32::max)
+            .min(w * 0.3);
+        let cap_w = bars
+            .iter()
+            .map(|b| self.font.width(&b.caption, size))
+            .fold(0.0, f32::max)
+            .min(w * 0.25);
+        let bar_x = x + label_w + 8.0;
+        let bar_w = (w - label_w - cap_w - 16.0).max(w * 0.3);
+        self.ensure(row * 2.0);
+        // Legend, right above the bars.
+        let mut lx = bar_x;
+        let base = self.y + 9.0;
+        for (t, c) in legend.iter().zip([MET, GAP, NA]) {
+            self.push(Draw::Rect {
+                x: lx,
+                y: base - 7.0,
+                w: 7.0,
+                h: 7.0,
+                fill: Some(c),
+                stroke: None,
+            });
+            self.push(Draw::Text {
+                x: lx + 10.0,
+                y: base,
+                size,
+                text: t.clone(),
+                color: TEXT,
+                bold: false,
+                italic: false,
+            });
+            lx += 10.0 + self.font.width(t, size) + 14.0;
+        }
+        self.y += row + 2.0;
+        for b in &bars {
+            self.ensure(row);
+            let top = self.y + (row - bar_h) / 2.0;
+            let base = top + bar_h / 2.0 + size * 0.36;
+            let label = self.font.clip(&b.label, size, label_w);
+            self.push(Draw::Text {
+                x,
+                y: base,
+                size,
+                text: label,
+                color: TEXT,
+                bold: false,
+                italic: false,
+            });
+            let total: f32 = b.parts.iter().sum::<f32>().max(100.0);
+            let mut bx = bar_x;
+            for (v, c) in b.parts.iter().zip([MET, GAP, NA]) {
+                let sw = bar_w * v / total;
+                if sw > 0.05 {
+                    self.push(Draw::Rect {
+                        x: bx,
+                        y: top,
+                        w: sw,
+                        h: bar_h,
+                        fill: Some(c),
+                        stroke: None,
+                    });
+                }
+                bx += sw;
+            }
+            self.push(Draw::Rect {
+                x: bar_x,
+                y: top,
+                w: bar_w,
+                h: bar_h,
+                fill: None,
+                stroke: Some(MUTED),
+            });
+            let cap = self.font.clip(&b.caption, size, cap_w);
+            self.push(Draw::Text {
+                x: bar_x + bar_w + 6.0,
+                y: base,
+                size,
+                text: cap,
+                color: TEXT,
+                bold: false,
+                italic: false,
+            });
+            self.y += row;
+        }
+        self.y += 8.0;
+    }
+
+    /// A code block: lines kept, wrapped by character when too wide.
+    pub(crate) fn code(&mut self, src: &str, x: f32, w: f32) {
+        let (size, lh) = (BODY * 0.85, BODY * 1.25);
+        let st = Style {
+            code: false,
+            ..Style::default()
+        };
+        for line in src.trim_end_matches('\n').split('\n') {
+            // Keep indentation: leading spaces become no-break spaces.
+            let lead = line.len() - line.trim_start_matches(' ').len();
+            let line = format!("{}{}", "\u{a0}".repeat(lead), &line[lead..]);
+            let p = self.prep(&text(&line), size, st);
+            for r in break_lines(&p.pairs(), w - 8.0) {
+                self.ensure(lh);
+                let y = self.y;
+                self.push(Draw::Rect {
+                    x,
+                    y,
+                    w,
+                    h: lh,
+                    fill: Some(CODE_BG),
+                    stroke: None,
+                });
+                self.draw_line(&p, r, x + 4.0, y, lh, TEXT);
+                self.y += lh;
+            }
+        }
+        self.y += 6.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_lines_and_legend() {
+        let (legend, bars) = parse_chart(
+            "#legend\tA\tB\tC\n設備\t45.2\t50.0\t4.8\t47.5%\nbad line\n",
+            true,
+        );
+        assert_eq!(legend, ["A", "B", "C"]);
+        assert_eq!(
+            bars,
+            vec![Bar {
+                label: "設備".into(),
+                parts: [45.2, 50.0, 4.8],
+                caption: "47.5%".into()
+            }]
+        );
+        let (legend, _) = parse_chart("", false);
+        assert_eq!(legend[1], "Gap");
+    }
+}
