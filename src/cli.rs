@@ -195,6 +195,24 @@ struct ReportArgs {
     /// Directory whose template files override the built-ins by name (see `templates export`).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// PDF paper size.
+    #[arg(long, value_enum, default_value = "a4")]
+    paper: PaperArg,
+    /// PDF pages in landscape orientation.
+    #[arg(long)]
+    landscape: bool,
+    /// PDF font: a .ttf, .otf or .ttc file instead of the built-in IPAex Gothic.
+    #[arg(long, value_name = "PATH")]
+    font: Option<PathBuf>,
+    /// Face index within a .ttc font collection.
+    #[arg(long, value_name = "N", default_value = "0")]
+    font_index: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
 }
 
 impl From<PackArgs> for crate::cli_pack::PackRun {
@@ -321,7 +339,7 @@ fn report(args: ReportArgs) -> Result<()> {
         (Some(f), _) => f,
         (None, Some(p)) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
             Error::Usage(format!(
-                "cannot tell the format from {}; add --format md|html|json",
+                "cannot tell the format from {}; add --format md|html|json|pdf|xlsx",
                 p.display()
             ))
         })?,
@@ -341,6 +359,15 @@ fn report(args: ReportArgs) -> Result<()> {
         organisation: args.org,
         title: args.title,
         baseline: None,
+        pdf: crate::render::PdfSettings {
+            paper: match args.paper {
+                PaperArg::A4 => crate::render::pdf::Paper::A4,
+                PaperArg::Letter => crate::render::pdf::Paper::Letter,
+            },
+            landscape: args.landscape,
+            font: args.font,
+            font_index: args.font_index,
+        },
     };
     let bytes = render::render(&analysis, format, &options, args.templates.as_deref())?;
     emit(args.output.as_deref(), &bytes)

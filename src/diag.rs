@@ -81,6 +81,8 @@ impl fmt::Display for Diagnostic {
                 column_letters(self.column),
                 self.line
             )?,
+            // Problems of a whole file (or of no file) have no position to print.
+            None if self.line == 0 => write!(f, "{}", self.file)?,
             None => write!(f, "{}:{}:{}", self.file, self.line, self.column)?,
         }
         if let Some(name) = &self.column_name {

@@ -38,6 +38,9 @@ pub enum Error {
     /// reported; exit 1.
     #[error("{0} check(s) failed")]
     GateFailed(usize),
+    /// An output could not be produced (e.g. the PDF writer failed); exit 1.
+    #[error("{0}")]
+    Output(String),
     /// A failure other than bad input that was already reported; exit 1.
     #[error("failed")]
     WriteReported,
@@ -48,7 +51,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) | Error::Template { .. } | Error::Usage(_) | Error::Reported(_) => 2,
-            Error::GateFailed(_) | Error::WriteReported => 1,
+            Error::GateFailed(_) | Error::WriteReported | Error::Output(_) => 1,
             // A missing or unreadable input is bad input; a failed write is not.
             Error::Io { action, .. } if *action == "cannot read" => 2,
             Error::Io { .. } => 1,

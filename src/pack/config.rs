@@ -55,6 +55,18 @@ pub struct PackConfig {
     /// Template directory overriding the built-ins.
     #[serde(default)]
     pub templates: Option<String>,
+    /// PDF paper: `a4` (default) or `letter`.
+    #[serde(default)]
+    pub paper: Option<String>,
+    /// PDF pages in landscape.
+    #[serde(default)]
+    pub landscape: bool,
+    /// PDF font file instead of the built-in IPAex Gothic.
+    #[serde(default)]
+    pub font: Option<String>,
+    /// Face index in a .ttc font.
+    #[serde(default)]
+    pub font_index: u32,
     /// Gates for nightly builds.
     #[serde(default)]
     pub gates: Gates,
@@ -172,6 +184,9 @@ pub fn load(path: &Path) -> Result<Config> {
         }
         if let Some(l) = p.lang.as_ref().filter(|l| *l != "ja" && *l != "en") {
             problems.push(at(format!("unknown lang {l:?}")).hint("lang: ja or en"));
+        }
+        if let Some(paper) = p.paper.as_ref().filter(|x| *x != "a4" && *x != "letter") {
+            problems.push(at(format!("unknown paper {paper:?}")).hint("paper: a4 or letter"));
         }
         if file.packs.iter().filter(|q| q.name == p.name).count() > 1 {
             problems

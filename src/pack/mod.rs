@@ -144,10 +144,20 @@ pub fn build_pack(
         organisation: pack.organisation.clone(),
         title: pack.title.clone(),
         baseline,
+        pdf: render::PdfSettings {
+            paper: if pack.paper.as_deref() == Some("letter") {
+                render::pdf::Paper::Letter
+            } else {
+                render::pdf::Paper::A4
+            },
+            landscape: pack.landscape,
+            font: pack.font.as_deref().map(|f| config.resolve(f)),
+            font_index: pack.font_index,
+        },
     };
     let report = view::build(&analysis, &report_options);
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
-    let mut files = render_files(&report, pack, templates_dir.as_deref())?;
+    let mut files = render_files(&report, pack, templates_dir.as_deref(), &report_options.pdf)?;
 
     let evidence = match &pack.evidence_root {
         Some(root) => evidence::check(&analysis, &config.resolve(root)),
@@ -190,6 +200,7 @@ fn render_files(
     report: &Report,
     pack: &PackConfig,
     templates: Option<&Path>,
+    pdf: &render::PdfSettings,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
     files.insert("assessment.json".to_owned(), render::json(report)?);
@@ -197,6 +208,7 @@ fn render_files(
         let (name, format) = match f.as_str() {
             "md" => ("report.md", Format::Md),
             "html" => ("report.html", Format::Html),
+            "pdf" => ("report.pdf", Format::Pdf),
             "json" => continue, // assessment.json is always written
             "xlsx" => {
                 files.insert("report.xlsx".to_owned(), crate::xlsx::gap_register(report)?);
@@ -211,7 +223,7 @@ fn render_files(
         };
         files.insert(
             name.to_owned(),
-            render::render_report(report, format, templates)?,
+            render::render_report(report, format, templates, pdf)?,
         );
     }
     files.insert("gaps.csv".to_owned(), exports::gaps_csv(report));

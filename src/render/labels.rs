@@ -93,6 +93,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("removed", "削除された項目", "Controls removed"),
     ("before", "変更前", "Before"),
     ("after", "変更後", "After"),
+    (
+        "same_answer_as",
+        "（回答は {id} と同じ）",
+        "(same answer as {id})",
+    ),
     ("no_changes", "変更はありません。", "Nothing changed."),
 ];
 

@@ -5,6 +5,8 @@
 
 pub mod labels;
 pub mod markdown;
+pub mod pdf;
+pub mod pdf_report;
 pub mod templates;
 pub mod view;
 
@@ -14,6 +16,7 @@ use crate::analyse::Analysis;
 use crate::error::{Error, Result};
 
 pub use labels::Lang;
+pub use pdf_report::PdfSettings;
 pub use view::ReportOptions;
 
 /// Output formats.
@@ -27,6 +30,8 @@ pub enum Format {
     Json,
     /// An Excel gap register: summary with chart, gap list, all controls with provenance.
     Xlsx,
+    /// A PDF typeset from `report.pdf.md` with the embedded Japanese font.
+    Pdf,
 }
 
 impl Format {
@@ -38,6 +43,7 @@ impl Format {
             "html" | "htm" => Some(Format::Html),
             "json" => Some(Format::Json),
             "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -54,6 +60,7 @@ pub fn render(
     match format {
         Format::Json => json(&report),
         Format::Xlsx => Ok(crate::xlsx::gap_register(&report)?),
+        Format::Pdf => pdf_report::render_pdf(&report, templates, &options.pdf),
         Format::Md | Format::Html => {
             // The template sees its own copy of the view: drop ours before rendering, which
             // lowers peak memory on large catalogues.
@@ -76,10 +83,12 @@ pub fn render_report(
     report: &view::Report,
     format: Format,
     templates: Option<&Path>,
+    pdf: &PdfSettings,
 ) -> Result<Vec<u8>> {
     match format {
         Format::Json => json(report),
         Format::Xlsx => Ok(crate::xlsx::gap_register(report)?),
+        Format::Pdf => pdf_report::render_pdf(report, templates, pdf),
         Format::Md => template(report, "report.md", templates),
         Format::Html => template(report, "report.html", templates),
     }
@@ -104,6 +113,19 @@ pub fn context(report: &view::Report) -> Result<tera::Context> {
 
 fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
     render_context(&context(report)?, name, dir)
+}
+
+/// A report through a Markdown template, as text (the PDF typesetter's input).
+pub fn render_report_markdown(
+    report: &view::Report,
+    name: &str,
+    dir: Option<&Path>,
+) -> Result<String> {
+    let bytes = template(report, name, dir)?;
+    String::from_utf8(bytes).map_err(|e| Error::Template {
+        name: name.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 fn render_context(context: &tera::Context, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {

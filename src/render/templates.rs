@@ -13,6 +13,10 @@ use crate::render::markdown;
 pub const BUILTIN: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
     ("report.html", include_str!("../../templates/report.html")),
+    (
+        "report.pdf.md",
+        include_str!("../../templates/report.pdf.md"),
+    ),
     ("ticket.md", include_str!("../../templates/ticket.md")),
     ("summary.md", include_str!("../../templates/summary.md")),
 ];

@@ -24,6 +24,8 @@ pub struct ReportOptions {
     pub title: Option<String>,
     /// A previous assessment to report changes against.
     pub baseline: Option<crate::diff::Baseline>,
+    /// Page and font settings for PDF output.
+    pub pdf: crate::render::PdfSettings,
 }
 
 /// The whole report.
@@ -260,6 +262,10 @@ pub struct ControlView {
     pub extra: Vec<ExtraView>,
     /// Which overlay set each field.
     pub sources: Sources,
+    /// When the previous control(s) have the very same answer (a provider often answers a whole
+    /// 中項目 at once): the id of the first control with it, so a printed report can say
+    /// "same as 設3" instead of repeating the paragraph.
+    pub answer_same_as: Option<String>,
 }
 
 /// An HTML id (and file-name-safe stem) for a control: letters, digits, `-` and `_` only, so
@@ -316,9 +322,10 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
     let en = lang == Lang::En;
-    let controls: Vec<ControlView> = (0..catalogue.controls.len())
+    let mut controls: Vec<ControlView> = (0..catalogue.controls.len())
         .map(|i| control_view(analysis, i, lang))
         .collect();
+    mark_repeated_answers(&mut controls);
     let gaps = analysis
         .gap_indexes()
         .map(|i| controls[i].clone())
@@ -383,6 +390,24 @@ impl Report {
             .flat_map(|s| &s.majors)
             .flat_map(|m| &m.middles)
             .flat_map(|m| &m.controls)
+    }
+}
+
+/// Set [`ControlView::answer_same_as`] on each control whose answer (and its source) equals the
+/// previous control's, pointing at the first control of the run.
+fn mark_repeated_answers(controls: &mut [ControlView]) {
+    let mut first: Option<usize> = None;
+    for i in 0..controls.len() {
+        let same = i > 0
+            && controls[i].answer.is_some()
+            && controls[i].answer == controls[i - 1].answer
+            && controls[i].sources.answer == controls[i - 1].sources.answer;
+        if same {
+            let head = *first.get_or_insert(i - 1);
+            controls[i].answer_same_as = Some(controls[head].id.clone());
+        } else {
+            first = None;
+        }
     }
 }
 
@@ -497,6 +522,7 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang) -> ControlView {
             })
             .collect(),
         sources,
+        answer_same_as: None,
     }
 }
 
@@ -505,6 +531,55 @@ mod tests {
     use super::*;
     use crate::load::{EncodingChoice, parse_overlay};
     use crate::model::{Catalogue, CatalogueMeta};
+
+    #[test]
+    fn repeated_answers_point_at_the_first_control_of_the_run() {
+        let mk = |id: &str, answer: Option<&str>, source: &str| {
+            let mut c = control_stub(id);
+            c.answer = answer.map(str::to_owned);
+            c.sources.answer = Some(source.to_owned());
+            c
+        };
+        let mut v = vec![
+            mk("A1", Some("x"), "p"),
+            mk("A2", Some("x"), "p"),
+            mk("A3", Some("x"), "p"),
+            mk("A4", Some("x"), "o"),
+            mk("A5", None, "p"),
+            mk("A6", None, "p"),
+        ];
+        mark_repeated_answers(&mut v);
+        let got: Vec<Option<&str>> = v.iter().map(|c| c.answer_same_as.as_deref()).collect();
+        assert_eq!(got, [None, Some("A1"), Some("A1"), None, None, None]);
+    }
+
+    fn control_stub(id: &str) -> ControlView {
+        ControlView {
+            id: id.into(),
+            key: id.into(),
+            anchor: anchor_for(id),
+            section: String::new(),
+            major: String::new(),
+            middle: String::new(),
+            text: String::new(),
+            status: Status::Unanswered,
+            status_label: "",
+            gap: true,
+            met: false,
+            overdue: false,
+            responsibility: None,
+            responsibility_label: "",
+            answer: None,
+            evidence: None,
+            owner: None,
+            due: None,
+            reviewed: None,
+            notes: None,
+            extra: vec![],
+            sources: Sources::default(),
+            answer_same_as: None,
+        }
+    }
 
     #[test]
     fn anchors_keep_only_safe_characters() {
@@ -566,5 +641,6 @@ mod tests {
         );
         assert_eq!(r.summary.coverage, 33.3);
         assert_eq!(r.title, "Gap analysis report");
+        assert_eq!(a1.answer_same_as, None);
     }
 }

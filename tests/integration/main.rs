@@ -3,6 +3,7 @@
 
 mod cli;
 mod pack;
+mod pdf;
 mod report;
 mod validate;
 

@@ -322,22 +322,6 @@ fn paper_sizes_and_size_budget() {
     assert_eq!(nums, vec![0.0, 0.0, 792.0, 612.0]);
 }
 
-/// `cargo test --release -- --ignored --nocapture typeset_timing`
-#[test]
-#[ignore]
-fn typeset_timing() {
-    let (md, o) = (sample(), options());
-    let _ = typeset(&md, &o).unwrap();
-    let mut best = f64::MAX;
-    let mut len = 0;
-    for _ in 0..5 {
-        let t = std::time::Instant::now();
-        len = typeset(&md, &o).unwrap().len();
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    println!("typeset: {:.1} ms, {len} bytes", best * 1000.0);
-}
-
 #[test]
 fn edge_cases_typeset() {
     let long = "x".repeat(400);

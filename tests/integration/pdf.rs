@@ -1,0 +1,120 @@
+//! `kansa report --format pdf`: text, determinism, missing glyphs, split rows.
+
+use crate::{example_report, kansa, outcome};
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn example_pdf_has_every_control_id_and_text() {
+    let pdf = example_report("pdf", &[]);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    assert!(pages.len() > 20, "{} pages", pages.len());
+    let text = squeeze(&pages.concat());
+    let catalogue = kansa::load::load_catalogue("fisc-2012").unwrap();
+    let mut missing = Vec::new();
+    for c in &catalogue.controls {
+        // The id followed by its text, as in the details table (the text may wrap: whitespace
+        // is removed from both).
+        if !text.contains(&squeeze(&format!("{}{}", c.id, c.text))) {
+            missing.push(c.id.clone());
+        }
+    }
+    assert!(missing.is_empty(), "not found in the PDF text: {missing:?}");
+    // Running header on every page after the cover, footer "n / N".
+    let n = pages.len();
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        assert!(
+            page.contains("ギャップ分析報告書"),
+            "page {} has no running header",
+            i + 1
+        );
+        assert!(
+            squeeze(page).contains(&format!("{}/{n}", i + 1)),
+            "page {} has no footer",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn same_inputs_give_identical_pdf_and_date_is_metadata() {
+    let a = example_report("pdf", &[]);
+    assert_eq!(a, example_report("pdf", &[]));
+    let raw = String::from_utf8_lossy(&a);
+    assert!(
+        raw.contains("D:20261125000000"),
+        "creation date from --date"
+    );
+    assert!(raw.contains("/Lang"), "document language");
+}
+
+#[test]
+fn missing_glyphs_are_an_error_naming_the_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("emoji.csv");
+    std::fs::write(&overlay, "id,status,answer\n運24,partial,対応中 😀 です\n").unwrap();
+    let target = dir.path().join("r.pdf");
+    let out = kansa()
+        .args(["report", "--date", "2026-11-25", "--answers"])
+        .arg(&overlay)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("control 運24 (answer): characters missing from the PDF font: 😀 (U+1F600)"),
+        "{err}"
+    );
+    assert!(err.contains("--font"), "{err}");
+    assert!(!target.exists(), "no PDF written");
+}
+
+#[test]
+fn long_answer_splits_across_pages_with_the_header_repeated() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("long.csv");
+    let long: String = (1..=160)
+        .map(|i| format!("第{i}段落の説明文です。"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(
+        &overlay,
+        format!("id,status,answer\n設1,partial,\"{long}\"\n"),
+    )
+    .unwrap();
+    let out = kansa()
+        .args(["report", "-f", "pdf", "--date", "2026-11-25", "--answers"])
+        .arg(&overlay)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&out.stdout).unwrap();
+    let first = pages
+        .iter()
+        .position(|p| p.contains("第1段落"))
+        .expect("start of the answer");
+    let last = pages
+        .iter()
+        .position(|p| p.contains("第160段落"))
+        .expect("end of the answer");
+    assert!(last > first, "the answer spans pages {first}..{last}");
+    for page in &pages[first..=last] {
+        assert!(
+            squeeze(page).contains("項番小項目対応状況回答"),
+            "table header repeated on every page of the row"
+        );
+    }
+    // Nothing of the answer is lost across the page breaks.
+    let text = squeeze(&pages[first..=last].concat());
+    for i in 1..=160 {
+        assert!(
+            text.contains(&format!("第{i}段落の説明文です。")),
+            "paragraph {i} lost"
+        );
+    }
+}
