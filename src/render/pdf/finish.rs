@@ -17,6 +17,33 @@ fn utf16(s: &str) -> Object {
     Object::String(b, StringFormat::Hexadecimal)
 }
 
+/// Replace every embedded TrueType program (`FontFile2`) by its unhinted form (see
+/// [`super::unhint`]); a font that cannot be processed stays as it is.
+fn unhint_fonts(lo: &mut lopdf::Document) {
+    let ids: Vec<ObjectId> = lo
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"FontFile2").ok())
+        .filter_map(|o| o.as_reference().ok())
+        .collect();
+    for id in ids {
+        let Ok(Object::Stream(stream)) = lo.get_object_mut(id) else {
+            continue;
+        };
+        let Ok(font) = stream.decompressed_content() else {
+            continue;
+        };
+        if let Some(stripped) = super::unhint::strip_hints(&font) {
+            stream.dict.remove(b"Filter");
+            stream
+                .dict
+                .set("Length1", Object::Integer(stripped.len() as i64));
+            stream.set_plain_content(stripped);
+        }
+    }
+}
+
 /// Post-processes printpdf's document and serializes it.
 pub(crate) fn finish(
     mut lo: lopdf::Document,
@@ -136,6 +163,7 @@ pub(crate) fn finish(
     let id = Object::String(id.into_bytes(), StringFormat::Literal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 
+    unhint_fonts(&mut lo);
     lo.compress();
     let mut out = Vec::new();
     lo.save_to(&mut out)

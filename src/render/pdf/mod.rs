@@ -64,6 +64,7 @@ mod special;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod unhint;
 
 pub use font::{FontSource, missing_glyphs};
 
