@@ -160,7 +160,8 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   overlays = [\"../aws-2012/answers.csv\", \"answers.csv\"]   # applied in order
   date = \"2026-11-25\"                   # default: SOURCE_DATE_EPOCH, else today
   lang = \"ja\"                           # ja | en
-  formats = [\"md\", \"html\"]             # assessment.json and the CSVs are always written
+  formats = [\"md\", \"html\", \"pdf\", \"xlsx\"]   # default md, html, pdf; JSON and CSVs always
+  paper = \"a4\"                          # PDF: a4 | letter; landscape = true; font = \"x.ttf\"
   out = \"../../target/packs\"            # default: packs/ beside the config
   evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
   [pack.gates]

@@ -43,7 +43,8 @@ pub struct PackConfig {
     /// `ja` (default) or `en`.
     #[serde(default)]
     pub lang: Option<String>,
-    /// Report formats besides the always-written JSON/CSV files: `md`, `html`, `pdf`.
+    /// Report formats besides the always-written JSON/CSV files: `md`, `html`, `pdf`, `xlsx`
+    /// (default `md`, `html`, `pdf`).
     #[serde(default = "default_formats")]
     pub formats: Vec<String>,
     /// Output root; the pack is `<out>/<name>`. Default: `packs` beside the config.
@@ -89,7 +90,7 @@ fn default_catalogue() -> String {
 }
 
 fn default_formats() -> Vec<String> {
-    vec!["md".into(), "html".into()]
+    vec!["md".into(), "html".into(), "pdf".into()]
 }
 
 /// A parsed config and the directory its paths are relative to.
