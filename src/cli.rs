@@ -1,7 +1,7 @@
 //! The command line: argument parsing and the glue from arguments to the pipeline.
 //! Only this module prints; the library returns values and typed errors.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
@@ -346,6 +346,14 @@ fn report(args: ReportArgs) -> Result<()> {
         })?,
         _ => Format::Md,
     };
+    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    if to_stdout && matches!(format, Format::Pdf | Format::Xlsx) && std::io::stdout().is_terminal()
+    {
+        return Err(Error::Usage(
+            "refusing to write a binary format to the terminal; add -o FILE (or pipe the output)"
+                .to_owned(),
+        ));
+    }
     let date = report_date(args.date.as_deref())?;
     let catalogue = load::load_catalogue(&args.input.catalogue.catalogue)?;
     let overlays = load::load_overlays(
