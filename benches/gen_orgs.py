@@ -35,7 +35,7 @@ def main(n: int, out: str) -> None:
                     w.writerow([cid, st, f"{name} の対応状況（{cid}）。" if st else "", f"担当{rng.randint(1, 9)}", due, f"D{rng.randint(100, 999)}"])
             cfg.write(
                 f'[[pack]]\nname = "{name}"\norganisation = "組織 {i:03}"\n'
-                f'overlays = ["{aws}", "{name}.csv"]\ndate = "2026-11-25"\nformats = ["md", "html"]\nout = "packs"\n\n'
+                f'overlays = ["{aws}", "{name}.csv"]\ndate = "2026-11-25"\nformats = ["md", "html", "pdf", "xlsx"]\nout = "packs"\n\n'
             )
 
 

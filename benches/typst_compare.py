@@ -52,7 +52,8 @@ def build(report: dict) -> str:
         for m in sec["majors"]:
             for mid in m["middles"]:
                 for c in mid["controls"]:
-                    rows.append([c["id"], c["text"] + "\n" + m["name"] + (" / " + mid["name"] if mid["name"] else ""), c["status_label"] + "\n" + c["responsibility_label"], (c.get("answer") or "") + ("\n担当: " + c["owner"] if c.get("owner") else "")])
+                    answer = f'（回答は {c["answer_same_as"]} と同じ）' if c.get("answer_same_as") else (c.get("answer") or "")
+                    rows.append([c["id"], c["text"] + "\n" + m["name"] + (" / " + mid["name"] if mid["name"] else ""), c["status_label"] + "\n" + c["responsibility_label"], answer + ("\n担当: " + c["owner"] if c.get("owner") else "")])
         out.append(simple_table(["項番", "小項目", "対応状況", "回答"], rows, ["auto", "2fr", "auto", "4fr"]))
     return "".join(out)
 
