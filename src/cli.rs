@@ -378,7 +378,12 @@ fn report(args: ReportArgs) -> Result<()> {
             font_index: args.font_index,
         },
     };
-    let bytes = render::render(&analysis, format, &options, args.templates.as_deref())?;
+    // The view owns what it shows: drop the inputs before rendering (large catalogues).
+    let report = render::view::build(&analysis, &options);
+    drop(analysis);
+    drop(overlays);
+    drop(catalogue);
+    let bytes = render::render_view(report, format, args.templates.as_deref(), &options.pdf)?;
     emit(args.output.as_deref(), &bytes)
 }
 

@@ -172,7 +172,7 @@ pub fn ticket_names(report: &Report) -> Vec<(String, &ControlView)> {
             } else {
                 format!("{stem}-{n}.md")
             };
-            (name, c)
+            (name, &**c)
         })
         .collect()
 }

@@ -3,6 +3,7 @@
 //! Markdown and HTML go through Tera templates over the [`view::Report`]; JSON is the same view
 //! serialised (labels left out), so every format shows the same numbers.
 
+mod context;
 pub mod labels;
 pub mod markdown;
 pub mod pdf;
@@ -56,18 +57,29 @@ pub fn render(
     options: &ReportOptions,
     templates: Option<&Path>,
 ) -> Result<Vec<u8>> {
-    let report = view::build(analysis, options);
+    render_view(
+        view::build(analysis, options),
+        format,
+        templates,
+        &options.pdf,
+    )
+}
+
+/// Render a view, consuming it: for Markdown and HTML the view is dropped once the template
+/// context (its own copy) exists, which lowers peak memory on large catalogues.
+pub fn render_view(
+    report: view::Report,
+    format: Format,
+    templates: Option<&Path>,
+    pdf: &PdfSettings,
+) -> Result<Vec<u8>> {
     match format {
-        Format::Json => json(&report),
-        Format::Xlsx => Ok(crate::xlsx::gap_register(&report)?),
-        Format::Pdf => pdf_report::render_pdf(&report, templates, &options.pdf),
         Format::Md | Format::Html => {
-            // The template sees its own copy of the view: drop ours before rendering, which
-            // lowers peak memory on large catalogues.
             let context = context(&report)?;
             drop(report);
             render_context(&context, template_name(format), templates)
         }
+        _ => render_report(&report, format, templates, pdf),
     }
 }
 
@@ -103,12 +115,7 @@ pub fn json(report: &view::Report) -> Result<Vec<u8>> {
 
 /// The Tera context of a report: the view plus `labels` in its language.
 pub fn context(report: &view::Report) -> Result<tera::Context> {
-    let mut context = tera::Context::from_serialize(report).map_err(|e| Error::Template {
-        name: "(context)".to_owned(),
-        message: e.to_string(),
-    })?;
-    context.insert("labels", &labels::labels(report.lang));
-    Ok(context)
+    Ok(context::context(report))
 }
 
 fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {

@@ -3,6 +3,8 @@
 //! Everything is in catalogue order, in `Vec`s: no map iteration reaches the output, so the same
 //! inputs always give the same bytes.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::analyse::{Analysis, Group, Totals};
@@ -56,7 +58,7 @@ pub struct Report {
     /// Per responsibility (provider, customer, shared, unassigned).
     pub by_responsibility: Vec<NamedTotals>,
     /// Gap controls, catalogue order.
-    pub gaps: Vec<ControlView>,
+    pub gaps: Vec<Arc<ControlView>>,
     /// Changes since the baseline, when one was given.
     pub changes: Option<crate::diff::Changes>,
 }
@@ -180,7 +182,7 @@ pub struct MiddleView {
     /// Counts.
     pub totals: TotalsView,
     /// Controls in order.
-    pub controls: Vec<ControlView>,
+    pub controls: Vec<Arc<ControlView>>,
 }
 
 /// A value from an extra column.
@@ -326,9 +328,11 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
         .map(|i| control_view(analysis, i, lang))
         .collect();
     mark_repeated_answers(&mut controls);
+    // Shared, not copied: a gap appears under its section and in the gap list.
+    let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
     let gaps = analysis
         .gap_indexes()
-        .map(|i| controls[i].clone())
+        .map(|i| Arc::clone(&controls[i]))
         .collect();
     let mut report = Report {
         schema_version: SCHEMA_VERSION,
@@ -390,6 +394,7 @@ impl Report {
             .flat_map(|s| &s.majors)
             .flat_map(|m| &m.middles)
             .flat_map(|m| &m.controls)
+            .map(|c| &**c)
     }
 }
 
@@ -425,7 +430,11 @@ fn find<'g>(groups: &'g [Group], section: &str, major: &str, name: &str) -> Opti
 }
 
 /// Nest controls (already in catalogue order) into sections, 大項目 and 中項目.
-fn sections(analysis: &Analysis<'_>, controls: Vec<ControlView>, lang: Lang) -> Vec<SectionView> {
+fn sections(
+    analysis: &Analysis<'_>,
+    controls: Vec<Arc<ControlView>>,
+    lang: Lang,
+) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
     let mut out: Vec<SectionView> = Vec::new();
     for (c, view) in catalogue.controls.iter().zip(controls) {
