@@ -21,8 +21,9 @@ fn excel_csv(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<
     w.into_inner().unwrap_or_default()
 }
 
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_default()
+fn opt<S: AsRef<str>>(s: &Option<S>) -> String {
+    s.as_ref()
+        .map_or_else(String::new, |s| s.as_ref().to_owned())
 }
 
 fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
@@ -31,7 +32,7 @@ fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
         .map(|name| {
             c.extra
                 .iter()
-                .find(|x| &x.name == name)
+                .find(|x| *x.name == **name)
                 .map(|x| x.value.clone())
                 .unwrap_or_default()
         })

@@ -55,7 +55,7 @@ fn control_texts(c: &ControlView) -> Vec<(&'static str, &str)> {
         }
     }
     for x in &c.extra {
-        out.push(("custom column", x.name.as_str()));
+        out.push(("custom column", &x.name));
         out.push(("custom column", x.value.as_str()));
     }
     out
@@ -109,7 +109,7 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
                 "notes" => c.sources.notes.clone(),
                 _ => None,
             };
-            let file = source.unwrap_or_else(|| report.catalogue.id.clone());
+            let file = source.map_or_else(|| report.catalogue.id.clone(), |s| s.to_string());
             problems.push(
                 Diagnostic::new(
                     &file,

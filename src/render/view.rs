@@ -189,32 +189,32 @@ pub struct MiddleView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ExtraView {
     /// Column header.
-    pub name: String,
+    pub name: Arc<str>,
     /// Value.
     pub value: String,
     /// Overlay that set it.
-    pub source: String,
+    pub source: Arc<str>,
 }
 
 /// Which overlay (by label) set each field; `None` where no overlay did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Sources {
     /// Status.
-    pub status: Option<String>,
+    pub status: Option<Arc<str>>,
     /// Responsibility.
-    pub responsibility: Option<String>,
+    pub responsibility: Option<Arc<str>>,
     /// Answer.
-    pub answer: Option<String>,
+    pub answer: Option<Arc<str>>,
     /// Evidence.
-    pub evidence: Option<String>,
+    pub evidence: Option<Arc<str>>,
     /// Owner.
-    pub owner: Option<String>,
+    pub owner: Option<Arc<str>>,
     /// Due date.
-    pub due: Option<String>,
+    pub due: Option<Arc<str>>,
     /// Review date.
-    pub reviewed: Option<String>,
+    pub reviewed: Option<Arc<str>>,
     /// Notes.
-    pub notes: Option<String>,
+    pub notes: Option<Arc<str>>,
 }
 
 /// One control with its effective answer.
@@ -324,8 +324,20 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
     let en = lang == Lang::En;
+    let shared = Shared {
+        labels: merged
+            .overlays
+            .iter()
+            .map(|o| Arc::from(o.label.as_str()))
+            .collect(),
+        extra_columns: merged
+            .extra_columns
+            .iter()
+            .map(|c| Arc::from(c.as_str()))
+            .collect(),
+    };
     let mut controls: Vec<ControlView> = (0..catalogue.controls.len())
-        .map(|i| control_view(analysis, i, lang))
+        .map(|i| control_view(analysis, i, lang, &shared))
         .collect();
     mark_repeated_answers(&mut controls);
     // Shared, not copied: a gap appears under its section and in the gap list.
@@ -475,12 +487,20 @@ fn sections(
     out
 }
 
-fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang) -> ControlView {
+/// Strings every control refers to, allocated once per report rather than once per control.
+struct Shared {
+    /// Overlay labels, by layer.
+    labels: Vec<Arc<str>>,
+    /// Extra column headers, indexed like `Merged::extra_columns`.
+    extra_columns: Vec<Arc<str>>,
+}
+
+fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) -> ControlView {
     let merged = &analysis.merged;
     let c: &Control = &merged.catalogue.controls[i];
     let a: &MergedAnswer = &merged.answers[i];
     let outcome = analysis.outcomes[i];
-    let label = |layer: usize| merged.overlays[layer].label.clone();
+    let label = |layer: usize| Arc::clone(&shared.labels[layer]);
     fn layer<T>(s: &Option<Sourced<T>>) -> Option<usize> {
         s.as_ref().map(|s| s.layer)
     }
@@ -518,13 +538,13 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang) -> ControlView {
         due: a.due.as_ref().map(|d| d.value.to_string()),
         reviewed: a.reviewed.as_ref().map(|d| d.value.to_string()),
         notes: text(&a.notes),
-        extra: merged
+        extra: shared
             .extra_columns
             .iter()
             .zip(&a.extra)
             .filter_map(|(name, v)| {
                 v.as_ref().map(|v| ExtraView {
-                    name: name.clone(),
+                    name: Arc::clone(name),
                     value: v.value.clone(),
                     source: label(v.layer),
                 })
@@ -546,7 +566,7 @@ mod tests {
         let mk = |id: &str, answer: Option<&str>, source: &str| {
             let mut c = control_stub(id);
             c.answer = answer.map(str::to_owned);
-            c.sources.answer = Some(source.to_owned());
+            c.sources.answer = Some(source.into());
             c
         };
         let mut v = vec![
@@ -643,7 +663,7 @@ mod tests {
         assert_eq!(a1.sources.status.as_deref(), Some("prov/answers.csv"));
         assert_eq!(a1.sources.owner.as_deref(), Some("org/answers.csv"));
         assert!(!a1.overdue, "met controls are never overdue");
-        assert_eq!(a1.extra[0].name, "extra col");
+        assert_eq!(&*a1.extra[0].name, "extra col");
         assert_eq!(
             r.gaps.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
             ["A2", "B1"]

@@ -181,7 +181,7 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     let rows: Vec<Vec<&str>> = controls
         .map(|c| {
             let fields = fields_of(Some(c));
-            let extra = |name: &String| c.extra.iter().find(|e| &e.name == name);
+            let extra = |name: &String| c.extra.iter().find(|e| *e.name == **name);
             let mut row = identity(report, c).to_vec();
             row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
             row.push(if c.overdue { l["overdue_flag"] } else { "" });
@@ -196,7 +196,7 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
                 report
                     .extra_columns
                     .iter()
-                    .map(|n| extra(n).map_or("", |e| e.source.as_str())),
+                    .map(|n| extra(n).map_or("", |e| &*e.source)),
             );
             row
         })
