@@ -125,6 +125,19 @@ pub(crate) fn headings(blocks: &[Block], out: &mut Vec<Entry>) {
 }
 
 impl<'a> Ctx<'a> {
+    /// The rule under a `##` heading (and the contents title), just below the current line.
+    pub(crate) fn heading_rule(&mut self, x: f32, w: f32) {
+        let y = self.y + 1.5;
+        self.push(Draw::Line {
+            x1: x,
+            y1: y,
+            x2: x + w,
+            y2: y,
+            color: HEAD,
+            width: 0.8,
+        });
+    }
+
     pub(crate) fn new(font: &'a mut Font, links: &'a [Target], g: Geom, ja: bool) -> Self {
         Self {
             font,
@@ -307,15 +320,7 @@ impl<'a> Ctx<'a> {
             self.y += lh;
         }
         if level == 2 {
-            let y = self.y + 1.5;
-            self.push(Draw::Line {
-                x1: x,
-                y1: y,
-                x2: x + w,
-                y2: y,
-                color: HEAD,
-                width: 0.8,
-            });
+            self.heading_rule(x, w);
         }
         self.y += after;
     }

@@ -105,15 +105,7 @@ impl Ctx<'_> {
         }
         let title = if self.ja { "目次" } else { "Contents" };
         self.para(&text(title), x, w, 15.0, 20.25, HEAD, BOLD, false);
-        let y = self.y + 1.5;
-        self.push(Draw::Line {
-            x1: x,
-            y1: y,
-            x2: x + w,
-            y2: y,
-            color: HEAD,
-            width: 0.8,
-        });
+        self.heading_rule(x, w);
         self.y += 12.0;
         for e in self.toc.clone() {
             let (size, indent, before, st) = if e.level == 2 {
