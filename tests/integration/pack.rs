@@ -30,7 +30,7 @@ fn write_config(dir: &Path, body_extra: &str, overlays: &[PathBuf]) -> PathBuf {
         .map(|p| format!("{:?}", p.display().to_string()))
         .collect();
     let cfg = format!(
-        "[[pack]]\nname = \"bank\"\norganisation = \"架空銀行（例）\"\noverlays = [{}]\ndate = \"2026-11-25\"\nformats = [\"md\", \"html\"]\n{body_extra}",
+        "[[pack]]\nname = \"bank\"\norganisation = \"架空銀行（例）\"\noverlays = [{}]\ndate = \"2026-11-25\"\nformats = [\"md\", \"html\", \"pdf\", \"xlsx\"]\n{body_extra}",
         list.join(", ")
     );
     let path = dir.join("kansa.toml");
@@ -204,6 +204,14 @@ fn baseline_regression_trips_the_gate_and_shows_in_every_format() {
         text("summary.md").contains("- ✓ 運26"),
         "summary lists closed gaps"
     );
+    let pdf = pdf_extract::extract_text_from_mem(&files["report.pdf"]).unwrap();
+    let pdf: String = pdf.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(pdf.contains("後退(1)"), "pdf has the changes section");
+    assert!(
+        pdf.contains("運24データの入力管理を行うこと。実施済一部実施"),
+        "pdf lists the regression"
+    );
+    assert!(files.contains_key("report.xlsx"));
 
     // Without the gate the same findings are data only: exit 0.
     let res = run_pack(&cfg, &out, &["--baseline", baseline.to_str().unwrap()]);
