@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tera::{Context, Value};
+use tera::{Context, TeraResult, Value};
+use tera::Tera;
 
 use crate::render::labels;
-use crate::render::view::{Report, SectionView};
+use crate::render::view::{ControlView, Report, SectionView};
 
 fn map(entries: Vec<(&'static str, Value)>) -> Value {
     Value::from(
@@ -70,22 +71,9 @@ fn sections<'r>(report: &'r Report, by_id: &mut HashMap<&'r str, Value>) -> Valu
     )
 }
 
-/// The context templates see: the serialised [`Report`] plus `labels` in its language.
-pub fn context(report: &Report) -> Context {
-    let mut by_id = HashMap::with_capacity(report.gaps.len() * 2);
+/// Everything but `sections` and `gaps`: the fields every report template sees.
+fn common(report: &Report) -> Context {
     let mut ctx = Context::new();
-    ctx.insert_value("sections", sections(report, &mut by_id));
-    let gaps: Vec<Value> = report
-        .gaps
-        .iter()
-        .map(|g| {
-            by_id
-                .get(g.id.as_str())
-                .cloned()
-                .unwrap_or_else(|| Value::from_serializable(g))
-        })
-        .collect();
-    ctx.insert_value("gaps", Value::from(gaps));
     ctx.insert("schema_version", &report.schema_version);
     ctx.insert("kansa_version", &report.kansa_version);
     ctx.insert("title", &report.title);
@@ -99,6 +87,91 @@ pub fn context(report: &Report) -> Context {
     ctx.insert("by_responsibility", &report.by_responsibility);
     ctx.insert("changes", &report.changes);
     ctx.insert("labels", &labels::labels(report.lang));
+    ctx
+}
+
+/// The names of a report's templates in one output language.
+pub struct TemplateSet {
+    /// The document.
+    pub report: &'static str,
+    /// One control of the details, rendered per control.
+    pub control: &'static str,
+    /// One row of the gap list, rendered per gap.
+    pub gap_row: &'static str,
+}
+
+/// Render a report whose details and gap rows come from per-control partials.
+///
+/// The document template then sees `sections[].majors[].middles[].rendered` and `gap_rows`
+/// (already rendered, safe) and `gap_count`, instead of every control: its context stays small
+/// however large the catalogue, and each control is turned into a template value only while
+/// its own partial renders.
+pub fn render_split(report: &Report, tera: &Tera, set: &TemplateSet) -> TeraResult<String> {
+    let labels = Value::from_serializable(&labels::labels(report.lang));
+    let partial = |name: &str, c: &ControlView, out: &mut String| -> TeraResult<()> {
+        let mut ctx = Context::new();
+        ctx.insert_value("c", Value::from_serializable(c));
+        ctx.insert_value("labels", labels.clone());
+        out.push_str(&tera.render(name, &ctx)?);
+        Ok(())
+    };
+    let mut sections = Vec::with_capacity(report.sections.len());
+    for s in &report.sections {
+        let mut majors = Vec::with_capacity(s.majors.len());
+        for m in &s.majors {
+            let mut middles = Vec::with_capacity(m.middles.len());
+            for mid in &m.middles {
+                let mut rendered = String::new();
+                for c in &mid.controls {
+                    partial(set.control, c, &mut rendered)?;
+                }
+                middles.push(map(vec![
+                    ("name", Value::from(mid.name.as_str())),
+                    ("totals", Value::from_serializable(&mid.totals)),
+                    ("rendered", Value::safe_string(&rendered)),
+                ]));
+            }
+            majors.push(map(vec![
+                ("name", Value::from(m.name.as_str())),
+                ("totals", Value::from_serializable(&m.totals)),
+                ("middles", Value::from(middles)),
+            ]));
+        }
+        sections.push(map(vec![
+            ("name", Value::from(s.name.as_str())),
+            ("label", Value::from(s.label.as_str())),
+            ("anchor", Value::from(s.anchor.as_str())),
+            ("totals", Value::from_serializable(&s.totals)),
+            ("majors", Value::from(majors)),
+        ]));
+    }
+    let mut gap_rows = String::new();
+    for g in &report.gaps {
+        partial(set.gap_row, g, &mut gap_rows)?;
+    }
+    let mut ctx = common(report);
+    ctx.insert_value("sections", Value::from(sections));
+    ctx.insert_value("gap_rows", Value::safe_string(&gap_rows));
+    ctx.insert("gap_count", &report.gaps.len());
+    tera.render(set.report, &ctx)
+}
+
+/// The context templates see: the serialised [`Report`] plus `labels` in its language.
+pub fn context(report: &Report) -> Context {
+    let mut by_id = HashMap::with_capacity(report.gaps.len() * 2);
+    let mut ctx = common(report);
+    ctx.insert_value("sections", sections(report, &mut by_id));
+    let gaps: Vec<Value> = report
+        .gaps
+        .iter()
+        .map(|g| {
+            by_id
+                .get(g.id.as_str())
+                .cloned()
+                .unwrap_or_else(|| Value::from_serializable(g))
+        })
+        .collect();
+    ctx.insert_value("gaps", Value::from(gaps));
     ctx
 }
 

@@ -73,21 +73,7 @@ pub fn render_view(
     templates: Option<&Path>,
     pdf: &PdfSettings,
 ) -> Result<Vec<u8>> {
-    match format {
-        Format::Md | Format::Html => {
-            let context = context(&report)?;
-            drop(report);
-            render_context(&context, template_name(format), templates)
-        }
-        _ => render_report(&report, format, templates, pdf),
-    }
-}
-
-fn template_name(format: Format) -> &'static str {
-    match format {
-        Format::Html => "report.html",
-        _ => "report.md",
-    }
+    render_report(&report, format, templates, pdf)
 }
 
 /// Render an already built view (packs render one view into several formats).
@@ -101,8 +87,8 @@ pub fn render_report(
         Format::Json => json(report),
         Format::Xlsx => Ok(crate::xlsx::gap_register(report)?),
         Format::Pdf => pdf_report::render_pdf(report, templates, pdf),
-        Format::Md => template(report, "report.md", templates),
-        Format::Html => template(report, "report.html", templates),
+        Format::Md => split(report, &MARKDOWN, templates),
+        Format::Html => split(report, &HTML, templates),
     }
 }
 
@@ -116,6 +102,26 @@ pub fn json(report: &view::Report) -> Result<Vec<u8>> {
 /// The Tera context of a report: the view plus `labels` in its language.
 pub fn context(report: &view::Report) -> Result<tera::Context> {
     Ok(context::context(report))
+}
+
+const MARKDOWN: context::TemplateSet = context::TemplateSet {
+    report: "report.md",
+    control: "control.md",
+    gap_row: "gap_row.md",
+};
+
+const HTML: context::TemplateSet = context::TemplateSet {
+    report: "report.html",
+    control: "control.html",
+    gap_row: "gap_row.html",
+};
+
+/// Markdown and HTML: the document with per-control partials (see [`context::render_split`]).
+fn split(report: &view::Report, set: &context::TemplateSet, dir: Option<&Path>) -> Result<Vec<u8>> {
+    let tera = templates::engine(dir)?;
+    let text = context::render_split(report, &tera, set)
+        .map_err(|e| templates::template_error(dir, e))?;
+    Ok(text.into_bytes())
 }
 
 fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {

@@ -17,6 +17,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "report.pdf.md",
         include_str!("../../templates/report.pdf.md"),
     ),
+    ("control.md", include_str!("../../templates/control.md")),
+    ("gap_row.md", include_str!("../../templates/gap_row.md")),
+    ("control.html", include_str!("../../templates/control.html")),
+    ("gap_row.html", include_str!("../../templates/gap_row.html")),
     ("ticket.md", include_str!("../../templates/ticket.md")),
     ("summary.md", include_str!("../../templates/summary.md")),
 ];
