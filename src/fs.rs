@@ -22,6 +22,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         path: path.to_owned(),
         source,
     };
+    // A device or pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to, never replaced
+    // by a regular file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::write(path, bytes).map_err(io_err);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -69,6 +74,16 @@ mod tests {
         }
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    /// Regression: `-o /dev/null` once replaced the device with a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_writes_into_devices_instead_of_replacing_them() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), b"discarded").unwrap();
+        let meta = std::fs::metadata("/dev/null").unwrap();
+        assert!(meta.file_type().is_char_device());
     }
 
     #[test]

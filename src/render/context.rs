@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tera::{Context, TeraResult, Value};
 use tera::Tera;
+use tera::{Context, TeraResult, Value};
 
 use crate::render::labels;
 use crate::render::view::{ControlView, Report, SectionView};
