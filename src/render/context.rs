@@ -11,7 +11,7 @@ use tera::Tera;
 use tera::{Context, TeraResult, Value};
 
 use crate::render::labels;
-use crate::render::view::{ControlView, Report, SectionView};
+use crate::render::view::{ControlView, MiddleView, Report};
 
 fn map(entries: Vec<(&'static str, Value)>) -> Value {
     Value::from(
@@ -21,54 +21,39 @@ fn map(entries: Vec<(&'static str, Value)>) -> Value {
     )
 }
 
-fn sections<'r>(report: &'r Report, by_id: &mut HashMap<&'r str, Value>) -> Value {
-    let section = |s: &'r SectionView, by_id: &mut HashMap<&'r str, Value>| {
-        let majors: Vec<Value> = s
-            .majors
-            .iter()
-            .map(|m| {
-                let middles: Vec<Value> = m
-                    .middles
-                    .iter()
-                    .map(|mid| {
-                        let controls: Vec<Value> = mid
-                            .controls
-                            .iter()
-                            .map(|c| {
-                                let v = Value::from_serializable(c);
-                                by_id.insert(c.id.as_str(), v.clone());
-                                v
-                            })
-                            .collect();
-                        map(vec![
-                            ("name", Value::from(mid.name.as_str())),
-                            ("totals", Value::from_serializable(&mid.totals)),
-                            ("controls", Value::from(controls)),
-                        ])
-                    })
-                    .collect();
-                map(vec![
-                    ("name", Value::from(m.name.as_str())),
-                    ("totals", Value::from_serializable(&m.totals)),
-                    ("middles", Value::from(middles)),
-                ])
-            })
-            .collect();
-        map(vec![
+/// `sections` → `majors` → `middles` as template values; each middle gets its names and totals
+/// plus one more entry from `content`: its controls as values, or their rendered blocks.
+fn sections_with<'r>(
+    report: &'r Report,
+    mut content: impl FnMut(&'r MiddleView) -> TeraResult<(&'static str, Value)>,
+) -> TeraResult<Value> {
+    let mut sections = Vec::with_capacity(report.sections.len());
+    for s in &report.sections {
+        let mut majors = Vec::with_capacity(s.majors.len());
+        for m in &s.majors {
+            let mut middles = Vec::with_capacity(m.middles.len());
+            for mid in &m.middles {
+                middles.push(map(vec![
+                    ("name", Value::from(mid.name.as_str())),
+                    ("totals", Value::from_serializable(&mid.totals)),
+                    content(mid)?,
+                ]));
+            }
+            majors.push(map(vec![
+                ("name", Value::from(m.name.as_str())),
+                ("totals", Value::from_serializable(&m.totals)),
+                ("middles", Value::from(middles)),
+            ]));
+        }
+        sections.push(map(vec![
             ("name", Value::from(s.name.as_str())),
             ("label", Value::from(s.label.as_str())),
             ("anchor", Value::from(s.anchor.as_str())),
             ("totals", Value::from_serializable(&s.totals)),
             ("majors", Value::from(majors)),
-        ])
-    };
-    Value::from(
-        report
-            .sections
-            .iter()
-            .map(|s| section(s, by_id))
-            .collect::<Vec<_>>(),
-    )
+        ]));
+    }
+    Ok(Value::from(sections))
 }
 
 /// Everything but `sections` and `gaps`: the fields every report template sees.
@@ -115,42 +100,19 @@ pub fn render_split(report: &Report, tera: &Tera, set: &TemplateSet) -> TeraResu
         out.push_str(&tera.render(name, &ctx)?);
         Ok(())
     };
-    let mut sections = Vec::with_capacity(report.sections.len());
-    for s in &report.sections {
-        let mut majors = Vec::with_capacity(s.majors.len());
-        for m in &s.majors {
-            let mut middles = Vec::with_capacity(m.middles.len());
-            for mid in &m.middles {
-                let mut rendered = String::new();
-                for c in &mid.controls {
-                    partial(set.control, c, &mut rendered)?;
-                }
-                middles.push(map(vec![
-                    ("name", Value::from(mid.name.as_str())),
-                    ("totals", Value::from_serializable(&mid.totals)),
-                    ("rendered", Value::safe_string(&rendered)),
-                ]));
-            }
-            majors.push(map(vec![
-                ("name", Value::from(m.name.as_str())),
-                ("totals", Value::from_serializable(&m.totals)),
-                ("middles", Value::from(middles)),
-            ]));
+    let sections = sections_with(report, |mid| {
+        let mut rendered = String::new();
+        for c in &mid.controls {
+            partial(set.control, c, &mut rendered)?;
         }
-        sections.push(map(vec![
-            ("name", Value::from(s.name.as_str())),
-            ("label", Value::from(s.label.as_str())),
-            ("anchor", Value::from(s.anchor.as_str())),
-            ("totals", Value::from_serializable(&s.totals)),
-            ("majors", Value::from(majors)),
-        ]));
-    }
+        Ok(("rendered", Value::safe_string(&rendered)))
+    })?;
     let mut gap_rows = String::new();
     for g in &report.gaps {
         partial(set.gap_row, g, &mut gap_rows)?;
     }
     let mut ctx = common(report);
-    ctx.insert_value("sections", Value::from(sections));
+    ctx.insert_value("sections", sections);
     ctx.insert_value("gap_rows", Value::safe_string(&gap_rows));
     ctx.insert("gap_count", &report.gaps.len());
     tera.render(set.report, &ctx)
@@ -160,7 +122,20 @@ pub fn render_split(report: &Report, tera: &Tera, set: &TemplateSet) -> TeraResu
 pub fn context(report: &Report) -> Context {
     let mut by_id = HashMap::with_capacity(report.gaps.len() * 2);
     let mut ctx = common(report);
-    ctx.insert_value("sections", sections(report, &mut by_id));
+    let sections = sections_with(report, |mid| {
+        let controls: Vec<Value> = mid
+            .controls
+            .iter()
+            .map(|c| {
+                let v = Value::from_serializable(&**c);
+                by_id.insert(c.id.as_str(), v.clone());
+                v
+            })
+            .collect();
+        Ok(("controls", Value::from(controls)))
+    });
+    // Building values cannot fail: only rendering partials (render_split) can.
+    ctx.insert_value("sections", sections.unwrap_or_else(|_| Value::none()));
     let gaps: Vec<Value> = report
         .gaps
         .iter()
