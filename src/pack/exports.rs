@@ -26,6 +26,15 @@ fn opt<S: AsRef<str>>(s: &Option<S>) -> String {
         .map_or_else(String::new, |s| s.as_ref().to_owned())
 }
 
+/// The leading columns of both exports: the stable key and what the catalogue says.
+const CATALOGUE_COLUMNS: [&str; 6] = ["key", "id", "section", "major", "middle", "text"];
+
+fn catalogue_cells(c: &ControlView) -> Vec<String> {
+    [&c.key, &c.id, &c.section, &c.major, &c.middle, &c.text]
+        .map(|s| s.clone())
+        .to_vec()
+}
+
 fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
     columns
         .iter()
@@ -41,33 +50,24 @@ fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
 
 /// `gaps.csv`: one row per gap with its stable key.
 pub fn gaps_csv(report: &Report) -> Vec<u8> {
-    let mut header: Vec<String> = [
-        "key",
-        "id",
-        "section",
-        "major",
-        "middle",
-        "text",
-        "status",
-        "status_label",
-        "responsibility",
-        "owner",
-        "due",
-        "overdue",
-        "evidence",
-        "notes",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = CATALOGUE_COLUMNS.map(String::from).to_vec();
+    header.extend(
+        [
+            "status",
+            "status_label",
+            "responsibility",
+            "owner",
+            "due",
+            "overdue",
+            "evidence",
+            "notes",
+        ]
+        .map(String::from),
+    );
     header.extend(report.extra_columns.iter().cloned());
     let rows = report.gaps.iter().map(|c| {
-        let mut row = vec![
-            c.key.clone(),
-            c.id.clone(),
-            c.section.clone(),
-            c.major.clone(),
-            c.middle.clone(),
-            c.text.clone(),
+        let mut row = catalogue_cells(c);
+        row.extend([
             c.status.code().to_owned(),
             c.status_label.to_owned(),
             c.responsibility.unwrap_or("").to_owned(),
@@ -76,7 +76,7 @@ pub fn gaps_csv(report: &Report) -> Vec<u8> {
             if c.overdue { "yes" } else { "" }.to_owned(),
             opt(&c.evidence),
             opt(&c.notes),
-        ];
+        ]);
         row.extend(extra_cells(c, &report.extra_columns));
         row
     });
@@ -96,21 +96,14 @@ pub fn answers_merged_csv(report: &Report) -> Vec<u8> {
         "reviewed",
         "notes",
     ];
-    let mut header: Vec<String> = ["key", "id", "section", "major", "middle", "text"]
-        .map(String::from)
-        .to_vec();
+    let mut header: Vec<String> = CATALOGUE_COLUMNS.map(String::from).to_vec();
     header.extend(fields.iter().map(|f| (*f).to_owned()));
     header.extend(report.extra_columns.iter().cloned());
     header.extend(fields.iter().map(|f| format!("{f}_source")));
     let rows = report.controls().map(|c| {
         let s = &c.sources;
-        let mut row = vec![
-            c.key.clone(),
-            c.id.clone(),
-            c.section.clone(),
-            c.major.clone(),
-            c.middle.clone(),
-            c.text.clone(),
+        let mut row = catalogue_cells(c);
+        row.extend([
             c.status.code().to_owned(),
             c.responsibility.unwrap_or("").to_owned(),
             opt(&c.answer),
@@ -119,7 +112,7 @@ pub fn answers_merged_csv(report: &Report) -> Vec<u8> {
             opt(&c.due),
             opt(&c.reviewed),
             opt(&c.notes),
-        ];
+        ]);
         row.extend(extra_cells(c, &report.extra_columns));
         for src in [
             &s.status,
