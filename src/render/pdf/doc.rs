@@ -1,229 +1,20 @@
-//! PDF output with printpdf's low-level ops, then lopdf for what printpdf
-//! cannot do deterministically or at all: nested outline, /Lang, document ID.
+//! The PDF document: printpdf embeds the font subset (widths, /ToUnicode,
+//! descriptor) and writes the metadata; the pages are kansa's own content
+//! streams from `stream.rs`, added with lopdf.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use lopdf::{Dictionary, Object, ObjectId, Stream};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, ColorArray, Destination, FontId, HighlightingMode,
-    Line, LineCapStyle, LineDashPattern, LinePoint, LinkAnnotation, Op, PaintMode, PdfDocument,
-    PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
-    TextRenderingMode, date,
+    Codepoint, FontId, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect,
+    TextItem, date,
 };
 
 use super::font::Font;
-use super::layout::{Draw, Entry, Geom, MUTED, Page, Rgb};
+use super::layout::{Draw, Entry, Geom, MUTED};
 use super::model::Target;
+use super::stream::{EncodedPage, Encoder, FONT_RES, GlyphMap};
 use super::{PdfError, PdfOptions};
-
-/// Font resource name; its first six letters are the subset tag.
-const FONT_ID: &str = "KANSAF";
-
-struct Emit<'a> {
-    ops: Vec<Op>,
-    font: &'a mut Font,
-    h: f32,
-    in_text: bool,
-    size: f32,
-    fill: Option<Rgb>,
-    stroke: Option<(Rgb, f32)>,
-    bold: bool,
-}
-
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb {
-        r: c.0,
-        g: c.1,
-        b: c.2,
-        icc_profile: None,
-    })
-}
-
-fn pt(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: Point { x: Pt(x), y: Pt(y) },
-        bezier: false,
-    }
-}
-
-impl Emit<'_> {
-    fn end_text(&mut self) {
-        if self.in_text {
-            self.ops.push(Op::EndTextSection);
-            self.in_text = false;
-        }
-    }
-    fn fill(&mut self, c: Rgb) {
-        if self.fill != Some(c) {
-            self.ops.push(Op::SetFillColor { col: color(c) });
-            self.fill = Some(c);
-        }
-    }
-    fn stroke(&mut self, c: Rgb, w: f32) {
-        if self.stroke != Some((c, w)) {
-            self.ops.push(Op::SetOutlineColor { col: color(c) });
-            self.ops.push(Op::SetOutlineThickness { pt: Pt(w) });
-            self.stroke = Some((c, w));
-        }
-    }
-    /// Shows `s` at baseline (`x`, `y`); `look` is (colour, bold, italic).
-    fn text(&mut self, x: f32, y: f32, size: f32, s: &str, look: (Rgb, bool, bool)) {
-        let (c, bold, italic) = look;
-        if !self.in_text {
-            self.ops.push(Op::StartTextSection);
-            self.in_text = true;
-            self.size = 0.0;
-        }
-        if self.size != size {
-            let font = PdfFontHandle::External(FontId(FONT_ID.into()));
-            self.ops.push(Op::SetFont {
-                font,
-                size: Pt(size),
-            });
-            self.size = size;
-        }
-        self.fill(c);
-        if bold {
-            // IPAex has no bold face: fill and stroke the outlines.
-            self.stroke(c, size * 0.035);
-        }
-        if bold != self.bold {
-            let mode = if bold {
-                TextRenderingMode::FillStroke
-            } else {
-                TextRenderingMode::Fill
-            };
-            self.ops.push(Op::SetTextRenderingMode { mode });
-            self.bold = bold;
-        }
-        let skew = if italic { 0.2 } else { 0.0 };
-        let matrix = TextMatrix::Raw([1.0, 0.0, skew, 1.0, x, self.h - y]);
-        self.ops.push(Op::SetTextMatrix { matrix });
-        // Glyph ids from our own cache (printpdf would look every character
-        // up in the cmap again); the character is kept for /ToUnicode.
-        let glyphs = s
-            .chars()
-            .map(|c| Codepoint::with_cid(self.font.glyph(c).0, 0.0, c.to_string()))
-            .collect();
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        });
-    }
-    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, c: Rgb, w: f32) {
-        self.end_text();
-        self.stroke(c, w);
-        let line = Line {
-            points: vec![pt(x1, self.h - y1), pt(x2, self.h - y2)],
-            is_closed: false,
-        };
-        self.ops.push(Op::DrawLine { line });
-    }
-    fn draw(&mut self, d: &Draw, anchors: &HashMap<String, (usize, f32)>) {
-        match d {
-            Draw::Text {
-                x,
-                y,
-                size,
-                text,
-                color,
-                bold,
-                italic,
-            } => self.text(*x, *y, *size, text, (*color, *bold, *italic)),
-            Draw::Rect {
-                x,
-                y,
-                w,
-                h,
-                fill,
-                stroke,
-            } => {
-                self.end_text();
-                if let Some(f) = fill {
-                    self.fill(*f);
-                }
-                if let Some(s) = stroke {
-                    self.stroke(*s, 0.5);
-                }
-                let mode = match (fill, stroke) {
-                    (Some(_), Some(_)) => PaintMode::FillStroke,
-                    (None, _) => PaintMode::Stroke,
-                    _ => PaintMode::Fill,
-                };
-                let mut rectangle = Rect::from_xywh(Pt(*x), Pt(self.h - y - h), Pt(*w), Pt(*h));
-                rectangle.mode = Some(mode);
-                self.ops.push(Op::DrawRectangle { rectangle });
-            }
-            Draw::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                color,
-                width,
-            } => self.line(*x1, *y1, *x2, *y2, *color, *width),
-            Draw::Link { x, y, w, h, target } => {
-                let actions = match target {
-                    Target::Uri(u) => Actions::uri(u.clone()),
-                    Target::Anchor(a) => match anchors.get(a) {
-                        Some(&(page, top)) => Actions::go_to(Destination::Xyz {
-                            page,
-                            left: Some(0.0),
-                            top: Some(self.h - top),
-                            zoom: None,
-                        }),
-                        None => return,
-                    },
-                };
-                let rect = Rect::from_xywh(Pt(*x), Pt(self.h - y - h), Pt(*w), Pt(*h));
-                let link = LinkAnnotation::new(
-                    rect,
-                    actions,
-                    Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                    Some(ColorArray::Transparent),
-                    Some(HighlightingMode::Invert),
-                );
-                self.ops.push(Op::LinkAnnotation { link });
-            }
-            Draw::TocNum {
-                anchor,
-                x0,
-                x1,
-                y,
-                size,
-            } => {
-                let Some(&(page, _)) = anchors.get(anchor) else {
-                    return;
-                };
-                let num = page.to_string();
-                let nw = self.font.width(&num, *size);
-                self.text(
-                    x1 - nw,
-                    *y,
-                    *size,
-                    &num,
-                    (super::layout::TEXT, false, false),
-                );
-                // Dotted leader on a 3 pt grid so the dots line up vertically.
-                let (start, end) = ((x0 / 3.0).ceil() * 3.0, x1 - nw - 4.0);
-                if end > start {
-                    self.end_text();
-                    self.ops.push(Op::SetLineDashPattern {
-                        dash: LineDashPattern::new(0.0, &[0.0, 3.0]),
-                    });
-                    self.ops.push(Op::SetLineCapStyle {
-                        cap: LineCapStyle::Round,
-                    });
-                    self.line(start, *y, end, *y, MUTED, 0.9);
-                    self.ops.push(Op::SetLineDashPattern {
-                        dash: LineDashPattern::solid(),
-                    });
-                    self.ops.push(Op::SetLineCapStyle {
-                        cap: LineCapStyle::Butt,
-                    });
-                }
-            }
-        }
-    }
-}
 
 /// Running header (title left, organisation right, rule) and `n / N` footer.
 fn decorations(font: &mut Font, g: &Geom, o: &PdfOptions, n: usize, total: usize) -> Vec<Draw> {
@@ -259,50 +50,9 @@ fn decorations(font: &mut Font, g: &Geom, o: &PdfOptions, n: usize, total: usize
     ]
 }
 
-/// Renders the laid-out pages to PDF bytes.
-pub(crate) fn write(
-    pages: &[Page],
-    anchors: &HashMap<String, (usize, f32)>,
-    outline: &[Entry],
-    mut font: Font,
-    g: &Geom,
-    o: &PdfOptions,
-    digest: [u64; 2],
-) -> Result<Vec<u8>, PdfError> {
-    let total = pages.len();
-    let mut pdf_pages = Vec::with_capacity(total);
-    for (i, page) in pages.iter().enumerate() {
-        let mut em = Emit {
-            ops: Vec::new(),
-            font: &mut font,
-            h: g.h,
-            in_text: false,
-            size: 0.0,
-            fill: None,
-            stroke: None,
-            bold: false,
-        };
-        for d in &page.draws {
-            em.draw(d, anchors);
-        }
-        if page.decorated {
-            for d in decorations(em.font, g, o, i + 1, total) {
-                em.draw(&d, anchors);
-            }
-        }
-        em.end_text();
-        let media = Rect::from_wh(Pt(g.w), Pt(g.h));
-        pdf_pages.push(PdfPage {
-            media_box: media.clone(),
-            trim_box: media.clone(),
-            crop_box: media,
-            ops: em.ops,
-        });
-    }
-
-    let mut doc = PdfDocument::new(&o.title);
+fn pdf_date(o: &PdfOptions) -> date::DateTime {
     let (y, m, d) = o.date;
-    let when = date::DateTime {
+    date::DateTime {
         date: date::Date {
             year: i32::from(y),
             month: m.clamp(1, 12) as u8,
@@ -320,7 +70,20 @@ pub(crate) fn write(
             seconds: 0,
             milliseconds: 0,
         },
-    };
+    }
+}
+
+/// printpdf's document with the font subset and metadata, and a single
+/// page that shows every glyph of `subset` once (so printpdf subsets and
+/// maps exactly those glyphs); the page is replaced by the real ones.
+fn skeleton(
+    font: Font,
+    subset: &BTreeMap<u16, String>,
+    g: &Geom,
+    o: &PdfOptions,
+) -> lopdf::Document {
+    let mut doc = PdfDocument::new(&o.title);
+    let when = pdf_date(o);
     let info = &mut doc.metadata.info;
     info.author = o.author.clone();
     info.subject = o.subject.clone();
@@ -332,18 +95,203 @@ pub(crate) fn write(
     doc.resources
         .fonts
         .map
-        .insert(FontId(FONT_ID.into()), PdfFont::new(font.parsed));
-    doc.pages = pdf_pages;
-
+        .insert(FontId(FONT_RES.into()), PdfFont::new(font.parsed));
+    let glyphs = subset
+        .iter()
+        .filter(|(gid, _)| **gid != 0)
+        .map(|(gid, ch)| Codepoint::with_cid(*gid, 0.0, ch.clone()))
+        .collect();
+    let ops = vec![
+        Op::StartTextSection,
+        Op::SetFont {
+            font: PdfFontHandle::External(FontId(FONT_RES.into())),
+            size: Pt(10.0),
+        },
+        Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        },
+        Op::EndTextSection,
+    ];
+    let media = Rect::from_wh(Pt(g.w), Pt(g.h));
+    doc.pages = vec![PdfPage {
+        media_box: media.clone(),
+        trim_box: media.clone(),
+        crop_box: media,
+        ops,
+    }];
     let opts = PdfSaveOptions {
-        optimize: true,
+        optimize: false,
         subset_fonts: true,
         secure: true,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
-    lo.version = "1.7".into();
+    doc.to_lopdf_document(&opts, &mut warnings)
+}
 
-    super::finish::finish(lo, anchors, outline, g, o, digest)
+/// The glyph ids the skeleton page shows, in order: how printpdf numbered
+/// the subset. Checked against [`GlyphMap`]'s numbering.
+fn shown_glyphs(lo: &lopdf::Document, page: ObjectId) -> Result<Vec<u16>, PdfError> {
+    let content = lo.get_page_content(page);
+    let ops = lopdf::content::Content::decode(&content)
+        .map_err(|e| PdfError::Pdf(format!("font subset page: {e}")))?;
+    let mut ids = Vec::new();
+    let mut collect = |o: &Object| {
+        if let Object::String(b, _) = o {
+            ids.extend(b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])));
+        }
+    };
+    for op in &ops.operations {
+        for operand in &op.operands {
+            match operand {
+                Object::Array(items) => items.iter().for_each(&mut collect),
+                other => collect(other),
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Assembles the document: font and metadata from printpdf, then the pages.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write(
+    pages: Vec<EncodedPage>,
+    anchors: &HashMap<String, (usize, f32)>,
+    outline: &[Entry],
+    mut font: Font,
+    glyphs: &mut GlyphMap,
+    subset: &BTreeMap<u16, String>,
+    g: &Geom,
+    o: &PdfOptions,
+    digest: [u64; 2],
+) -> Result<Vec<u8>, PdfError> {
+    let total = pages.len();
+    // Footers and TOC numbers, which needed the final page count.
+    let page_of = |a: &str| anchors.get(a).map(|p| p.0);
+    let mut lates = Vec::with_capacity(total);
+    for (i, page) in pages.iter().enumerate() {
+        let mut enc = Encoder::new(&mut font, glyphs, g.h);
+        for d in &page.late {
+            enc.draw(d, &page_of);
+        }
+        if page.decorated {
+            for d in decorations(enc.font_mut(), g, o, i + 1, total) {
+                enc.draw(&d, &page_of);
+            }
+        }
+        lates.push(enc.finish());
+    }
+    if glyphs.misses > 0 {
+        return Err(PdfError::Pdf(format!(
+            "{} glyphs drawn outside the embedded subset",
+            glyphs.misses
+        )));
+    }
+
+    let mut lo = skeleton(font, subset, g, o);
+    lo.version = "1.7".into();
+    let skeleton_page = *lo
+        .get_pages()
+        .get(&1)
+        .ok_or_else(|| PdfError::Pdf("printpdf wrote no page".into()))?;
+    let shown = subset.keys().filter(|k| **k != 0).count();
+    let expected: Vec<u16> = (1..=shown as u16).collect();
+    if shown_glyphs(&lo, skeleton_page)? != expected {
+        return Err(PdfError::Pdf(
+            "font subset numbering differs from the expected one".into(),
+        ));
+    }
+    let page_dict = lo
+        .get_dictionary(skeleton_page)
+        .map_err(|e| PdfError::Pdf(e.to_string()))?
+        .clone();
+    let resources = page_dict
+        .get(b"Resources")
+        .map_err(|e| PdfError::Pdf(format!("font subset page: {e}")))?
+        .clone();
+    let resources = match resources {
+        Object::Dictionary(d) => Object::Reference(lo.add_object(d)),
+        other => other,
+    };
+    let pages_id = page_dict
+        .get(b"Parent")
+        .and_then(Object::as_reference)
+        .map_err(|e| PdfError::Pdf(e.to_string()))?;
+    if let Ok(Object::Reference(c)) = page_dict.get(b"Contents") {
+        lo.objects.remove(c);
+    }
+    lo.objects.remove(&skeleton_page);
+
+    let media = Object::Array(vec![
+        0.into(),
+        0.into(),
+        Object::Real(g.w),
+        Object::Real(g.h),
+    ]);
+    let ids: Vec<ObjectId> = (0..total).map(|_| lo.new_object_id()).collect();
+    for ((page, late), &id) in pages.into_iter().zip(lates).zip(&ids) {
+        let mut contents = Vec::with_capacity(2);
+        for data in page.content.into_iter().chain([late]) {
+            let mut dict = Dictionary::new();
+            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            contents.push(Object::Reference(lo.add_object(Stream::new(dict, data))));
+        }
+        let mut annots = Vec::new();
+        for link in page.links {
+            let action = match &link.target {
+                Target::Uri(u) => Dictionary::from_iter([
+                    ("S", Object::Name(b"URI".to_vec())),
+                    ("URI", Object::string_literal(u.as_str())),
+                ]),
+                Target::Anchor(a) => match anchors.get(a) {
+                    Some(&(p, top)) if p >= 1 && p <= total => Dictionary::from_iter([
+                        ("S", Object::Name(b"GoTo".to_vec())),
+                        (
+                            "D",
+                            Object::Array(vec![
+                                Object::Reference(ids[p - 1]),
+                                "XYZ".into(),
+                                0.into(),
+                                Object::Real(g.h - top),
+                                Object::Null,
+                            ]),
+                        ),
+                    ]),
+                    _ => continue,
+                },
+            };
+            let rect = link.rect.iter().map(|v| Object::Real(*v)).collect();
+            let annot = Dictionary::from_iter([
+                ("Type", Object::Name(b"Annot".to_vec())),
+                ("Subtype", Object::Name(b"Link".to_vec())),
+                ("Rect", Object::Array(rect)),
+                ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+                ("H", Object::Name(b"I".to_vec())),
+                ("P", Object::Reference(id)),
+                ("A", Object::Dictionary(action)),
+            ]);
+            annots.push(Object::Reference(lo.add_object(annot)));
+        }
+        let mut dict = Dictionary::from_iter([
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            ("MediaBox", media.clone()),
+            ("Resources", resources.clone()),
+            ("Contents", Object::Array(contents)),
+        ]);
+        if !annots.is_empty() {
+            dict.set("Annots", Object::Array(annots));
+        }
+        lo.objects.insert(id, Object::Dictionary(dict));
+    }
+    let pages_dict = lo
+        .get_dictionary_mut(pages_id)
+        .map_err(|e| PdfError::Pdf(e.to_string()))?;
+    pages_dict.set(
+        "Kids",
+        Object::Array(ids.iter().map(|id| Object::Reference(*id)).collect()),
+    );
+    pages_dict.set("Count", total as i64);
+
+    super::finish::finish(lo, &ids, anchors, outline, g, o, digest)
 }

@@ -1,5 +1,5 @@
 //! Finishing touches with lopdf, for what printpdf cannot do (or not
-//! deterministically): indirect link annotations, the nested outline,
+//! deterministically): the nested outline,
 //! /Lang, viewer preferences and an input-derived document /ID.
 
 use std::collections::HashMap;
@@ -47,37 +47,13 @@ fn unhint_fonts(lo: &mut lopdf::Document) {
 /// Post-processes printpdf's document and serializes it.
 pub(crate) fn finish(
     mut lo: lopdf::Document,
+    page_ids: &[ObjectId],
     anchors: &HashMap<String, (usize, f32)>,
     outline: &[Entry],
     g: &Geom,
     o: &PdfOptions,
     digest: [u64; 2],
 ) -> Result<Vec<u8>, PdfError> {
-    // printpdf writes annotations inline; the spec wants indirect objects.
-    let page_ids = lo.get_pages();
-    for page_id in page_ids.values() {
-        let annots = match lo.get_dictionary_mut(*page_id).map(|p| p.remove(b"Annots")) {
-            Ok(Some(Object::Array(a))) => a,
-            _ => continue,
-        };
-        if annots.is_empty() {
-            continue;
-        }
-        let refs: Vec<Object> = annots
-            .into_iter()
-            .map(|a| match a {
-                Object::Dictionary(mut d) => {
-                    d.set("P", Object::Reference(*page_id));
-                    Object::Reference(lo.add_object(d))
-                }
-                other => other,
-            })
-            .collect();
-        if let Ok(p) = lo.get_dictionary_mut(*page_id) {
-            p.set("Annots", Object::Array(refs));
-        }
-    }
-
     // Document outline: `##` at the top level, `###` nested below.
     let root = lo.new_object_id();
     let mut tops: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
@@ -86,7 +62,7 @@ pub(crate) fn finish(
         let Some(&(page, top)) = anchors.get(&e.anchor) else {
             continue;
         };
-        let Some(&page_id) = page_ids.get(&(page as u32)) else {
+        let Some(&page_id) = page.checked_sub(1).and_then(|i| page_ids.get(i)) else {
             continue;
         };
         let id = lo.new_object_id();

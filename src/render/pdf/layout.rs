@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use super::font::Font;
 use super::linebreak::break_lines;
 use super::model::{Block, Span, Style, Target, plain};
+use super::stream::{EncodedPage, GlyphMap, encode_page};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Rgb(pub f32, pub f32, pub f32);
@@ -67,6 +68,7 @@ pub(crate) enum Draw {
     },
 }
 
+/// The page being laid out.
 pub(crate) struct Page {
     pub draws: Vec<Draw>,
     /// Running header and footer (false on the cover).
@@ -94,7 +96,10 @@ pub(crate) struct Ctx<'a> {
     pub font: &'a mut Font,
     pub links: &'a [Target],
     pub g: Geom,
-    pub pages: Vec<Page>,
+    /// The page being laid out; finished pages are encoded into `done`.
+    pub page: Option<Page>,
+    pub done: Vec<EncodedPage>,
+    pub glyphs: &'a mut GlyphMap,
     pub y: f32,
     pub anchors: HashMap<String, (usize, f32)>,
     pub outline: Vec<Entry>,
@@ -138,12 +143,20 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    pub(crate) fn new(font: &'a mut Font, links: &'a [Target], g: Geom, ja: bool) -> Self {
+    pub(crate) fn new(
+        font: &'a mut Font,
+        glyphs: &'a mut GlyphMap,
+        links: &'a [Target],
+        g: Geom,
+        ja: bool,
+    ) -> Self {
         Self {
             font,
             links,
             g,
-            pages: Vec::new(),
+            page: None,
+            done: Vec::new(),
+            glyphs,
             y: g.top,
             anchors: HashMap::new(),
             outline: Vec::new(),
@@ -156,16 +169,36 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn push(&mut self, d: Draw) {
-        if self.pages.is_empty() {
+        if self.page.is_none() {
             self.new_page();
         }
-        if let Some(p) = self.pages.last_mut() {
+        if let Some(p) = self.page.as_mut() {
             p.draws.push(d);
         }
     }
 
+    /// Number of pages started so far: the 1-based number of the current page.
+    pub(crate) fn page_no(&self) -> usize {
+        self.done.len() + usize::from(self.page.is_some())
+    }
+
+    /// Whether no page has been started yet.
+    pub(crate) fn no_pages(&self) -> bool {
+        self.page_no() == 0
+    }
+
+    /// Encodes the current page, if any (see `stream.rs`).
+    pub(crate) fn finish_page(&mut self) {
+        if let Some(p) = self.page.take() {
+            let h = self.g.h;
+            let encoded = encode_page(p.draws, p.decorated, self.font, self.glyphs, h);
+            self.done.push(encoded);
+        }
+    }
+
     pub(crate) fn new_page(&mut self) {
-        self.pages.push(Page {
+        self.finish_page();
+        self.page = Some(Page {
             draws: Vec::new(),
             decorated: self.decorate,
         });
@@ -178,7 +211,7 @@ impl<'a> Ctx<'a> {
 
     /// Starts a new page unless `h` more points fit on this one.
     pub(crate) fn ensure(&mut self, h: f32) {
-        if self.pages.is_empty() || (self.y + h > self.g.bottom + 0.01 && !self.at_top()) {
+        if self.no_pages() || (self.y + h > self.g.bottom + 0.01 && !self.at_top()) {
             self.new_page();
         }
     }
@@ -287,7 +320,7 @@ impl<'a> Ctx<'a> {
         };
         if level == 2 {
             self.decorate = true;
-            if !self.at_top() || self.pages.is_empty() {
+            if !self.at_top() || self.no_pages() {
                 self.new_page();
             }
         } else if !self.at_top() {
@@ -305,7 +338,7 @@ impl<'a> Ctx<'a> {
         let lines = break_lines(&p.pairs(), w);
         self.ensure(lines.len() as f32 * lh + after + 2.0 * BODY_LH);
         self.anchors
-            .insert(anchor.clone(), (self.pages.len(), self.y - 4.0));
+            .insert(anchor.clone(), (self.page_no(), self.y - 4.0));
         if level == 2 || level == 3 {
             let title = plain(inl).trim().to_string();
             self.outline.push(Entry {

@@ -4,7 +4,10 @@
 //! strikethrough and heading attributes, parsed with pulldown-cmark) into a
 //! paginated PDF with the bundled IPAex Gothic font (subset-embedded, with a
 //! ToUnicode map so text can be searched and copied). Layout is done here;
-//! printpdf only writes the page operators.
+//! each page is encoded to PDF operators and compressed as soon as it is
+//! full (`stream.rs`), so memory grows with the compressed output, not with
+//! the page count; printpdf subsets and embeds the font and writes the
+//! metadata (`doc.rs`), lopdf assembles the pages and the outline.
 //!
 //! # Markdown conventions
 //!
@@ -61,12 +64,15 @@ mod linebreak;
 mod model;
 mod parse;
 mod special;
+mod stream;
 mod tables;
 #[cfg(test)]
 mod tests;
 mod unhint;
 
 pub use font::{FontSource, missing_glyphs};
+
+use std::collections::BTreeMap;
 
 use layout::{Ctx, Geom, headings};
 use model::{Block, plain};
@@ -169,6 +175,39 @@ fn geometry(o: &PdfOptions) -> Geom {
     }
 }
 
+/// Text the typesetter adds itself (TOC title, page numbers, list markers,
+/// ellipsis, chart legend defaults).
+const TYPESETTER_TEXT: &str = "目次Contents0123456789 /.…•充足ギャップ対象外MetGapN/A";
+
+/// The glyphs to embed: every glyph of every character that can be drawn
+/// (the Markdown source, the running header and the typesetter's own text),
+/// as original glyph id → the character it stands for (the lowest such
+/// character, for /ToUnicode). A superset of what is drawn, known before
+/// layout, so pages can be encoded as soon as they are full.
+fn glyph_subset(font: &mut font::Font, markdown: &str, o: &PdfOptions) -> BTreeMap<u16, String> {
+    let mut seen = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
+    let texts = [markdown, &o.title, &o.author, TYPESETTER_TEXT];
+    for c in texts.iter().flat_map(|t| t.chars()) {
+        seen[c as usize / 64] |= 1 << (c as usize % 64);
+    }
+    let mut subset = BTreeMap::new();
+    for (w, bits) in seen.iter().enumerate() {
+        let mut bits = *bits;
+        while bits != 0 {
+            let c = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let Some(c) = char::from_u32(c as u32) else {
+                continue;
+            };
+            let gid = font.glyph(c).0;
+            if gid != 0 {
+                subset.entry(gid).or_insert_with(|| c.to_string());
+            }
+        }
+    }
+    subset
+}
+
 /// Finds missing glyphs with the context they occur in.
 fn check_glyphs(font: &mut font::Font, blocks: &[Block], o: &PdfOptions) -> Result<(), PdfError> {
     let mut first: Option<String> = None;
@@ -218,12 +257,7 @@ fn check_glyphs(font: &mut font::Font, blocks: &[Block], o: &PdfOptions) -> Resu
     add(&o.title, "running header", &mut chars);
     add(&o.author, "running header", &mut chars);
     walk(blocks, &mut heading, &mut add, &mut chars);
-    // Text the typesetter adds itself.
-    add(
-        "目次Contents0123456789 /.…•充足ギャップ対象外MetGapN/A",
-        "typesetter",
-        &mut chars,
-    );
+    add(TYPESETTER_TEXT, "typesetter", &mut chars);
     match first {
         Some(context) => Err(PdfError::MissingGlyphs { context, chars }),
         None => Ok(()),
@@ -263,8 +297,14 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
     let mut font = font::Font::load(&options.font)?;
     let md = parse::parse(markdown);
     check_glyphs(&mut font, &md.blocks, options)?;
+    let subset = glyph_subset(&mut font, markdown, options);
+    let ids: Vec<u16> = std::iter::once(0)
+        .chain(subset.keys().copied().filter(|g| *g != 0))
+        .collect();
+    let mut glyphs = stream::GlyphMap::new(&ids);
     let g = geometry(options);
-    let mut cx = Ctx::new(&mut font, &md.links, g, options.lang.starts_with("ja"));
+    let ja = options.lang.starts_with("ja");
+    let mut cx = Ctx::new(&mut font, &mut glyphs, &md.links, g, ja);
     headings(&md.blocks, &mut cx.all_headings);
     if let Some(t) = md.blocks.iter().position(|b| matches!(b, Block::Toc)) {
         let mut before = Vec::new();
@@ -285,20 +325,24 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
     }
     cx.decorate = true;
     cx.blocks(body, g.left, g.right - g.left);
-    if cx.pages.is_empty() {
+    if cx.no_pages() {
         cx.new_page();
     }
+    cx.finish_page();
     let Ctx {
-        pages,
+        done,
         anchors,
         outline,
         ..
     } = cx;
+    drop(md);
     doc::write(
-        &pages,
+        done,
         &anchors,
         &outline,
         font,
+        &mut glyphs,
+        &subset,
         &g,
         options,
         digest(markdown, options),

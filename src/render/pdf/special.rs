@@ -76,7 +76,7 @@ impl Ctx<'_> {
                 Block::Heading { level: 1, inl, .. } => {
                     if let Some(e) = self.all_headings.get(self.heading_no) {
                         self.anchors
-                            .insert(e.anchor.clone(), (self.pages.len(), self.y - 4.0));
+                            .insert(e.anchor.clone(), (self.page_no(), self.y - 4.0));
                     }
                     self.heading_no += 1;
                     self.para(inl, x + w * 0.075, w * 0.85, 22.0, 31.0, HEAD, BOLD, true);
@@ -100,7 +100,7 @@ impl Ctx<'_> {
     /// The table of contents, on a new page.
     pub(crate) fn toc_pages(&mut self, x: f32, w: f32) {
         self.decorate = true;
-        if !self.at_top() || self.pages.is_empty() {
+        if !self.at_top() || self.no_pages() {
             self.new_page();
         }
         let title = if self.ja { "目次" } else { "Contents" };

@@ -85,13 +85,13 @@ pub(crate) fn table(
     } else {
         Some(prep(cx, head, true))
     };
-    let body: Vec<Vec<Prep>> = rows.iter().map(|r| prep(cx, r, false)).collect();
 
     // Per column: minimum, widest natural width and mean natural width. The
     // desired width is the mean (clamped), so one very long cell does not
-    // starve the other columns.
+    // starve the other columns. Rows are measured here and prepared again
+    // when drawn, so a table of 100,000 rows is never held prepared at once.
     let (mut mins, mut maxs, mut sums) = (vec![0f32; ncol], vec![0f32; ncol], vec![0f32; ncol]);
-    for cells in head_p.iter().chain(&body) {
+    let mut measure = |cells: &[Prep]| {
         for (c, p) in cells.iter().enumerate() {
             let pairs = p.pairs();
             let nat = natural_width(&pairs);
@@ -104,8 +104,14 @@ pub(crate) fn table(
             maxs[c] = maxs[c].max(nat + 2.0 * PAD_X);
             sums[c] += nat + 2.0 * PAD_X;
         }
+    };
+    if let Some(h) = &head_p {
+        measure(h);
     }
-    let count = (body.len() + usize::from(head_p.is_some())) as f32;
+    for r in rows {
+        measure(&prep(cx, r, false));
+    }
+    let count = (rows.len() + usize::from(head_p.is_some())) as f32;
     for c in 0..ncol {
         let mean = sums[c] / count;
         maxs[c] = (mean * 1.25).min(maxs[c]).min(w).max(mins[c]);
@@ -129,19 +135,32 @@ pub(crate) fn table(
         Row { cells, lines, n }
     };
     let head_row = head_p.map(mk);
-    let body: Vec<Row> = body.into_iter().map(mk).collect();
     let head_h = head_row
         .as_ref()
         .map_or(0.0, |r| r.n as f32 * LH + 2.0 * PAD_Y);
-
+    let Some(first_cells) = rows.first() else {
+        cx.ensure(head_h);
+        if let Some(h) = &head_row {
+            frag(cx, &grid, h, 0..h.n, true);
+        }
+        cx.y += 8.0;
+        return;
+    };
+    let first_row = mk(prep(cx, first_cells, false));
     // Keep the header with the first row (or its first two lines).
-    let first = body.first().map_or(0, |r| if r.n <= 3 { r.n } else { 2 });
+    let first = if first_row.n <= 3 { first_row.n } else { 2 };
     cx.ensure(head_h + first as f32 * LH + 2.0 * PAD_Y);
     if let Some(h) = &head_row {
         frag(cx, &grid, h, 0..h.n, true);
     }
     let capacity = (((cx.g.bottom - cx.g.top - head_h - 2.0 * PAD_Y) / LH).floor() as usize).max(1);
-    for row in &body {
+    let mut next = Some(first_row);
+    for cells in rows {
+        let row = match next.take() {
+            Some(r) => r,
+            None => mk(prep(cx, cells, false)),
+        };
+        let row = &row;
         let mut from = 0;
         let mut fresh = false;
         loop {

@@ -1,0 +1,413 @@
+//! Page content streams, written as soon as a page is laid out.
+//!
+//! Large reports have tens of thousands of pages. Holding every page's
+//! drawing commands (or printpdf operations, one heap string per glyph) until
+//! the end cost ~45 KB per control; instead each finished page is encoded
+//! to PDF operators here and deflated at once, so memory grows with the
+//! compressed output. Only what depends on the final page count waits: the
+//! running footer (`n / N`), TOC page numbers and links to anchors that may
+//! lie ahead.
+
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+
+use super::font::Font;
+use super::layout::{Draw, Rgb};
+use super::model::Target;
+
+/// Font resource name in every page's /Resources; its first six letters are
+/// the subset tag.
+pub(crate) const FONT_RES: &str = "KANSAF";
+
+/// A link area (PDF coordinates, origin bottom-left) and its target.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkArea {
+    pub rect: [f32; 4],
+    pub target: Target,
+}
+
+/// A laid-out page in its final, compact form.
+pub(crate) struct EncodedPage {
+    /// The page's drawing operators, zlib-compressed; `None` when the
+    /// page waits for the final page numbers.
+    pub content: Option<Vec<u8>>,
+    /// Link annotations, resolved when the document is written.
+    pub links: Vec<LinkArea>,
+    /// A page with TOC numbers keeps its draws, in order (so text
+    /// extraction reads each entry with its number), until the end.
+    pub late: Vec<Draw>,
+    /// Running header and footer (false on the cover).
+    pub decorated: bool,
+}
+
+/// Maps original glyph ids to the ids in the embedded font subset.
+pub(crate) struct GlyphMap {
+    new_ids: Vec<u16>,
+    /// Glyphs drawn that were not in the subset (a bug: drawn as .notdef).
+    pub misses: usize,
+}
+
+impl GlyphMap {
+    /// `subset` lists the original glyph ids kept, ascending, starting with 0
+    /// (.notdef): the subset renumbers glyph `subset[i]` to `i`.
+    pub(crate) fn new(subset: &[u16]) -> Self {
+        let mut new_ids = vec![0u16; usize::from(u16::MAX) + 1];
+        for (i, &gid) in subset.iter().enumerate() {
+            new_ids[usize::from(gid)] = i as u16;
+        }
+        Self { new_ids, misses: 0 }
+    }
+
+    fn get(&mut self, gid: u16) -> u16 {
+        let id = self.new_ids[usize::from(gid)];
+        if id == 0 && gid != 0 {
+            self.misses += 1;
+        }
+        id
+    }
+}
+
+/// Writes PDF content operators, skipping redundant state changes.
+pub(crate) struct Encoder<'a> {
+    out: Vec<u8>,
+    font: &'a mut Font,
+    glyphs: &'a mut GlyphMap,
+    /// Page height: layout has y growing downwards, PDF upwards.
+    h: f32,
+    in_text: bool,
+    size: f32,
+    fill: Option<Rgb>,
+    stroke: Option<(Rgb, f32)>,
+    bold: bool,
+}
+
+/// Appends `v` with at most three decimals and no trailing zeros.
+fn num(out: &mut Vec<u8>, v: f32) {
+    let r = (v * 1000.0).round() / 1000.0;
+    let s = format!("{r:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    let s = if s == "-0" { "0" } else { s };
+    out.extend_from_slice(s.as_bytes());
+}
+
+impl<'a> Encoder<'a> {
+    pub(crate) fn new(font: &'a mut Font, glyphs: &'a mut GlyphMap, h: f32) -> Self {
+        // Each stream saves and restores the graphics state (`q` … `Q`), so
+        // a page's second stream (footer) starts from the defaults it assumes.
+        let mut out = Vec::with_capacity(16 * 1024);
+        out.extend_from_slice(b"q\n");
+        Self {
+            out,
+            font,
+            glyphs,
+            h,
+            in_text: false,
+            size: 0.0,
+            fill: None,
+            stroke: None,
+            bold: false,
+        }
+    }
+
+    /// The font, e.g. to measure text before drawing it.
+    pub(crate) fn font_mut(&mut self) -> &mut Font {
+        self.font
+    }
+
+    fn nums(&mut self, vs: &[f32], op: &str) {
+        for v in vs {
+            num(&mut self.out, *v);
+            self.out.push(b' ');
+        }
+        self.out.extend_from_slice(op.as_bytes());
+        self.out.push(b'\n');
+    }
+
+    fn end_text(&mut self) {
+        if self.in_text {
+            self.out.extend_from_slice(b"ET\n");
+            self.in_text = false;
+        }
+    }
+
+    fn fill(&mut self, c: Rgb) {
+        if self.fill != Some(c) {
+            self.nums(&[c.0, c.1, c.2], "rg");
+            self.fill = Some(c);
+        }
+    }
+
+    fn stroke(&mut self, c: Rgb, w: f32) {
+        if self.stroke != Some((c, w)) {
+            self.nums(&[c.0, c.1, c.2], "RG");
+            self.nums(&[w], "w");
+            self.stroke = Some((c, w));
+        }
+    }
+
+    /// Shows `s` at baseline (`x`, `y`); `look` is (colour, bold, italic).
+    fn text(&mut self, x: f32, y: f32, size: f32, s: &str, look: (Rgb, bool, bool)) {
+        let (c, bold, italic) = look;
+        if !self.in_text {
+            self.out.extend_from_slice(b"BT\n");
+            self.in_text = true;
+            self.size = 0.0;
+        }
+        if self.size != size {
+            self.out.extend_from_slice(b"/");
+            self.out.extend_from_slice(FONT_RES.as_bytes());
+            self.out.push(b' ');
+            self.nums(&[size], "Tf");
+            self.size = size;
+        }
+        self.fill(c);
+        if bold {
+            // IPAex has no bold face: fill and stroke the outlines.
+            self.stroke(c, size * 0.035);
+        }
+        if bold != self.bold {
+            self.out
+                .extend_from_slice(if bold { b"2 Tr\n" } else { b"0 Tr\n" });
+            self.bold = bold;
+        }
+        let skew = if italic { 0.2 } else { 0.0 };
+        self.nums(&[1.0, 0.0, skew, 1.0, x, self.h - y], "Tm");
+        self.out.push(b'<');
+        for ch in s.chars() {
+            let gid = self.font.glyph(ch).0;
+            let id = self.glyphs.get(gid);
+            write!(self.out, "{id:04X}").ok();
+        }
+        self.out.extend_from_slice(b"> Tj\n");
+    }
+
+    fn line(&mut self, from: (f32, f32), to: (f32, f32), c: Rgb, w: f32) {
+        self.end_text();
+        self.stroke(c, w);
+        self.nums(&[from.0, self.h - from.1], "m");
+        self.nums(&[to.0, self.h - to.1], "l");
+        self.out.extend_from_slice(b"S\n");
+    }
+
+    /// Encodes one draw; links are returned to the caller, TOC numbers need
+    /// `page_of` (the page number of an anchor).
+    pub(crate) fn draw(&mut self, d: &Draw, page_of: &dyn Fn(&str) -> Option<usize>) {
+        match d {
+            Draw::Text {
+                x,
+                y,
+                size,
+                text,
+                color,
+                bold,
+                italic,
+            } => self.text(*x, *y, *size, text, (*color, *bold, *italic)),
+            Draw::Rect {
+                x,
+                y,
+                w,
+                h,
+                fill,
+                stroke,
+            } => {
+                self.end_text();
+                if let Some(f) = fill {
+                    self.fill(*f);
+                }
+                if let Some(s) = stroke {
+                    self.stroke(*s, 0.5);
+                }
+                let op = match (fill, stroke) {
+                    (Some(_), Some(_)) => "B",
+                    (None, _) => "S",
+                    _ => "f",
+                };
+                let bottom = self.h - y - h;
+                self.nums(&[*x, bottom, *w, *h], "re");
+                self.out.extend_from_slice(op.as_bytes());
+                self.out.push(b'\n');
+            }
+            Draw::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                color,
+                width,
+            } => self.line((*x1, *y1), (*x2, *y2), *color, *width),
+            Draw::Link { .. } => {}
+            Draw::TocNum {
+                anchor,
+                x0,
+                x1,
+                y,
+                size,
+            } => {
+                let Some(page) = page_of(anchor) else {
+                    return;
+                };
+                let label = page.to_string();
+                let nw = self.font.width(&label, *size);
+                let look = (super::layout::TEXT, false, false);
+                self.text(x1 - nw, *y, *size, &label, look);
+                // Dotted leader on a 3 pt grid so the dots line up vertically.
+                let (start, end) = ((x0 / 3.0).ceil() * 3.0, x1 - nw - 4.0);
+                if end > start {
+                    self.end_text();
+                    self.out.extend_from_slice(b"[0 3] 0 d\n1 J\n");
+                    self.line((start, *y), (end, *y), super::layout::MUTED, 0.9);
+                    self.out.extend_from_slice(b"[] 0 d\n0 J\n");
+                }
+            }
+        }
+    }
+
+    /// The operators written so far, zlib-compressed.
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.end_text();
+        self.out.extend_from_slice(b"Q\n");
+        deflate(&self.out)
+    }
+}
+
+/// zlib (FlateDecode) at a fixed level, so output is deterministic.
+pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut z = ZlibEncoder::new(Vec::with_capacity(data.len() / 4), Compression::new(6));
+    z.write_all(data).expect("writing to a Vec cannot fail");
+    z.finish().expect("writing to a Vec cannot fail")
+}
+
+/// Encodes a finished page, unless it has TOC numbers; links are kept
+/// apart for the annotations.
+pub(crate) fn encode_page(
+    draws: Vec<Draw>,
+    decorated: bool,
+    font: &mut Font,
+    glyphs: &mut GlyphMap,
+    h: f32,
+) -> EncodedPage {
+    let waits = draws.iter().any(|d| matches!(d, Draw::TocNum { .. }));
+    let mut links = Vec::new();
+    let mut rest = Vec::with_capacity(draws.len());
+    for d in draws {
+        match d {
+            Draw::Link {
+                x,
+                y,
+                w,
+                h: lh,
+                target,
+            } => links.push(LinkArea {
+                rect: [x, h - y - lh, x + w, h - y],
+                target,
+            }),
+            _ => rest.push(d),
+        }
+    }
+    if waits {
+        return EncodedPage {
+            content: None,
+            links,
+            late: rest,
+            decorated,
+        };
+    }
+    let mut enc = Encoder::new(font, glyphs, h);
+    for d in &rest {
+        enc.draw(d, &|_| None);
+    }
+    EncodedPage {
+        content: Some(enc.finish()),
+        links,
+        late: Vec::new(),
+        decorated,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::pdf::FontSource;
+    use crate::render::pdf::layout::TEXT;
+
+    fn inflate(data: &[u8]) -> String {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::ZlibDecoder::new(data)
+            .read_to_string(&mut s)
+            .expect("valid zlib");
+        s
+    }
+
+    #[test]
+    fn numbers_are_short_and_stable() {
+        let mut out = Vec::new();
+        for v in [0.0, -0.0001, 1.5, 12.34567, -3.0, 595.2756] {
+            num(&mut out, v);
+            out.push(b' ');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "0 0 1.5 12.346 -3 595.276 "
+        );
+    }
+
+    #[test]
+    fn glyph_map_renumbers_and_counts_misses() {
+        let mut m = GlyphMap::new(&[0, 7, 300]);
+        assert_eq!((m.get(7), m.get(300), m.get(0)), (1, 2, 0));
+        assert_eq!(m.misses, 0);
+        assert_eq!(m.get(8), 0);
+        assert_eq!(m.misses, 1);
+    }
+
+    #[test]
+    fn pages_are_encoded_at_once_unless_they_wait_for_page_numbers() {
+        let mut font = Font::load(&FontSource::builtin()).unwrap();
+        let a = font.glyph('A').0;
+        let mut map = GlyphMap::new(&[0, a]);
+        let text = Draw::Text {
+            x: 10.0,
+            y: 20.0,
+            size: 9.5,
+            text: "AA".into(),
+            color: TEXT,
+            bold: true,
+            italic: false,
+        };
+        let link = Draw::Link {
+            x: 1.0,
+            y: 2.0,
+            w: 3.0,
+            h: 4.0,
+            target: Target::Uri("https://example.org".into()),
+        };
+        let page = encode_page(vec![text.clone(), link], true, &mut font, &mut map, 100.0);
+        let content = inflate(page.content.as_ref().expect("encoded"));
+        // Balanced graphics state; bold as fill+stroke; y flipped; subset ids.
+        assert!(
+            content.starts_with("q\n") && content.ends_with("ET\nQ\n"),
+            "{content}"
+        );
+        assert!(
+            content.contains("2 Tr\n1 0 0 1 10 80 Tm\n<00010001> Tj\n"),
+            "{content}"
+        );
+        assert_eq!(page.links.len(), 1);
+        assert_eq!(page.links[0].rect, [1.0, 94.0, 4.0, 98.0]);
+        assert!(page.late.is_empty() && map.misses == 0);
+
+        let toc = Draw::TocNum {
+            anchor: "x".into(),
+            x0: 0.0,
+            x1: 100.0,
+            y: 10.0,
+            size: 9.5,
+        };
+        let page = encode_page(vec![text, toc], true, &mut font, &mut map, 100.0);
+        assert!(page.content.is_none());
+        assert_eq!(page.late.len(), 2, "the whole page waits, in order");
+    }
+}
