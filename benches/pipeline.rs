@@ -1,9 +1,14 @@
 //! Load → merge → analyse → render, in process.
 //!
 //! - `fisc_example/*`: the shipped FISC catalogue with the AWS and example-bank overlays.
-//! - `synthetic/*`: generated catalogues of 1k, 10k and 100k controls with a full overlay.
+//! - `synthetic/*`: generated catalogues of 1k, 10k and 100k controls with two full overlays
+//!   (benches/synth.rs).
 //!
-//! Run with `cargo bench --bench pipeline`; figures are kept in `docs/benchmarks.md`.
+//! Run with `cargo bench --bench pipeline`; figures are kept in `docs/benchmarks.md`. The cost
+//! of each stage (and PDF) at every size, with peak heap: `cargo bench --bench scale`.
+
+#[path = "synth.rs"]
+mod synth;
 
 use std::hint::black_box;
 
@@ -53,36 +58,6 @@ fn run(catalogue_csv: Option<&str>, overlays: &[(&str, &[u8])], format: Format) 
         .len()
 }
 
-/// A catalogue of `n` controls in 3 sections × 10 majors × 10 middles, and an overlay answering
-/// every control with a status, responsibility, answer, owner, due date and a custom column.
-pub fn synthetic(n: usize) -> (String, String) {
-    let statuses = [
-        "implemented",
-        "partial",
-        "planned",
-        "not_implemented",
-        "not_applicable",
-        "inherited",
-    ];
-    let mut cat = String::from("id,section,major,middle,text\n");
-    let mut ans = String::from("id,status,responsibility,answer,owner,due,cost centre\n");
-    for i in 0..n {
-        // Contiguous groups, as in a real catalogue: 3 sections × 10 大項目 × 10 中項目.
-        let (s, ma, mi) = (i * 3 / n, (i * 30 / n) % 10, (i * 300 / n) % 10);
-        let id = format!("C{i}");
-        cat.push_str(&format!("{id},S{s},大項目{s}-{ma},中項目{ma}-{mi},対策{i}を講ずること。情報システムの安全対策として必要な措置を講ずること。\n"));
-        let resp = ["provider", "customer", "shared"][i % 3];
-        ans.push_str(&format!(
-            "{id},{},{resp},\"回答{i}: **実施** 済みの対策について説明します。\n\n証跡は文書管理システムにあります。\",担当{},2026-{:02}-15,CC-{}\n",
-            statuses[i % statuses.len()],
-            i % 17,
-            i % 12 + 1,
-            i % 50
-        ));
-    }
-    (cat, ans)
-}
-
 fn fisc_example(c: &mut Criterion) {
     let aws = std::fs::read("examples/aws-2012/answers.csv").unwrap();
     let bank = std::fs::read("examples/example-bank/answers.csv").unwrap();
@@ -98,8 +73,12 @@ fn synthetic_sizes(c: &mut Criterion) {
     let mut group = c.benchmark_group("synthetic");
     group.sample_size(10);
     for n in [1_000, 10_000, 100_000] {
-        let (cat, ans) = synthetic(n);
-        let overlays: [(&str, &[u8]); 1] = [("synthetic-answers.csv", ans.as_bytes())];
+        let s = synth::synthetic(n);
+        let cat = s.catalogue;
+        let overlays: [(&str, &[u8]); 2] = [
+            ("provider.csv", s.provider.as_bytes()),
+            ("organisation.csv", s.organisation.as_bytes()),
+        ];
         for (name, format) in FORMATS {
             group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
                 b.iter(|| black_box(run(Some(&cat), &overlays, format)))

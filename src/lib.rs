@@ -38,6 +38,8 @@
 //! assert!(String::from_utf8(md).unwrap().contains("設1"));
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod analyse;
 pub mod cli;
 pub mod cli_pack;
