@@ -6,7 +6,8 @@
 //! KANSA_SCALE_SIZES=1000,10000 cargo bench --bench scale
 //! ```
 //!
-//! Prints a Markdown table and writes `target/scale/scale.md` and
+//! Times are CPU time of the measuring thread (set `KANSA_SCALE_WALL=1` for
+//! wall time); the process is single-threaded. Prints a Markdown table and writes `target/scale/scale.md` and
 //! `target/scale/scale.svg` (log-log chart: a line parallel to the dashed
 //! slope-1 guide means cost grows linearly). The figures and the chart are
 //! kept in docs/benchmarks.md and docs/scale.svg.

@@ -94,7 +94,8 @@ pub(crate) struct Geom {
 
 pub(crate) struct Ctx<'a> {
     pub font: &'a mut Font,
-    pub links: &'a [Target],
+    /// Link targets of the chunk being laid out (`Style::link` indexes it).
+    pub links: Vec<Target>,
     pub g: Geom,
     /// The page being laid out; finished pages are encoded into `done`.
     pub page: Option<Page>,
@@ -143,16 +144,10 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    pub(crate) fn new(
-        font: &'a mut Font,
-        glyphs: &'a mut GlyphMap,
-        links: &'a [Target],
-        g: Geom,
-        ja: bool,
-    ) -> Self {
+    pub(crate) fn new(font: &'a mut Font, glyphs: &'a mut GlyphMap, g: Geom, ja: bool) -> Self {
         Self {
             font,
-            links,
+            links: Vec::new(),
             g,
             page: None,
             done: Vec::new(),

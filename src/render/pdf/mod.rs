@@ -208,36 +208,46 @@ fn glyph_subset(font: &mut font::Font, markdown: &str, o: &PdfOptions) -> BTreeM
     subset
 }
 
-/// Finds missing glyphs with the context they occur in.
-fn check_glyphs(font: &mut font::Font, blocks: &[Block], o: &PdfOptions) -> Result<(), PdfError> {
-    let mut first: Option<String> = None;
-    let mut chars: Vec<char> = Vec::new();
-    let mut heading = String::new();
-    let mut add = |text: &str, ctx: &str, chars: &mut Vec<char>| {
-        for c in font::missing_in(font, text) {
-            if !chars.contains(&c) {
-                chars.push(c);
-            }
-            first.get_or_insert_with(|| ctx.to_string());
+/// Collects the characters the font lacks, with the context of the first
+/// one (nearest heading, or the first cell of the table row), over the
+/// document's chunks in order.
+struct GlyphCheck {
+    first: Option<String>,
+    chars: Vec<char>,
+    heading: String,
+}
+
+impl GlyphCheck {
+    fn new() -> Self {
+        Self {
+            first: None,
+            chars: Vec::new(),
+            heading: String::new(),
         }
-    };
-    fn walk(
-        bs: &[Block],
-        heading: &mut String,
-        add: &mut dyn FnMut(&str, &str, &mut Vec<char>),
-        chars: &mut Vec<char>,
-    ) {
-        for b in bs {
+    }
+
+    fn add(&mut self, font: &mut font::Font, text: &str, ctx: Option<&str>) {
+        for c in font::missing_in(font, text) {
+            if !self.chars.contains(&c) {
+                self.chars.push(c);
+            }
+            if self.first.is_none() {
+                self.first = Some(ctx.unwrap_or(&self.heading).to_string());
+            }
+        }
+    }
+
+    fn walk(&mut self, font: &mut font::Font, blocks: &[Block]) {
+        for b in blocks {
             match b {
                 Block::Heading { inl, .. } => {
-                    *heading = plain(inl).trim().to_string();
-                    add(&heading.clone(), &heading.clone(), chars);
+                    self.heading = plain(inl).trim().to_string();
+                    let h = self.heading.clone();
+                    self.add(font, &h, None);
                 }
-                Block::Para(inl) => add(&plain(inl), heading, chars),
-                Block::List { items, .. } => {
-                    items.iter().for_each(|i| walk(i, heading, add, chars))
-                }
-                Block::Quote(i) => walk(i, heading, add, chars),
+                Block::Para(inl) => self.add(font, &plain(inl), None),
+                Block::List { items, .. } => items.iter().for_each(|i| self.walk(font, i)),
+                Block::Quote(i) => self.walk(font, i),
                 Block::Table { head, rows, .. } => {
                     for row in std::iter::once(head).chain(rows) {
                         let ctx = row
@@ -245,23 +255,72 @@ fn check_glyphs(font: &mut font::Font, blocks: &[Block], o: &PdfOptions) -> Resu
                             .map(|c| plain(c).trim().to_string())
                             .unwrap_or_default();
                         for cell in row {
-                            add(&plain(cell), &ctx, chars);
+                            self.add(font, &plain(cell), Some(&ctx));
                         }
                     }
                 }
-                Block::Code(t) | Block::Chart(t) => add(t, heading, chars),
+                Block::Code(t) | Block::Chart(t) => self.add(font, t, None),
                 Block::Rule | Block::Toc | Block::PageBreak => {}
             }
         }
     }
-    add(&o.title, "running header", &mut chars);
-    add(&o.author, "running header", &mut chars);
-    walk(blocks, &mut heading, &mut add, &mut chars);
-    add(TYPESETTER_TEXT, "typesetter", &mut chars);
-    match first {
-        Some(context) => Err(PdfError::MissingGlyphs { context, chars }),
-        None => Ok(()),
+
+    fn finish(self) -> Result<(), PdfError> {
+        match self.first {
+            Some(context) => Err(PdfError::MissingGlyphs {
+                context,
+                chars: self.chars,
+            }),
+            None => Ok(()),
+        }
     }
+}
+
+/// Splits report Markdown into chunks that parse to the same blocks as the
+/// whole: before each `## ` line, and each `### ` line after the first
+/// `## `, that follows a blank line outside fenced code and HTML comments.
+/// Parsing chunk by chunk keeps only one chunk's syntax tree in memory.
+fn chunks(md: &str) -> Vec<&str> {
+    fn atx(t: &str, level: usize) -> bool {
+        t.len() >= level
+            && t.as_bytes()[..level].iter().all(|b| *b == b'#')
+            && matches!(t.as_bytes().get(level), None | Some(b' ' | b'\t'))
+    }
+    let mut out = Vec::new();
+    let (mut start, mut pos) = (0, 0);
+    let mut fence: Option<(u8, usize)> = None;
+    let (mut comment, mut prev_blank, mut seen_h2) = (false, true, false);
+    for line in md.split_inclusive('\n') {
+        let t = line.trim_end_matches(['\n', '\r']);
+        let body = t.trim_start_matches(' ');
+        let indent = t.len() - body.len();
+        let run = |c: u8| body.bytes().take_while(|b| *b == c).count();
+        if let Some((c, n)) = fence {
+            let closes = indent <= 3 && run(c) >= n;
+            if closes && body.trim_start_matches(c as char).trim().is_empty() {
+                fence = None;
+            }
+        } else if comment {
+            comment = !t.contains("-->");
+        } else {
+            let (h2, h3) = (atx(t, 2), atx(t, 3));
+            if prev_blank && pos > start && (h2 || (h3 && seen_h2)) {
+                out.push(&md[start..pos]);
+                start = pos;
+            }
+            seen_h2 |= h2;
+            if indent <= 3 && (run(b'`') >= 3 || run(b'~') >= 3) {
+                let c = if run(b'`') >= 3 { b'`' } else { b'~' };
+                fence = Some((c, run(c)));
+            } else if body.starts_with("<!--") && !body.contains("-->") {
+                comment = true;
+            }
+        }
+        prev_blank = t.trim().is_empty();
+        pos += line.len();
+    }
+    out.push(&md[start..]);
+    out
 }
 
 /// A 128-bit FNV-1a hash of the input, for the document /ID.
@@ -295,8 +354,26 @@ fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
 /// draw give [`PdfError::MissingGlyphs`] instead of empty boxes.
 pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     let mut font = font::Font::load(&options.font)?;
-    let md = parse::parse(markdown);
-    check_glyphs(&mut font, &md.blocks, options)?;
+    let parts = chunks(markdown);
+    // First pass: glyph coverage, every heading (anchors, TOC).
+    let mut check = GlyphCheck::new();
+    check.add(&mut font, &options.title, Some("running header"));
+    check.add(&mut font, &options.author, Some("running header"));
+    let mut all_headings = Vec::new();
+    let mut toc_from = None;
+    for part in &parts {
+        let md = parse::parse(part);
+        check.walk(&mut font, &md.blocks);
+        for b in &md.blocks {
+            if matches!(b, Block::Toc) && toc_from.is_none() {
+                toc_from = Some(all_headings.len());
+            }
+            headings(std::slice::from_ref(b), &mut all_headings);
+        }
+    }
+    check.add(&mut font, TYPESETTER_TEXT, Some("typesetter"));
+    check.finish()?;
+
     let subset = glyph_subset(&mut font, markdown, options);
     let ids: Vec<u16> = std::iter::once(0)
         .chain(subset.keys().copied().filter(|g| *g != 0))
@@ -304,27 +381,36 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
     let mut glyphs = stream::GlyphMap::new(&ids);
     let g = geometry(options);
     let ja = options.lang.starts_with("ja");
-    let mut cx = Ctx::new(&mut font, &mut glyphs, &md.links, g, ja);
-    headings(&md.blocks, &mut cx.all_headings);
-    if let Some(t) = md.blocks.iter().position(|b| matches!(b, Block::Toc)) {
-        let mut before = Vec::new();
-        headings(&md.blocks[..t], &mut before);
-        cx.toc = cx.all_headings[before.len()..]
+    let mut cx = Ctx::new(&mut font, &mut glyphs, g, ja);
+    if let Some(t) = toc_from {
+        cx.toc = all_headings[t..]
             .iter()
             .filter(|e| e.level == 2 || e.level == 3)
             .cloned()
             .collect();
     }
-    let split = md
-        .blocks
-        .iter()
-        .position(|b| matches!(b, Block::Heading { level: 2, .. }));
-    let (cover, body) = md.blocks.split_at(split.unwrap_or(md.blocks.len()));
-    if !cover.is_empty() {
-        cx.cover(cover);
+    cx.all_headings = all_headings;
+    // Second pass: lay out chunk by chunk. Everything before the first `##`
+    // heading is the cover.
+    for (i, part) in parts.iter().enumerate() {
+        let md = parse::parse(part);
+        cx.links = md.links;
+        let body = if i == 0 {
+            let split = md
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading { level: 2, .. }));
+            let (cover, body) = md.blocks.split_at(split.unwrap_or(md.blocks.len()));
+            if !cover.is_empty() {
+                cx.cover(cover);
+            }
+            cx.decorate = true;
+            body
+        } else {
+            &md.blocks
+        };
+        cx.blocks(body, g.left, g.right - g.left);
     }
-    cx.decorate = true;
-    cx.blocks(body, g.left, g.right - g.left);
     if cx.no_pages() {
         cx.new_page();
     }
@@ -335,7 +421,6 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
         outline,
         ..
     } = cx;
-    drop(md);
     doc::write(
         done,
         &anchors,

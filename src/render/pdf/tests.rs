@@ -344,3 +344,25 @@ fn edge_cases_typeset() {
         assert!(!doc.get_pages().is_empty());
     }
 }
+
+#[test]
+fn chunked_parsing_matches_whole_document() {
+    let md = "# Cover\n\ntext\n\n### Not a split (before the first ##)\n\n## One\n\npara\n\n\
+              ```\n\n## inside a fence\n```\n\n<!-- a comment\n\n## inside a comment\n-->\n\n\
+              ### Two\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n## Three\nno blank before:\n## Four\n\n\
+              ~~~~\n## tilde fence\n~~~~\n\n####### not a heading\n\n### Five\n";
+    let parts = super::chunks(md);
+    assert_eq!(parts.concat(), md, "chunks cover the input exactly");
+    let starts: Vec<&str> = parts.iter().map(|p| p.lines().next().unwrap()).collect();
+    assert_eq!(
+        starts,
+        ["# Cover", "## One", "### Two", "## Three", "### Five"],
+        "split only at ## / ### lines after a blank line, outside fences and comments"
+    );
+    let whole = super::parse::parse(md).blocks;
+    let pieces: Vec<_> = parts
+        .iter()
+        .flat_map(|p| super::parse::parse(p).blocks)
+        .collect();
+    assert_eq!(whole, pieces);
+}
