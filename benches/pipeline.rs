@@ -10,6 +10,10 @@
 #[path = "synth.rs"]
 mod synth;
 
+/// The binary's allocator (src/main.rs), so figures match the `kansa` command.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};

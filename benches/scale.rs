@@ -19,7 +19,9 @@
 #[path = "synth.rs"]
 mod synth;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
+
+use mimalloc::MiMalloc as System;
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -31,7 +33,8 @@ use kansa::load::{EncodingChoice, parse_overlay};
 use kansa::model::CatalogueMeta;
 use kansa::render::{Format, ReportOptions, render};
 
-/// Counts live heap bytes and their high-water mark.
+/// Counts live heap bytes and their high-water mark, over mimalloc (the
+/// binary's allocator, see src/main.rs).
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
