@@ -113,9 +113,18 @@ pub fn build_pack(
     pack: &PackConfig,
     options: &PackOptions,
 ) -> Result<PackOutcome> {
-    let catalogue = load::load_catalogue(&resolve_catalogue(config, &pack.catalogue))?;
+    // Checked when the config was read.
+    let limits = pack.limits.limits().unwrap_or_default();
+    let catalogue =
+        load::load_catalogue_with(&resolve_catalogue(config, &pack.catalogue), &limits)?;
     let overlay_paths: Vec<PathBuf> = pack.overlays.iter().map(|o| config.resolve(o)).collect();
-    let overlays = load::load_overlays(&overlay_paths, EncodingChoice::Auto, &[], &catalogue)?;
+    let overlays = load::load_overlays_with(
+        &overlay_paths,
+        EncodingChoice::Auto,
+        &[],
+        &catalogue,
+        &limits,
+    )?;
     let date = crate::cli::report_date(pack.date.as_deref())?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let baseline = options

@@ -25,7 +25,7 @@ mod workbook;
 #[cfg(test)]
 mod tests;
 
-pub use read::read_overlay;
+pub use read::{read_overlay, read_overlay_with};
 pub use register::gap_register;
 pub use workbook::answer_workbook;
 
