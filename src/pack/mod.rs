@@ -241,18 +241,18 @@ fn render_files(
         exports::answers_merged_csv(report),
     );
     let tera = render::templates::engine(templates)?;
-    let tera_err = |e| render::templates::template_error(templates, e);
+    let tera_err = |name| move |e| render::templates::template_error_in(templates, name, e);
     let summary_ctx = render::context(report)?;
     files.insert(
         "summary.md".to_owned(),
         tera.render("summary.md", &summary_ctx)
-            .map_err(tera_err)?
+            .map_err(tera_err("summary.md"))?
             .into_bytes(),
     );
     for (name, gap) in exports::ticket_names(report) {
         let body = tera
             .render("ticket.md", &ticket_context(report, gap))
-            .map_err(tera_err)?;
+            .map_err(tera_err("ticket.md"))?;
         files.insert(format!("tickets/{name}"), body.into_bytes());
     }
     Ok(files)
