@@ -218,7 +218,11 @@ impl IdCheck<'_> {
         };
         let id = normalize_id(raw);
         if id.is_empty() {
-            problems.push(at("missing id").hint("every row needs the id of a control, e.g. 設1"));
+            problems.push(
+                at("missing id")
+                    .value(crate::load::limits::excerpt(&rec.fields.join(","), 60))
+                    .hint("every row needs the id of a control, e.g. 設1"),
+            );
             return None;
         }
         let catalogue = self.catalogue;
@@ -227,18 +231,10 @@ impl IdCheck<'_> {
                 problems.push(at("unknown id"));
                 return None;
             }
-            let hint =
-                self.hints
-                    .entry(id.clone())
-                    .or_insert_with(|| match nearest_id(&id, catalogue) {
-                        Some(near) => {
-                            format!("did you mean {near}? ({} has no {id})", catalogue.meta.id)
-                        }
-                        None => format!(
-                            "no such control in {}; `kansa catalogue show {}` lists the ids",
-                            catalogue.meta.id, catalogue.meta.id
-                        ),
-                    });
+            let hint = self
+                .hints
+                .entry(id.clone())
+                .or_insert_with(|| unknown_id_hint(&id, catalogue));
             problems.push(at("unknown id").value(raw.as_str()).hint(hint.clone()));
             return None;
         }
@@ -254,6 +250,20 @@ impl IdCheck<'_> {
         };
         self.first_seen.insert(id.clone(), here);
         Some(id)
+    }
+}
+
+/// What to say about an id the catalogue does not have.
+fn unknown_id_hint(id: &str, catalogue: &Catalogue) -> String {
+    if values::column_for_header(id) == Some(Column::Id) {
+        return "this is a second header row (two files joined together?); delete it".to_owned();
+    }
+    match nearest_id(id, catalogue) {
+        Some(near) => format!("did you mean {near}? ({} has no {id})", catalogue.meta.id),
+        None => format!(
+            "no such control in {}; `kansa catalogue show {}` lists the ids",
+            catalogue.meta.id, catalogue.meta.id
+        ),
     }
 }
 
@@ -424,6 +434,15 @@ mod tests {
         assert_eq!(
             err.0[0].to_string(),
             "x/a.csv:1:4 (cost): column given twice\n  hint: column 2 (cost) has the same name; keep one"
+        );
+    }
+
+    #[test]
+    fn a_second_header_row_is_named_as_such() {
+        let err = load("\u{FEFF}id,status\n設1,implemented\n\u{FEFF}id,status\n").unwrap_err();
+        assert_eq!(
+            err.0[0].to_string(),
+            "x/a.csv:3:1 (id): unknown id \"\\u{feff}id\"\n  hint: this is a second header row (two files joined together?); delete it"
         );
     }
 

@@ -259,6 +259,7 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
                         h.len()
                     ),
                 )
+                .value(excerpt(&fields.join(","), 60))
                 .hint(
                     "every row needs one field per header column; quote fields that contain commas",
                 ),
@@ -376,7 +377,7 @@ mod tests {
         let err = parse("a.csv", "id,status\n設1,ok\n設2,ok,extra\n").unwrap_err();
         assert_eq!(
             err.0[0].to_string().lines().next().unwrap(),
-            "a.csv:3:3: found 3 fields instead of 2 in line 3"
+            "a.csv:3:3: found 3 fields instead of 2 in line 3 \"設2,ok,extra\""
         );
     }
 

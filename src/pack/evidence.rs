@@ -70,6 +70,11 @@ pub fn references(cell: &str) -> impl Iterator<Item = &str> {
 /// leading `/` or `\`, no drive (`C:`), no `..` and no `.` segment, whether separated by `/`
 /// or `\`, and no NUL.
 fn stays_inside(item: &str) -> bool {
+    // `sub/` names a directory (told apart later), not something outside.
+    let item = match item.strip_suffix(['/', '\\']) {
+        Some(dir) if !dir.is_empty() => dir,
+        _ => item,
+    };
     let mut segments = item.split(['/', '\\']);
     let first = segments.next().unwrap_or("");
     !first.is_empty()
@@ -208,6 +213,7 @@ mod tests {
         for good in [
             "a.pdf",
             "sys/restore-drill.txt",
+            "sub/",
             "sys\\drill.txt",
             "設備/点検.pdf",
         ] {

@@ -100,12 +100,15 @@ pub fn md_text(text: &str) -> String {
 
 /// Put a backslash before the `[` of every link whose target is not http, https or mailto
 /// (it becomes text), and before the `!` of every image (it becomes a plain link, or text too
-/// when its target is not safe either).
+/// when its target is not safe either). Link reference definitions (`[r]: url`) are turned
+/// into text as well (`]\:`): in the report they would be global, so a definition in one
+/// answer could turn `[r]` in another answer into a link to anywhere.
 fn neutralise_links(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let bytes = markdown.as_bytes();
     let starts_with = |at: usize, c: u8| bytes.get(at) == Some(&c);
     let mut at: Vec<usize> = Vec::new();
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { dest_url, .. })
@@ -119,7 +122,16 @@ fn neutralise_links(markdown: &str) -> String {
                     at.push(range.start + 1);
                 }
             }
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => code.push(range),
             _ => {}
+        }
+    }
+    // `]:` outside code: where a definition could start. Code ranges come in source order.
+    let mut code = code.into_iter().peekable();
+    for (i, _) in markdown.match_indices("]:") {
+        while code.next_if(|r| r.end <= i).is_some() {}
+        if code.peek().is_none_or(|r| r.start > i) {
+            at.push(i + 1);
         }
     }
     if at.is_empty() {
@@ -166,53 +178,67 @@ fn safe_url(url: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
-/// Render answer Markdown to HTML: raw HTML becomes text, images become their alt text, and
-/// only http, https and mailto links survive (others keep their text, lose the link).
+/// Render answer Markdown to HTML: raw HTML becomes text, headings become bold paragraphs (an
+/// answer cannot add to the report's outline), images become links to the image (nothing is
+/// loaded), and only http, https and mailto links survive: any other link or image is shown as
+/// the Markdown it was written as, so the reader sees it and cannot follow it.
 pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    // One flag per open link: was it kept?
-    let mut links: Vec<bool> = Vec::new();
-    let one = |e| [Some(e), None];
-    let events = Parser::new_ext(markdown, options)
-        .flat_map(|event| match event {
-            Event::Html(s) | Event::InlineHtml(s) => one(Event::Text(s)),
-            Event::Start(Tag::HtmlBlock) => one(Event::Start(Tag::Paragraph)),
-            Event::End(TagEnd::HtmlBlock) => one(Event::End(TagEnd::Paragraph)),
-            // An answer's headings would enter the report's outline: bold paragraphs instead.
-            Event::Start(Tag::Heading { .. }) => [
-                Some(Event::Start(Tag::Paragraph)),
-                Some(Event::Start(Tag::Strong)),
-            ],
-            Event::End(TagEnd::Heading(_)) => [
-                Some(Event::End(TagEnd::Strong)),
-                Some(Event::End(TagEnd::Paragraph)),
-            ],
-            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => [None, None],
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let keep = safe_url(&dest_url);
-                links.push(keep);
-                [
-                    keep.then_some(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    })),
-                    None,
-                ]
+    let mut events: Vec<Event> = Vec::new();
+    // Inside an unsafe link or image shown as its source: nesting depth still to skip.
+    let mut skip = 0usize;
+    // One flag per open image: did it become a link?
+    let mut images: Vec<bool> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        if skip > 0 {
+            match event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => skip += 1,
+                Event::End(TagEnd::Link | TagEnd::Image) => skip -= 1,
+                _ => {}
             }
-            Event::End(TagEnd::Link) => [links.pop().unwrap_or(false).then_some(event), None],
-            Event::SoftBreak => one(Event::Text(CowStr::Borrowed("\n"))),
-            other => one(other),
-        })
-        .flatten();
+            continue;
+        }
+        match event {
+            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::Heading { .. }) => {
+                events.push(Event::Start(Tag::Paragraph));
+                events.push(Event::Start(Tag::Strong));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                events.push(Event::End(TagEnd::Strong));
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if !safe_url(dest_url) =>
+            {
+                let source = markdown.get(range).unwrap_or_default();
+                events.push(Event::Text(CowStr::from(source.to_owned())));
+                skip = 1;
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                images.push(true);
+                events.push(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url,
+                    title,
+                    id: CowStr::Borrowed(""),
+                }));
+            }
+            Event::End(TagEnd::Image) => {
+                if images.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::SoftBreak => events.push(Event::Text(CowStr::Borrowed("\n"))),
+            other => events.push(other),
+        }
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
 
@@ -239,9 +265,18 @@ mod tests {
     #[test]
     fn only_safe_links_survive() {
         let html = to_safe_html(
-            "[a](javascript:alert(1)) [b](https://example.com) [c](mailto:x@y.jp) ![i](http://t/x.png)",
+            "[a](javascript:alert(1)) [b](https://example.com) [c](mailto:x@y.jp) ![i](http://t/x.png) ![j](javascript:x) <javascript:y>",
         );
-        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(
+            html.starts_with("<p>[a](javascript:alert(1)) "),
+            "shown as written: {html}"
+        );
+        assert!(
+            html.contains("![j](javascript:x) &lt;javascript:y&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"http://t/x.png\">i</a>"), "{html}");
         assert!(
             html.contains("<a href=\"https://example.com\">b</a>"),
             "{html}"
@@ -278,6 +313,23 @@ mod tests {
         assert!(md.contains(" [ok](https://example.com)"), "{md}");
         assert!(md.contains("\\![i](https://t.example/p.gif)"), "{md}");
         assert!(md.contains("\\[r][1]"), "{md}");
+        assert!(
+            md.contains("[1]\\: JavaScript:alert(3)"),
+            "definition made text: {md}"
+        );
+        // A definition elsewhere in the report cannot catch a reference here, and `]:` in code
+        // stays as written.
+        let doc = format!(
+            "{}\n\n{}",
+            md_text("[x]: javascript:alert(1)"),
+            md_text("see [x]")
+        );
+        let html = to_safe_html(&doc);
+        assert!(!html.contains("<a"), "{html}");
+        assert_eq!(
+            md_text("`a]:b`\n\n```\n[x]: y\n```"),
+            "`a]:b`\n\n```\n[x]: y\n```"
+        );
         assert!(md.contains("&lt;javascript:x>"), "{md}");
         let html = to_safe_html(&md).to_lowercase();
         assert!(!html.contains("href=\"javascript"), "{html}");
