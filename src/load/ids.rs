@@ -27,7 +27,12 @@ pub fn is_invisible(c: char) -> bool {
 /// Normalise an id: NFKC, every dash-like character between digits or letters to `-`,
 /// all whitespace and invisible characters ([`is_invisible`]) removed.
 pub fn normalize_id(raw: &str) -> String {
-    let nfkc: String = raw.nfkc().collect();
+    // ASCII is its own NFKC form: most ids of most catalogues skip the normaliser.
+    let nfkc: std::borrow::Cow<str> = if raw.is_ascii() {
+        raw.into()
+    } else {
+        raw.nfkc().collect::<String>().into()
+    };
     let mut out = String::with_capacity(nfkc.len());
     let mut prev: Option<char> = None;
     for c in nfkc.chars() {

@@ -96,6 +96,16 @@ pub fn check_cell(
             )),
         );
     }
+    // Most cells hold no control character at all: a byte scan tells (C1 controls are C2 80–9F).
+    let bytes = value.as_bytes();
+    let suspicious = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7F
+            || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+    });
+    if !suspicious {
+        return None;
+    }
     let (at, c) = value
         .chars()
         .enumerate()
@@ -286,12 +296,16 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
         let line = line_of(byte);
         // Checked before anything is copied out of csv's buffer.
         let mut bad = Vec::new();
-        let mut field_line = line;
         for (i, f) in record.iter().enumerate() {
-            if let Some(d) = check_cell(file, None, field_line, i as u64 + 1, f, limits) {
+            if let Some(mut d) = check_cell(file, None, line, i as u64 + 1, f, limits) {
+                // A quoted field with newlines pushes later fields down.
+                d.line += record
+                    .iter()
+                    .take(i)
+                    .map(|f| line_breaks(f.as_bytes()))
+                    .sum::<u64>();
                 bad.push(d);
             }
-            field_line += line_breaks(f.as_bytes());
         }
         let fields = if bad.is_empty() {
             Ok(record.iter().map(str::to_owned).collect())

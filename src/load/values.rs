@@ -49,10 +49,13 @@ pub struct BadValue {
 fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadValue> {
     use unicode_normalization::UnicodeNormalization;
     // NFKC, so that full-width letters typed with a Japanese IME (ｐａｒｔｉａｌ) match.
-    let key: String = raw
-        .nfkc()
-        .filter(|c| !crate::load::ids::is_invisible(*c))
-        .collect();
+    let key: String = if raw.is_ascii() {
+        raw.to_owned()
+    } else {
+        raw.nfkc()
+            .filter(|c| !crate::load::ids::is_invisible(*c))
+            .collect()
+    };
     let key = key.trim().to_lowercase().replace('-', "_");
     if let Some((_, v)) = table
         .iter()

@@ -472,6 +472,7 @@ const ERRORS: &[ErrorCase] = &[
 ];
 
 fn run_error_case(case: &ErrorCase) {
+    assert!(!case.expect.is_empty(), "{}: nothing expected", case.name);
     let mut args = case_inputs(case.name);
     args.extend(case.args.iter().map(|a| (*a).to_owned()));
     if case.validate {
@@ -1157,6 +1158,11 @@ const INERT: &[InertCase] = &[
 #[test]
 fn inert_cases_render_hostile_text_as_text() {
     for case in INERT {
+        assert!(
+            !case.formats.is_empty(),
+            "{}: no format to check",
+            case.name
+        );
         let args: Vec<String> = case.args.iter().map(|a| (*a).to_owned()).collect();
         let mut inputs = case_inputs(case.name);
         inputs.extend(args.iter().cloned());
