@@ -272,6 +272,21 @@ pub struct ControlView {
     pub answer_same_as: Option<String>,
 }
 
+impl ControlView {
+    /// The control's custom values aligned with `columns` (the report's `extra_columns`):
+    /// `None` where it has none. Its values come in column order, so one pass suffices, however
+    /// many columns there are.
+    pub fn extra_by_column<'a>(
+        &'a self,
+        columns: &'a [String],
+    ) -> impl Iterator<Item = Option<&'a ExtraView>> + 'a {
+        let mut values = self.extra.iter().peekable();
+        columns
+            .iter()
+            .map(move |name| values.next_if(|x| *x.name == **name))
+    }
+}
+
 /// An HTML id (and file-name-safe stem) for a control: letters, digits, `-` and `_` only, so
 /// that an id from a hostile catalogue cannot break out of an attribute or a path.
 pub fn anchor_for(id: &str) -> String {
@@ -681,6 +696,23 @@ mod tests {
             sources: Sources::default(),
             answer_same_as: None,
         }
+    }
+
+    #[test]
+    fn custom_values_align_with_the_columns() {
+        let mut c = control_stub("A1");
+        let x = |name: &str, value: &str| ExtraView {
+            name: name.into(),
+            value: value.into(),
+            source: "o".into(),
+        };
+        c.extra = vec![x("b", "2"), x("d", "4")];
+        let columns = ["a", "b", "c", "d", "e"].map(String::from);
+        let got: Vec<Option<&str>> = c
+            .extra_by_column(&columns)
+            .map(|v| v.map(|v| v.value.as_str()))
+            .collect();
+        assert_eq!(got, [None, Some("2"), None, Some("4"), None]);
     }
 
     #[test]
