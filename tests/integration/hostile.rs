@@ -1205,6 +1205,7 @@ fn every_case_folder_is_pinned() {
 
 /// Cases pinned by their own tests below (generated inputs, packs).
 const GENERATED: &[&str] = &[
+    "csv-20k-columns",
     "csv-field-10mb",
     "csv-rows-200k-unknown",
     "csv-rows-200k-over-limit",
@@ -1414,8 +1415,42 @@ fn generated_long_text() {
     let o = render_case(
         "text-1mb-answer",
         &inputs,
-        &["md", "html", "json"],
+        &["md", "html", "json", "xlsx"],
         fisc_baseline(),
+    );
+    // Excel holds 32,767 characters per cell: the register cuts the answer and says so.
+    {
+        use calamine::{Data, Reader, Xlsx, open_workbook};
+        let mut wb: Xlsx<_> = open_workbook(o.xlsx.as_ref().unwrap()).unwrap();
+        let sheet = wb.sheet_names().last().unwrap().clone();
+        let range = wb.worksheet_range(&sheet).unwrap();
+        let cut = range
+            .used_cells()
+            .find_map(|(_, _, c)| match c {
+                Data::String(s) if s.starts_with("監査ログを保存し、") => Some(s.clone()),
+                _ => None,
+            })
+            .expect("the answer in the register");
+        assert_eq!(cut.encode_utf16().count(), 32_767);
+        assert!(
+            cut.ends_with(
+                " … [cut: 550000 characters in all; Excel holds 32767. The HTML and JSON reports have the whole text]"
+            ),
+            "the cut is marked"
+        );
+    }
+    let sheet = dir.path().join("sheet.xlsx");
+    let out = kansa()
+        .args(["init", "--from"])
+        .arg(&overlay)
+        .arg("-o")
+        .arg(&sheet)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "init with a 1 MB answer: {}",
+        outcome(&out)
     );
     assert_eq!(
         o.control("設1")["answer"].as_str().unwrap().len(),
@@ -1423,6 +1458,55 @@ fn generated_long_text() {
     );
     assert!(o.md().contains(&one_mb));
     assert!(o.html().contains(&one_mb));
+}
+
+/// `csv-20k-columns`: 20,000 custom columns load and render linearly; a workbook cannot hold
+/// them, which is a clear error, not a failure deep in the writer.
+#[test]
+fn generated_20k_custom_columns() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("wide.csv");
+    let n = 20_000;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&overlay).unwrap());
+    let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+    writeln!(f, "id,status,{}", names.join(",")).unwrap();
+    for r in 1..=10 {
+        let values: Vec<String> = (0..n).map(|i| format!("v{r}_{i}")).collect();
+        writeln!(f, "設{r},partial,{}", values.join(",")).unwrap();
+    }
+    drop(f);
+    let inputs = vec!["--answers".to_owned(), overlay.display().to_string()];
+    let out = kansa().arg("validate").args(&inputs).output().unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let o = render_case("csv-20k-columns", &inputs, &["json"], fisc_baseline());
+    assert_eq!(o.json()["extra_columns"].as_array().unwrap().len(), n);
+    assert_eq!(o.control("設10")["extra"][n - 1]["value"], "v10_19999");
+    let (out, out_dir, _) = report_to_file(&inputs, "xlsx");
+    assert_located(
+        "csv-20k-columns",
+        "xlsx",
+        &out,
+        &[
+            "cannot write workbook: it would need 40015 columns and Excel allows 16384 (the overlays have 20000 custom columns)",
+            "hint: drop custom columns",
+        ],
+    );
+    assert_nothing_written("csv-20k-columns", out_dir.path());
+    let out = kansa()
+        .args(["init", "--from"])
+        .arg(&overlay)
+        .arg("-o")
+        .arg(dir.path().join("sheet.xlsx"))
+        .output()
+        .unwrap();
+    assert_located(
+        "csv-20k-columns",
+        "init",
+        &out,
+        &["it would need 20022 columns"],
+    );
+    assert!(!dir.path().join("sheet.xlsx").exists());
 }
 
 // ---------------------------------------------------------------------------------------------
