@@ -4,6 +4,8 @@
 //! `planned` and `unanswered`; `implemented` and `inherited` are met; `not_applicable` leaves
 //! the denominator. A gap whose due date is before the report date is overdue.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
 use crate::merge::Merged;
@@ -116,32 +118,44 @@ impl Analysis<'_> {
     }
 }
 
-fn group_mut<'g>(
-    groups: &'g mut Vec<Group>,
-    section: &str,
-    major: &str,
-    name: &str,
-) -> &'g mut Totals {
-    // Groups arrive in catalogue order, so the match is almost always the last one.
-    let found = groups
-        .iter()
-        .rposition(|g| g.section == section && g.major == major && g.name == name);
-    let i = found.unwrap_or_else(|| {
-        groups.push(Group {
-            section: section.to_owned(),
-            major: major.to_owned(),
-            name: name.to_owned(),
-            totals: Totals::default(),
-        });
-        groups.len() - 1
-    });
-    &mut groups[i].totals
+/// Groups in first-seen (catalogue) order, with a hash index so that a catalogue whose every
+/// control opens a new group (or whose groups interleave) stays linear.
+#[derive(Default)]
+struct Groups {
+    list: Vec<Group>,
+    index: HashMap<(String, String, String), usize>,
+}
+
+impl Groups {
+    fn get(&mut self, section: &str, major: &str, name: &str) -> &mut Totals {
+        let same = |g: &Group| g.section == section && g.major == major && g.name == name;
+        // Groups arrive in catalogue order, so the match is almost always the last one.
+        let i = match self.list.last() {
+            Some(g) if same(g) => self.list.len() - 1,
+            _ => {
+                let key = (section.to_owned(), major.to_owned(), name.to_owned());
+                let next = self.list.len();
+                let i = *self.index.entry(key).or_insert(next);
+                if i == next {
+                    self.list.push(Group {
+                        section: section.to_owned(),
+                        major: major.to_owned(),
+                        name: name.to_owned(),
+                        totals: Totals::default(),
+                    });
+                }
+                i
+            }
+        };
+        &mut self.list[i].totals
+    }
 }
 
 /// Compute outcomes and totals as of `report_date`.
 pub fn analyse(merged: Merged<'_>, report_date: Date) -> Analysis<'_> {
     let mut totals = Totals::default();
-    let (mut by_section, mut by_major, mut by_middle) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut by_section, mut by_major, mut by_middle) =
+        (Groups::default(), Groups::default(), Groups::default());
     let mut by_resp: Vec<(Option<Responsibility>, Totals)> = Responsibility::ALL
         .iter()
         .map(|r| (Some(*r), Totals::default()))
@@ -156,9 +170,9 @@ pub fn analyse(merged: Merged<'_>, report_date: Date) -> Analysis<'_> {
         let overdue = status.is_gap() && answer.due.as_ref().is_some_and(|d| d.value < report_date);
         totals.add(status, overdue);
         let (s, ma, mi) = (&control.section, &control.major, &control.middle);
-        group_mut(&mut by_section, s, "", s).add(status, overdue);
-        group_mut(&mut by_major, s, "", ma).add(status, overdue);
-        group_mut(&mut by_middle, s, ma, mi).add(status, overdue);
+        by_section.get(s, "", s).add(status, overdue);
+        by_major.get(s, "", ma).add(status, overdue);
+        by_middle.get(s, ma, mi).add(status, overdue);
         let resp = answer.responsibility.as_ref().map(|r| r.value);
         if let Some((_, t)) = by_resp.iter_mut().find(|(r, _)| *r == resp) {
             t.add(status, overdue);
@@ -170,9 +184,9 @@ pub fn analyse(merged: Merged<'_>, report_date: Date) -> Analysis<'_> {
         report_date,
         outcomes,
         totals,
-        by_section,
-        by_major,
-        by_middle,
+        by_section: by_section.list,
+        by_major: by_major.list,
+        by_middle: by_middle.list,
         by_responsibility: by_resp,
     }
 }

@@ -26,6 +26,10 @@ for each field the last non-empty value wins. A control with no status is unansw
 Gaps: not_implemented, partial, planned, unanswered. Met: implemented, inherited.
 not_applicable leaves the denominator. Overdue: a gap due before the report date.
 
+Input limits (exceeding one is a located error, exit 2): --max-field-bytes (default 4MiB per
+cell), --max-rows (default 1000000 data rows per file or sheet), --max-file-bytes (default
+256MiB per file). Only the first 1000 problems of a file are listed.
+
 Exit codes: 0 success, 1 output could not be written, 2 bad input or usage.";
 
 /// kansa (監査): gap analysis and regulator reports from a controls catalogue and your answers.
@@ -90,6 +94,37 @@ struct InputArgs {
     /// column (項番 or id).
     #[arg(long, value_name = "NAME")]
     sheet: Vec<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Input limits (see `docs/robustness.md`); exceeding one is a located error, exit 2.
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Largest cell of an input file (CSV field or workbook cell), in bytes; units KiB, MiB, GiB
+    /// accepted.
+    #[arg(long, value_name = "BYTES", default_value = "4MiB", value_parser = size_arg)]
+    max_field_bytes: u64,
+    /// Most data rows in one input file or sheet (blank rows do not count).
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = load::limits::parse_count)]
+    max_rows: usize,
+    /// Largest input file (catalogue or overlay), in bytes; units KiB, MiB, GiB accepted.
+    #[arg(long, value_name = "BYTES", default_value = "256MiB", value_parser = size_arg)]
+    max_file_bytes: u64,
+}
+
+fn size_arg(s: &str) -> std::result::Result<u64, String> {
+    load::limits::parse_size(s)
+}
+
+impl LimitArgs {
+    fn limits(&self) -> load::Limits {
+        load::Limits {
+            max_field_bytes: usize::try_from(self.max_field_bytes).unwrap_or(usize::MAX),
+            max_rows: self.max_rows,
+            max_file_bytes: self.max_file_bytes,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +202,10 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   [pack.gates]
   fail_on = [\"regression\"]              # new-gaps | regression (need --baseline)
   fail_under = 80.0                     # coverage percent
+  [pack.limits]                         # as --max-field-bytes, --max-rows, --max-file-bytes
+  max_field_bytes = \"4MiB\"              # per cell (default 4MiB)
+  max_rows = 1000000                    # data rows per file or sheet (default 1000000)
+  max_file_bytes = \"256MiB\"             # per input file (default 256MiB)
 
 Exit codes: 0 built (gates passed), 1 a gate tripped (the pack is still written) or a
 write failed, 2 bad input or usage (nothing is replaced).";
@@ -355,12 +394,14 @@ fn report(args: ReportArgs) -> Result<()> {
         ));
     }
     let date = report_date(args.date.as_deref())?;
-    let catalogue = load::load_catalogue(&args.input.catalogue.catalogue)?;
-    let overlays = load::load_overlays(
+    let limits = args.input.limits.limits();
+    let catalogue = load::load_catalogue_with(&args.input.catalogue.catalogue, &limits)?;
+    let overlays = load::load_overlays_with(
         &args.input.answers,
         args.input.encoding,
         &args.input.sheet,
         &catalogue,
+        &limits,
     )?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let options = ReportOptions {
@@ -389,8 +430,15 @@ fn report(args: ReportArgs) -> Result<()> {
 
 fn validate(args: ValidateArgs) -> Result<()> {
     let input = args.input;
-    let catalogue = load::load_catalogue(&input.catalogue.catalogue)?;
-    let result = load::load_overlays(&input.answers, input.encoding, &input.sheet, &catalogue);
+    let limits = input.limits.limits();
+    let catalogue = load::load_catalogue_with(&input.catalogue.catalogue, &limits)?;
+    let result = load::load_overlays_with(
+        &input.answers,
+        input.encoding,
+        &input.sheet,
+        &catalogue,
+        &limits,
+    );
     if args.format == ValidateFormat::Text {
         for o in result? {
             let n = o.rows.len();

@@ -57,9 +57,14 @@ impl Diagnostic {
         self
     }
 
-    /// Quote the offending value.
+    /// Quote the offending value (at most 200 characters of it: a 4 MB cell is not echoed).
     pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+        let value = value.into();
+        self.value = Some(if value.len() > 200 {
+            crate::load::limits::excerpt(&value, 200)
+        } else {
+            value
+        });
         self
     }
 
@@ -83,6 +88,8 @@ impl fmt::Display for Diagnostic {
             )?,
             // Problems of a whole file (or of no file) have no position to print.
             None if self.line == 0 => write!(f, "{}", self.file)?,
+            // A whole row (e.g. an evidence reference found after merging).
+            None if self.column == 0 => write!(f, "{}:{}", self.file, self.line)?,
             None => write!(f, "{}:{}:{}", self.file, self.line, self.column)?,
         }
         if let Some(name) = &self.column_name {
@@ -150,10 +157,17 @@ pub fn column_letters(mut column: u64) -> String {
 /// The nearest candidate to `value` by edit distance, if it is close enough to be a likely typo.
 pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let value_len = value.chars().count();
+    let allowed = |c_len: usize| (value_len.max(c_len) / 2).max(1);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: a 4 MB cell is never compared
+        // character by character with "implemented".
+        .filter(|c| {
+            let c_len = c.chars().count();
+            value_len.abs_diff(c_len) <= allowed(c_len)
+        })
         .map(|c| (strsim::levenshtein(value, c), c))
-        .filter(|(d, c)| *d <= (value_len.max(c.chars().count()) / 2).max(1))
+        .filter(|(d, c)| *d <= allowed(c.chars().count()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

@@ -14,6 +14,57 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     })
 }
 
+/// Read a whole input file, but never more than `max` bytes: a larger file (or an endless one
+/// such as `/dev/zero`) is a located input error naming the limit and `--max-file-bytes`.
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let too_big = |size: Option<u64>| {
+        let size = size.map_or_else(
+            || format!("more than {}", crate::load::limits::human_bytes(max)),
+            crate::load::limits::human_bytes,
+        );
+        Error::Input(crate::diag::Diagnostics(vec![
+            crate::diag::Diagnostic::new(
+                &shown,
+                0,
+                0,
+                format!(
+                    "file of {size} is over the limit of {}",
+                    crate::load::limits::human_bytes(max)
+                ),
+            )
+            .hint(format!(
+                "split the file, or raise the limit with --max-file-bytes (now {max})"
+            )),
+        ]))
+    };
+    let io_err = |source| Error::Io {
+        action: "cannot read",
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let meta = file.metadata().map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(io_err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory, not a file",
+        )));
+    }
+    if meta.is_file() && meta.len() > max {
+        return Err(too_big(Some(meta.len())));
+    }
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(None));
+    }
+    Ok(bytes)
+}
+
 /// Write `bytes` to `path` atomically: a temporary file beside the target, then a rename, so a
 /// reader (or a failed run) never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -58,6 +109,33 @@ pub fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_limited_stops_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_eq!(read_limited(&p, 10).unwrap().len(), 10);
+        let err = read_limited(&p, 9).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let msg = err.to_string();
+        assert!(
+            msg.contains("a.csv: file of 10 bytes is over the limit of 9 bytes"),
+            "{msg}"
+        );
+        assert!(msg.contains("--max-file-bytes"), "{msg}");
+        let err = read_limited(dir.path(), 9).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().starts_with("cannot read"), "{err}");
+    }
+
+    /// An endless input is cut off at the limit instead of filling the memory.
+    #[cfg(unix)]
+    #[test]
+    fn read_limited_cuts_off_endless_devices() {
+        let err = read_limited(Path::new("/dev/zero"), 1 << 16).unwrap_err();
+        assert!(err.to_string().contains("more than 64 KiB"), "{err}");
+    }
 
     #[test]
     fn write_atomic_replaces_and_leaves_no_temp_file() {

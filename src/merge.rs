@@ -3,6 +3,8 @@
 //! For each field the last non-empty value wins, and the field remembers which overlay set it:
 //! a provider's answers first, the organisation's own on top.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
 use crate::model::{Catalogue, Overlay, Responsibility, Status};
@@ -80,12 +82,15 @@ fn set<T: Clone>(slot: &mut Option<Sourced<T>>, value: &Option<T>, layer: usize)
 
 /// Apply `overlays` in order onto `catalogue`.
 pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
+    // Column name → merged index: hash lookups, so thousands of custom columns stay linear.
     let mut extra_columns: Vec<String> = Vec::new();
+    let mut extra_index: HashMap<&str, usize> = HashMap::new();
     for o in overlays {
         for c in &o.extra_columns {
-            if !extra_columns.contains(c) {
+            extra_index.entry(c.as_str()).or_insert_with(|| {
                 extra_columns.push(c.clone());
-            }
+                extra_columns.len() - 1
+            });
         }
     }
     let empty = MergedAnswer {
@@ -94,12 +99,6 @@ pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
     };
     let mut answers = vec![empty; catalogue.controls.len()];
     for (layer, overlay) in overlays.iter().enumerate() {
-        // Overlay → merged column index, computed once per overlay.
-        let extra_map: Vec<usize> = overlay
-            .extra_columns
-            .iter()
-            .map(|c| extra_columns.iter().position(|e| e == c).unwrap_or(0))
-            .collect();
         for row in &overlay.rows {
             let Some(pos) = catalogue.position(&row.id) else {
                 continue; // the loader already rejected unknown ids
@@ -116,8 +115,8 @@ pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
             set(&mut m.reviewed, &a.reviewed, layer);
             set(&mut m.notes, &a.notes, layer);
             for (name, value) in &a.extra {
-                if let Some(i) = overlay.extra_columns.iter().position(|c| c == name) {
-                    m.extra[extra_map[i]] = Some(Sourced {
+                if let Some(&i) = extra_index.get(name.as_str()) {
+                    m.extra[i] = Some(Sourced {
                         value: value.clone(),
                         layer,
                     });

@@ -6,6 +6,7 @@ use sha2::Digest;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::load::limits::{Limits, Problems};
 use crate::load::{decode, ids::normalize_id, table};
 use crate::model::{Catalogue, CatalogueMeta, Control};
 
@@ -29,6 +30,11 @@ pub const BUILTINS: &[Builtin] = &[Builtin {
 /// Load a catalogue by built-in name, or from a directory (`controls.csv` + `catalogue.toml`)
 /// or a CSV file (with an optional `catalogue.toml` beside it).
 pub fn load_catalogue(name_or_path: &str) -> Result<Catalogue> {
+    load_catalogue_with(name_or_path, &Limits::default())
+}
+
+/// [`load_catalogue`] with explicit input limits for a user's catalogue file.
+pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalogue> {
     if let Some(b) = BUILTINS.iter().find(|b| b.id == name_or_path) {
         let meta = parse_meta(&format!("{}/catalogue.toml", b.id), b.meta)?;
         return Ok(parse_catalogue(
@@ -51,7 +57,7 @@ pub fn load_catalogue(name_or_path: &str) -> Result<Catalogue> {
         (path.to_owned(), path.with_file_name("catalogue.toml"))
     };
     let meta = if meta_path.exists() {
-        let bytes = crate::fs::read(&meta_path)?;
+        let bytes = crate::fs::read_limited(&meta_path, limits.max_file_bytes)?;
         parse_meta(
             &meta_path.display().to_string(),
             &String::from_utf8_lossy(&bytes),
@@ -65,9 +71,10 @@ pub fn load_catalogue(name_or_path: &str) -> Result<Catalogue> {
         }
     };
     let file = csv_path.display().to_string();
-    let bytes = crate::fs::read(&csv_path)?;
+    let bytes = crate::fs::read_limited(&csv_path, limits.max_file_bytes)?;
     let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
-    Ok(parse_catalogue(&file, &text, meta)?)
+    drop(bytes);
+    Ok(parse_catalogue_with(&file, &text, meta, limits)?)
 }
 
 fn parse_meta(file: &str, text: &str) -> Result<CatalogueMeta> {
@@ -93,21 +100,31 @@ pub fn parse_catalogue(
     text: &str,
     meta: CatalogueMeta,
 ) -> Result<Catalogue, Diagnostics> {
-    let table = table::parse(file, text)?;
+    parse_catalogue_with(file, text, meta, &Limits::default())
+}
+
+/// [`parse_catalogue`] with explicit input limits.
+pub fn parse_catalogue_with(
+    file: &str,
+    text: &str,
+    meta: CatalogueMeta,
+    limits: &Limits,
+) -> Result<Catalogue, Diagnostics> {
+    let table = table::parse_with(file, text, limits)?;
     let find = |name: &str| {
         table
             .headers
             .iter()
             .position(|h| h.eq_ignore_ascii_case(name))
     };
-    let mut problems = Diagnostics::default();
+    let mut problems = Problems::default();
     let (Some(id_col), Some(text_col)) = (find("id"), find("text")) else {
         problems.push(
             Diagnostic::new(file, 1, 1, "a catalogue needs the columns id and text")
                 .value(table.headers.join(","))
                 .hint("header row: id,section,major,middle,text"),
         );
-        return Err(problems);
+        return Err(problems.finish(file));
     };
     let (section_col, major_col, middle_col) = (find("section"), find("major"), find("middle"));
     let known = [
@@ -161,7 +178,7 @@ pub fn parse_catalogue(
         catalogue.sha256 = crate::load::overlay::hex(&sha2::Sha256::digest(text.as_bytes()));
         Ok(catalogue)
     } else {
-        Err(problems)
+        Err(problems.finish(file))
     }
 }
 

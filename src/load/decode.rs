@@ -61,19 +61,58 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(bytes) {
         return enc;
     }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        return enc;
+    }
     if std::str::from_utf8(bytes).is_ok() {
         return UTF_8;
     }
-    let (_, _, sjis_errors) = SHIFT_JIS.decode(bytes);
+    let (sjis, _, sjis_errors) = SHIFT_JIS.decode(bytes);
     if !sjis_errors {
         return SHIFT_JIS;
     }
-    UTF_8
+    // Neither decodes cleanly: report the problems in the encoding with fewer bad lines, so a
+    // Shift_JIS file with one bad byte is not shown as UTF-8 garbage on every line (a tie
+    // stays UTF-8).
+    let bad_lines = |t: &str| t.split('\n').filter(|l| l.contains('\u{FFFD}')).count();
+    let (utf8, _) = UTF_8.decode_without_bom_handling(bytes);
+    if bad_lines(&sjis) < bad_lines(&utf8) {
+        SHIFT_JIS
+    } else {
+        UTF_8
+    }
+}
+
+/// UTF-16 saved without a byte-order mark (some exporters do): a CSV always has commas and
+/// newlines, whose UTF-16 form has a zero byte on one side of every pair. Recognised when, in
+/// the first 4 KiB, at least one pair in ten has its zero byte on the same side and almost none
+/// on the other, and the whole file decodes cleanly. UTF-8 text has no zero bytes at all.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let pairs = head.len() / 2;
+    let (mut high_zero, mut low_zero) = (0usize, 0usize);
+    for p in head.chunks_exact(2) {
+        low_zero += usize::from(p[0] == 0);
+        high_zero += usize::from(p[1] == 0);
+    }
+    let candidate = if high_zero * 10 >= pairs && low_zero * 100 <= pairs {
+        UTF_16LE
+    } else if low_zero * 10 >= pairs && high_zero * 100 <= pairs {
+        UTF_16BE
+    } else {
+        return None;
+    };
+    let (_, errors) = candidate.decode_without_bom_handling(bytes);
+    (!errors).then_some(candidate)
 }
 
 /// One diagnostic per line holding replacement characters (at most ten lines).
 fn undecodable(file: &str, text: &str, used: &'static Encoding) -> Diagnostics {
     let mut out = Diagnostics::default();
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for (i, line) in text.split('\n').enumerate() {
         let Some(col) = line.chars().position(|c| c == '\u{FFFD}') else {
             continue;
@@ -131,10 +170,56 @@ mod tests {
     }
 
     #[test]
+    fn utf16_without_bom_is_detected() {
+        for (enc, name) in [(UTF_16LE, "UTF-16LE"), (UTF_16BE, "UTF-16BE")] {
+            let text = "項番,対応状況\n設1,実施済\n";
+            let bytes: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| {
+                    if enc == UTF_16LE {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect();
+            let d = auto(&bytes).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding), (text, name));
+        }
+        // A UTF-8 file with one stray NUL stays UTF-8 (the NUL is reported by the CSV reader).
+        let d = auto(b"id,status\n\xE8\xA8\xAD1,a\0b\n").unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+    }
+
+    #[test]
     fn garbage_is_located() {
         let err = auto(b"id,status\n\xE8\xA8,ok\xFF\xFE\x80\n").unwrap_err();
         assert_eq!(err.0[0].line, 2);
         assert_eq!(err.0[0].column, 1);
+        assert_eq!(err.0[0].message, "bytes that are not valid UTF-8");
+        let err = auto(b"id\rA1\r\xFF\r").unwrap_err();
+        assert_eq!(err.0[0].line, 3, "lone CRs are line breaks");
+    }
+
+    #[test]
+    fn shift_jis_with_a_bad_byte_is_reported_as_shift_jis() {
+        let (mut bytes, _, _) =
+            SHIFT_JIS.encode("項番,対応状況,回答\n設1,実施済,耐震\n設2,一部実施,");
+        let mut bytes = bytes.to_mut().clone();
+        bytes.extend_from_slice(b"\xFF\n");
+        let err = auto(&bytes).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!((err.0[0].line, err.0[0].column), (3, 9));
+        assert_eq!(err.0[0].message, "bytes that are not valid Shift_JIS");
+        // And a UTF-8 file with one bad byte stays UTF-8.
+        let mut bytes = "項番,対応状況,回答\n設1,実施済,耐震\n設2,一部実施,"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b"\xFF\n");
+        let err = auto(&bytes).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!((err.0[0].line, err.0[0].column), (3, 9));
+        assert_eq!(err.0[0].message, "bytes that are not valid UTF-8");
     }
 
     #[test]

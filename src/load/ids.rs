@@ -6,14 +6,37 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Characters that draw nothing but can hide in a pasted id: zero-width spaces and joiners,
+/// bidirectional marks, embeddings, overrides and isolates, the byte-order mark (also when it
+/// sits in the middle of a file), the soft hyphen and Unicode tag characters.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
 /// Normalise an id: NFKC, every dash-like character between digits or letters to `-`,
-/// all whitespace removed.
+/// all whitespace and invisible characters ([`is_invisible`]) removed.
 pub fn normalize_id(raw: &str) -> String {
-    let nfkc: String = raw.nfkc().collect();
+    // ASCII is its own NFKC form: most ids of most catalogues skip the normaliser.
+    let nfkc: std::borrow::Cow<str> = if raw.is_ascii() {
+        raw.into()
+    } else {
+        raw.nfkc().collect::<String>().into()
+    };
     let mut out = String::with_capacity(nfkc.len());
     let mut prev: Option<char> = None;
     for c in nfkc.chars() {
-        if c.is_whitespace() {
+        if c.is_whitespace() || is_invisible(c) {
             continue;
         }
         let mapped = match c {
@@ -44,6 +67,19 @@ mod tests {
             "設　83-1",
         ] {
             assert_eq!(normalize_id(raw), "設83-1", "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped() {
+        for raw in [
+            "設\u{200B}1",
+            "\u{FEFF}設1",
+            "設1\u{202E}",
+            "設\u{2066}1\u{2069}",
+            "設1\u{E0041}",
+        ] {
+            assert_eq!(normalize_id(raw), "設1", "{raw:?}");
         }
     }
 

@@ -1,12 +1,13 @@
 //! Loading one answers overlay and checking every cell against the catalogue.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Diagnostic, Diagnostics, column_letters, nearest};
 use crate::load::decode::{self, EncodingChoice};
 use crate::load::ids::normalize_id;
+use crate::load::limits::{Limits, Problems};
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{self, BadValue, Column};
 use crate::model::{Answer, Catalogue, Overlay, OverlayRow, RowOrigin};
@@ -19,9 +20,23 @@ pub fn parse_overlay(
     encoding: EncodingChoice,
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
+    parse_overlay_with(path, bytes, encoding, catalogue, &Limits::default())
+}
+
+/// [`parse_overlay`] with explicit input limits.
+pub fn parse_overlay_with(
+    path: &str,
+    bytes: &[u8],
+    encoding: EncodingChoice,
+    catalogue: &Catalogue,
+    limits: &Limits,
+) -> Result<Overlay, Diagnostics> {
     let decoded = decode::decode(path, bytes, encoding)?;
-    let table = table::parse(path, &decoded.text)?;
-    overlay_from_tables(path, bytes, decoded.encoding, &[table], catalogue)
+    let table = table::parse_with(path, &decoded.text, limits)?;
+    let encoding = decoded.encoding;
+    // The cells are copied into the table: the decoded text is no longer needed.
+    drop(decoded);
+    overlay_from_tables(path, bytes, encoding, &[table], catalogue)
 }
 
 /// Check the rows of one or more tables (a CSV file, or the sheets of a workbook) against the
@@ -33,10 +48,15 @@ pub fn overlay_from_tables(
     tables: &[Table],
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
-    let mut problems = Diagnostics::default();
+    let mut problems = Problems::default();
     let mut rows = Vec::new();
     let mut extra_columns: Vec<String> = Vec::new();
-    let mut first_seen: HashMap<String, String> = HashMap::new();
+    let mut extra_seen: HashSet<String> = HashSet::new();
+    let mut ids = IdCheck {
+        catalogue,
+        first_seen: HashMap::new(),
+        hints: HashMap::new(),
+    };
     for table in tables {
         let columns = match map_headers(path, table) {
             Ok(c) => c,
@@ -50,15 +70,7 @@ pub fn overlay_from_tables(
             .position(|c| *c == Some(Column::Id))
             .unwrap_or(0);
         for rec in &table.records {
-            let id = check_id(
-                path,
-                table,
-                rec,
-                id_col,
-                catalogue,
-                &mut first_seen,
-                &mut problems,
-            );
+            let id = ids.check(path, table, rec, id_col, &mut problems);
             // Cells are checked even when the id is wrong: every problem is reported in one run.
             let answer = read_answer(path, table, rec, &columns, &mut problems);
             let Some(id) = id else { continue };
@@ -72,13 +84,13 @@ pub fn overlay_from_tables(
             });
         }
         for (h, c) in table.headers.iter().zip(&columns) {
-            if c.is_none() && !extra_columns.contains(h) {
+            if c.is_none() && extra_seen.insert(h.clone()) {
                 extra_columns.push(h.clone());
             }
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return Err(problems.finish(path));
     }
     Ok(Overlay {
         label: label_for(path),
@@ -117,29 +129,44 @@ fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnos
         .iter()
         .map(|h| values::column_for_header(h))
         .collect();
+    // First column of each known kind, and of each custom header: one pass, however wide.
+    let mut first_known: HashMap<Column, usize> = HashMap::new();
+    let mut first_custom: HashMap<&str, usize> = HashMap::new();
     for (i, c) in columns.iter().enumerate() {
-        let Some(c) = c else { continue };
-        if *c == Column::Context {
-            continue;
-        }
-        if let Some(j) = columns[..i].iter().position(|o| o == &Some(*c)) {
+        let first = match c {
+            Some(Column::Context) => continue,
+            Some(c) => *first_known.entry(*c).or_insert(i),
+            None if headers[i].is_empty() => continue,
+            None => *first_custom.entry(headers[i].as_str()).or_insert(i),
+        };
+        if first != i {
+            let means = if c.is_some() {
+                "means the same"
+            } else {
+                "has the same name"
+            };
             problems.push(
                 at(i, "column given twice")
                     .column_name(&headers[i])
                     .hint(format!(
-                        "column {} ({}) means the same; keep one",
-                        j + 1,
-                        headers[j]
+                        "column {} ({}) {means}; keep one",
+                        first + 1,
+                        headers[first]
                     )),
             );
         }
     }
     if !columns.contains(&Some(Column::Id)) {
-        problems.push(
-            at(0, "no id column")
-                .value(headers.join(","))
-                .hint("the header row needs a column named id (or 項番)"),
-        );
+        let hint = match headers.as_slice() {
+            [one] if one.contains(';') => {
+                "the file is separated by semicolons (a regional Excel setting): save it as CSV with commas (Excel: \"CSV UTF-8\")"
+            }
+            [one] if one.contains('\t') => {
+                "the file is separated by tabs: save it as CSV with commas (Excel: \"CSV UTF-8\")"
+            }
+            _ => "the header row needs a column named id (or 項番)",
+        };
+        problems.push(at(0, "no id column").value(headers.join(",")).hint(hint));
     }
     // An unnamed column without values is layout (a margin, a spacer, Excel's trailing commas)
     // and is ignored; an unnamed column with values would lose data, so it is an error.
@@ -163,49 +190,81 @@ fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnos
     }
 }
 
-fn check_id(
-    path: &str,
-    table: &Table,
-    rec: &Record,
-    id_col: usize,
-    catalogue: &Catalogue,
-    first_seen: &mut HashMap<String, String>,
-    problems: &mut Diagnostics,
-) -> Option<String> {
-    let raw = &rec.fields[id_col];
-    let at = |msg: &str| {
-        Diagnostic::new(path, rec.field_line(id_col), id_col as u64 + 1, msg)
-            .in_sheet(table.sheet.as_deref())
-            .column_name("id")
-    };
-    let id = normalize_id(raw);
-    if id.is_empty() {
-        problems.push(at("missing id").hint("every row needs the id of a control, e.g. 設1"));
-        return None;
-    }
-    if catalogue.position(&id).is_none() {
-        let hint = match nearest_id(&id, catalogue) {
-            Some(near) => format!("did you mean {near}? ({} has no {id})", catalogue.meta.id),
-            None => format!(
-                "no such control in {}; `kansa catalogue show {}` lists the ids",
-                catalogue.meta.id, catalogue.meta.id
-            ),
+/// Id checks of one overlay: known to the catalogue, answered once. Hints for unknown ids are
+/// computed once per distinct id, and not at all once the problem list is full, so a file of
+/// 200,000 unknown ids stays linear.
+struct IdCheck<'c> {
+    catalogue: &'c Catalogue,
+    /// Normalised id → where it was first answered.
+    first_seen: HashMap<String, String>,
+    /// Normalised unknown id → its hint.
+    hints: HashMap<String, String>,
+}
+
+impl IdCheck<'_> {
+    fn check(
+        &mut self,
+        path: &str,
+        table: &Table,
+        rec: &Record,
+        id_col: usize,
+        problems: &mut Problems,
+    ) -> Option<String> {
+        let raw = &rec.fields[id_col];
+        let at = |msg: &str| {
+            Diagnostic::new(path, rec.field_line(id_col), id_col as u64 + 1, msg)
+                .in_sheet(table.sheet.as_deref())
+                .column_name("id")
         };
-        problems.push(at("unknown id").value(raw.as_str()).hint(hint));
-        return None;
+        let id = normalize_id(raw);
+        if id.is_empty() {
+            problems.push(
+                at("missing id")
+                    .value(crate::load::limits::excerpt(&rec.fields.join(","), 60))
+                    .hint("every row needs the id of a control, e.g. 設1"),
+            );
+            return None;
+        }
+        let catalogue = self.catalogue;
+        if catalogue.position(&id).is_none() {
+            if problems.is_full() {
+                problems.push(at("unknown id"));
+                return None;
+            }
+            let hint = self
+                .hints
+                .entry(id.clone())
+                .or_insert_with(|| unknown_id_hint(&id, catalogue));
+            problems.push(at("unknown id").value(raw.as_str()).hint(hint.clone()));
+            return None;
+        }
+        if let Some(first) = self.first_seen.get(&id) {
+            problems.push(at("duplicate id").value(raw.as_str()).hint(format!(
+                "{id} is also answered on {first}; keep one row per control"
+            )));
+            return None;
+        }
+        let here = match &table.sheet {
+            Some(sheet) => format!("{sheet}!{}{}", column_letters(id_col as u64 + 1), rec.line),
+            None => format!("line {}", rec.line),
+        };
+        self.first_seen.insert(id.clone(), here);
+        Some(id)
     }
-    if let Some(first) = first_seen.get(&id) {
-        problems.push(at("duplicate id").value(raw.as_str()).hint(format!(
-            "{id} is also answered on {first}; keep one row per control"
-        )));
-        return None;
+}
+
+/// What to say about an id the catalogue does not have.
+fn unknown_id_hint(id: &str, catalogue: &Catalogue) -> String {
+    if values::column_for_header(id) == Some(Column::Id) {
+        return "this is a second header row (two files joined together?); delete it".to_owned();
     }
-    let here = match &table.sheet {
-        Some(sheet) => format!("{sheet}!{}{}", column_letters(id_col as u64 + 1), rec.line),
-        None => format!("line {}", rec.line),
-    };
-    first_seen.insert(id.clone(), here);
-    Some(id)
+    match nearest_id(id, catalogue) {
+        Some(near) => format!("did you mean {near}? ({} has no {id})", catalogue.meta.id),
+        None => format!(
+            "no such control in {}; `kansa catalogue show {}` lists the ids",
+            catalogue.meta.id, catalogue.meta.id
+        ),
+    }
 }
 
 /// The likeliest intended id: same prefix (設/運/技), smallest edit distance, then the closest
@@ -245,7 +304,7 @@ fn read_answer(
     table: &Table,
     rec: &Record,
     columns: &[Option<Column>],
-    problems: &mut Diagnostics,
+    problems: &mut Problems,
 ) -> Answer {
     let headers = &table.headers;
     let mut a = Answer::default();
@@ -364,5 +423,41 @@ mod tests {
     fn header_without_id_is_rejected() {
         let err = load("status\nimplemented\n").unwrap_err();
         assert_eq!(err.0[0].message, "no id column");
+        let err = load("id;status\n設1;implemented\n").unwrap_err();
+        assert!(err.0[0].hint.as_ref().unwrap().contains("semicolons"));
+    }
+
+    #[test]
+    fn duplicate_custom_columns_are_rejected() {
+        let err = load("id,cost,status,cost\n設1,1,implemented,2\n").unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(
+            err.0[0].to_string(),
+            "x/a.csv:1:4 (cost): column given twice\n  hint: column 2 (cost) has the same name; keep one"
+        );
+    }
+
+    #[test]
+    fn a_second_header_row_is_named_as_such() {
+        let err = load("\u{FEFF}id,status\n設1,implemented\n\u{FEFF}id,status\n").unwrap_err();
+        assert_eq!(
+            err.0[0].to_string(),
+            "x/a.csv:3:1 (id): unknown id \"\\u{feff}id\"\n  hint: this is a second header row (two files joined together?); delete it"
+        );
+    }
+
+    #[test]
+    fn unknown_ids_beyond_the_cap_are_counted() {
+        let mut text = String::from("id,status\n");
+        for i in 0..2500 {
+            text.push_str(&format!("X{i},implemented\n"));
+        }
+        let err = load(&text).unwrap_err();
+        assert_eq!(err.len(), 1001);
+        assert!(
+            err.0[1000]
+                .message
+                .starts_with("1500 more problems not listed")
+        );
     }
 }

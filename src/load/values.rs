@@ -47,7 +47,16 @@ pub struct BadValue {
 }
 
 fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadValue> {
-    let key = raw.trim().to_lowercase().replace('-', "_");
+    use unicode_normalization::UnicodeNormalization;
+    // NFKC, so that full-width letters typed with a Japanese IME (ｐａｒｔｉａｌ) match.
+    let key: String = if raw.is_ascii() {
+        raw.to_owned()
+    } else {
+        raw.nfkc()
+            .filter(|c| !crate::load::ids::is_invisible(*c))
+            .collect()
+    };
+    let key = key.trim().to_lowercase().replace('-', "_");
     if let Some((_, v)) = table
         .iter()
         .find(|(k, _)| *k == key || k.replace(' ', "_") == key)
@@ -107,7 +116,7 @@ pub fn parse_date(raw: &str) -> Result<Date, BadValue> {
 }
 
 /// A column kansa knows about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
     /// Control id.
     Id,
@@ -225,6 +234,8 @@ mod tests {
         assert_eq!(parse_status("not-applicable"), Ok(Status::NotApplicable));
         assert_eq!(parse_status("該当なし"), Ok(Status::NotApplicable));
         assert_eq!(parse_status("継承"), Ok(Status::Inherited));
+        assert_eq!(parse_status("ｐａｒｔｉａｌ"), Ok(Status::Partial));
+        assert_eq!(parse_status("partial\u{200B}"), Ok(Status::Partial));
         let err = parse_status("implemnted").unwrap_err();
         assert!(
             err.hint.starts_with("did you mean \"implemented\""),

@@ -71,6 +71,65 @@ pub struct PackConfig {
     /// Gates for nightly builds.
     #[serde(default)]
     pub gates: Gates,
+    /// Input limits for this pack's catalogue and overlays.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+}
+
+/// `[pack.limits]`: the `--max-field-bytes`, `--max-rows` and `--max-file-bytes` of `report`
+/// and `validate`, for a pack. Sizes are numbers of bytes or strings such as `"8MiB"`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest cell.
+    #[serde(default)]
+    pub max_field_bytes: Option<Size>,
+    /// Most data rows per file or sheet.
+    #[serde(default)]
+    pub max_rows: Option<usize>,
+    /// Largest input file.
+    #[serde(default)]
+    pub max_file_bytes: Option<Size>,
+}
+
+/// A size in kansa.toml: `4194304` or `"4MiB"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    /// Bytes.
+    Bytes(u64),
+    /// With a unit.
+    Text(String),
+}
+
+impl Size {
+    fn bytes(&self) -> std::result::Result<u64, String> {
+        match self {
+            Size::Bytes(0) => Err("a limit must be at least 1".to_owned()),
+            Size::Bytes(n) => Ok(*n),
+            Size::Text(t) => crate::load::limits::parse_size(t),
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// The limits, defaults where not given.
+    pub fn limits(&self) -> std::result::Result<crate::load::Limits, String> {
+        let mut l = crate::load::Limits::default();
+        if let Some(s) = &self.max_field_bytes {
+            l.max_field_bytes = usize::try_from(s.bytes()?).unwrap_or(usize::MAX);
+        }
+        if let Some(n) = self.max_rows {
+            if n == 0 {
+                return Err("max_rows must be at least 1".to_owned());
+            }
+            l.max_rows = n;
+        }
+        if let Some(s) = &self.max_file_bytes {
+            l.max_file_bytes = s.bytes()?;
+        }
+        Ok(l)
+    }
 }
 
 /// Conditions that make `kansa pack` exit 1 after writing the pack.
@@ -189,6 +248,13 @@ pub fn load(path: &Path) -> Result<Config> {
         if let Some(paper) = p.paper.as_ref().filter(|x| *x != "a4" && *x != "letter") {
             problems.push(at(format!("unknown paper {paper:?}")).hint("paper: a4 or letter"));
         }
+        if let Err(e) = p.limits.limits() {
+            problems.push(
+                at(format!("[pack.limits]: {e}")).hint(
+                    "max_field_bytes = \"8MiB\", max_rows = 2000000, max_file_bytes = \"1GiB\"",
+                ),
+            );
+        }
         if file.packs.iter().filter(|q| q.name == p.name).count() > 1 {
             problems
                 .push(at("pack name used twice".into()).hint("each [[pack]] needs its own name"));
@@ -223,6 +289,29 @@ mod tests {
         );
         assert_eq!(normalize(Path::new("./a/./b")), PathBuf::from("a/b"));
         assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
+    }
+
+    #[test]
+    fn limits_table_takes_numbers_and_units() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("kansa.toml");
+        std::fs::write(
+            &p,
+            "[[pack]]\nname = \"a\"\n[pack.limits]\nmax_field_bytes = \"8MiB\"\nmax_rows = 10\nmax_file_bytes = 1024\n",
+        )
+        .unwrap();
+        let l = load(&p).unwrap().packs[0].limits.limits().unwrap();
+        assert_eq!(
+            (l.max_field_bytes, l.max_rows, l.max_file_bytes),
+            (8 << 20, 10, 1024)
+        );
+        std::fs::write(
+            &p,
+            "[[pack]]\nname = \"a\"\n[pack.limits]\nmax_field_bytes = \"8 parsecs\"\n",
+        )
+        .unwrap();
+        let err = load(&p).unwrap_err().to_string();
+        assert!(err.contains("[pack.limits]: unknown unit"), "{err}");
     }
 
     #[test]

@@ -36,15 +36,8 @@ fn catalogue_cells(c: &ControlView) -> Vec<String> {
 }
 
 fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
-    columns
-        .iter()
-        .map(|name| {
-            c.extra
-                .iter()
-                .find(|x| *x.name == **name)
-                .map(|x| x.value.clone())
-                .unwrap_or_default()
-        })
+    c.extra_by_column(columns)
+        .map(|x| x.map(|x| x.value.clone()).unwrap_or_default())
         .collect()
 }
 

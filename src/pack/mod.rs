@@ -113,9 +113,18 @@ pub fn build_pack(
     pack: &PackConfig,
     options: &PackOptions,
 ) -> Result<PackOutcome> {
-    let catalogue = load::load_catalogue(&resolve_catalogue(config, &pack.catalogue))?;
+    // Checked when the config was read.
+    let limits = pack.limits.limits().unwrap_or_default();
+    let catalogue =
+        load::load_catalogue_with(&resolve_catalogue(config, &pack.catalogue), &limits)?;
     let overlay_paths: Vec<PathBuf> = pack.overlays.iter().map(|o| config.resolve(o)).collect();
-    let overlays = load::load_overlays(&overlay_paths, EncodingChoice::Auto, &[], &catalogue)?;
+    let overlays = load::load_overlays_with(
+        &overlay_paths,
+        EncodingChoice::Auto,
+        &[],
+        &catalogue,
+        &limits,
+    )?;
     let date = crate::cli::report_date(pack.date.as_deref())?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let baseline = options
@@ -232,18 +241,18 @@ fn render_files(
         exports::answers_merged_csv(report),
     );
     let tera = render::templates::engine(templates)?;
-    let tera_err = |e| render::templates::template_error(templates, e);
+    let tera_err = |name| move |e| render::templates::template_error_in(templates, name, e);
     let summary_ctx = render::context(report)?;
     files.insert(
         "summary.md".to_owned(),
         tera.render("summary.md", &summary_ctx)
-            .map_err(tera_err)?
+            .map_err(tera_err("summary.md"))?
             .into_bytes(),
     );
     for (name, gap) in exports::ticket_names(report) {
         let body = tera
             .render("ticket.md", &ticket_context(report, gap))
-            .map_err(tera_err)?;
+            .map_err(tera_err("ticket.md"))?;
         files.insert(format!("tickets/{name}"), body.into_bytes());
     }
     Ok(files)

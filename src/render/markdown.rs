@@ -3,8 +3,9 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-/// Escape text for one GFM table cell: `|`, backticks, backslashes and angle brackets lose their
-/// meaning, and newlines become `<br>` so a multi-line answer stays in its row.
+/// Escape text for one GFM table cell: `|`, backticks, backslashes, brackets and angle brackets
+/// lose their meaning (no raw HTML, no links or images), and newlines become `<br>` so a
+/// multi-line answer stays in its row.
 pub fn md_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let text = text.trim().replace("\r\n", "\n");
@@ -13,25 +14,152 @@ pub fn md_cell(text: &str) -> String {
             '|' => out.push_str("\\|"),
             '`' => out.push_str("\\`"),
             '\\' => out.push_str("\\\\"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\n' => out.push_str("<br>"),
+            '\n' | '\r' => out.push_str("<br>"),
             _ => out.push(c),
         }
     }
     out
 }
 
-/// Prepare answer Markdown for a Markdown document: kept as Markdown, but `<` is escaped so no
-/// raw HTML passes through to whatever renders the document.
-pub fn md_text(text: &str) -> String {
-    text.trim().replace("\r\n", "\n").replace('<', "&lt;")
+/// A fence line (```` ``` ```` or `~~~`, up to three spaces in): its character and length.
+fn fence(line: &str) -> Option<(char, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let c = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = rest.len() - rest.trim_start_matches(c).len();
+    (indent <= 3 && n >= 3).then_some((c, n))
 }
 
-/// Escape plain text (a control text, an owner) for Markdown body text.
+/// Would this line (outside code) make a heading: `# x` (ATX) or a setext underline `===`/`---`?
+fn heading_start(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let rest = &line[indent..];
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    if (1..=6).contains(&hashes)
+        && rest[hashes..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t')
+    {
+        return Some(indent);
+    }
+    let body = rest.trim_end();
+    let underline =
+        !body.is_empty() && (body.chars().all(|c| c == '=') || body.chars().all(|c| c == '-'));
+    underline.then_some(indent)
+}
+
+/// Prepare answer Markdown for a Markdown document. It stays Markdown (emphasis, lists,
+/// tables, code, http/https/mailto links), but it cannot reach outside its own block or carry
+/// active content: `<` is escaped (no raw HTML, comments or CDATA), heading markers are escaped
+/// (an answer cannot add a heading to the report), an unclosed code fence is closed (it would
+/// swallow the rest of the report), and links or images to anything but http, https and mailto
+/// are turned into text, images into links (no tracking pixels).
+pub fn md_text(text: &str) -> String {
+    let text = text.trim().replace("\r\n", "\n").replace('<', "&lt;");
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut open: Option<(char, usize)> = None;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match (open, fence(line)) {
+            (None, Some(f)) => open = Some(f),
+            (Some((c, n)), Some((c2, n2)))
+                if c == c2
+                    && n2 >= n
+                    && line.trim_start().trim_start_matches(c).trim().is_empty() =>
+            {
+                open = None;
+            }
+            (Some(_), _) => {}
+            (None, None) => {
+                if let Some(at) = heading_start(line) {
+                    out.push_str(&line[..at]);
+                    out.push('\\');
+                    out.push_str(&line[at..]);
+                    continue;
+                }
+            }
+        }
+        out.push_str(line);
+    }
+    if let Some((c, n)) = open {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(c, n));
+    }
+    neutralise_links(&out)
+}
+
+/// Put a backslash before the `[` of every link whose target is not http, https or mailto
+/// (it becomes text), and before the `!` of every image (it becomes a plain link, or text too
+/// when its target is not safe either). Link reference definitions (`[r]: url`) are turned
+/// into text as well (`]\:`): in the report they would be global, so a definition in one
+/// answer could turn `[r]` in another answer into a link to anywhere.
+fn neutralise_links(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let bytes = markdown.as_bytes();
+    let starts_with = |at: usize, c: u8| bytes.get(at) == Some(&c);
+    let mut at: Vec<usize> = Vec::new();
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. })
+                if !safe_url(&dest_url) && starts_with(range.start, b'[') =>
+            {
+                at.push(range.start);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if starts_with(range.start, b'!') => {
+                at.push(range.start);
+                if !safe_url(&dest_url) && starts_with(range.start + 1, b'[') {
+                    at.push(range.start + 1);
+                }
+            }
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => code.push(range),
+            _ => {}
+        }
+    }
+    // `]:` outside code: where a definition could start. Code ranges come in source order.
+    let mut code = code.into_iter().peekable();
+    for (i, _) in markdown.match_indices("]:") {
+        while code.next_if(|r| r.end <= i).is_some() {}
+        if code.peek().is_none_or(|r| r.start > i) {
+            at.push(i + 1);
+        }
+    }
+    if at.is_empty() {
+        return markdown.to_owned();
+    }
+    at.sort_unstable();
+    at.dedup();
+    let mut out = String::with_capacity(markdown.len() + at.len());
+    let mut from = 0;
+    for i in at {
+        out.push_str(&markdown[from..i]);
+        out.push('\\');
+        from = i;
+    }
+    out.push_str(&markdown[from..]);
+    out
+}
+
+/// Escape plain text (a control text, an owner) for Markdown body text, on one line: newlines
+/// become spaces, so a control text cannot end a heading and start a block of its own.
 pub fn md_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.trim().chars() {
+    for c in text
+        .trim()
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
+        .chars()
+    {
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
@@ -50,38 +178,67 @@ fn safe_url(url: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
-/// Render answer Markdown to HTML: raw HTML becomes text, images become their alt text, and
-/// only http, https and mailto links survive (others keep their text, lose the link).
+/// Render answer Markdown to HTML: raw HTML becomes text, headings become bold paragraphs (an
+/// answer cannot add to the report's outline), images become links to the image (nothing is
+/// loaded), and only http, https and mailto links survive: any other link or image is shown as
+/// the Markdown it was written as, so the reader sees it and cannot follow it.
 pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    // One flag per open link: was it kept?
-    let mut links: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
-        Event::Html(s) | Event::InlineHtml(s) => Some(Event::Text(s)),
-        Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
-        Event::End(TagEnd::HtmlBlock) => Some(Event::End(TagEnd::Paragraph)),
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let keep = safe_url(&dest_url);
-            links.push(keep);
-            keep.then_some(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }))
+    let mut events: Vec<Event> = Vec::new();
+    // Inside an unsafe link or image shown as its source: nesting depth still to skip.
+    let mut skip = 0usize;
+    // One flag per open image: did it become a link?
+    let mut images: Vec<bool> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        if skip > 0 {
+            match event {
+                Event::Start(Tag::Link { .. } | Tag::Image { .. }) => skip += 1,
+                Event::End(TagEnd::Link | TagEnd::Image) => skip -= 1,
+                _ => {}
+            }
+            continue;
         }
-        Event::End(TagEnd::Link) => links.pop().unwrap_or(false).then_some(event),
-        Event::SoftBreak => Some(Event::Text(CowStr::Borrowed("\n"))),
-        other => Some(other),
-    });
+        match event {
+            Event::Html(s) | Event::InlineHtml(s) => events.push(Event::Text(s)),
+            Event::Start(Tag::HtmlBlock) => events.push(Event::Start(Tag::Paragraph)),
+            Event::End(TagEnd::HtmlBlock) => events.push(Event::End(TagEnd::Paragraph)),
+            Event::Start(Tag::Heading { .. }) => {
+                events.push(Event::Start(Tag::Paragraph));
+                events.push(Event::Start(Tag::Strong));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                events.push(Event::End(TagEnd::Strong));
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if !safe_url(dest_url) =>
+            {
+                let source = markdown.get(range).unwrap_or_default();
+                events.push(Event::Text(CowStr::from(source.to_owned())));
+                skip = 1;
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                images.push(true);
+                events.push(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Inline,
+                    dest_url,
+                    title,
+                    id: CowStr::Borrowed(""),
+                }));
+            }
+            Event::End(TagEnd::Image) => {
+                if images.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::SoftBreak => events.push(Event::Text(CowStr::Borrowed("\n"))),
+            other => events.push(other),
+        }
+    }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
 
@@ -108,9 +265,18 @@ mod tests {
     #[test]
     fn only_safe_links_survive() {
         let html = to_safe_html(
-            "[a](javascript:alert(1)) [b](https://example.com) [c](mailto:x@y.jp) ![i](http://t/x.png)",
+            "[a](javascript:alert(1)) [b](https://example.com) [c](mailto:x@y.jp) ![i](http://t/x.png) ![j](javascript:x) <javascript:y>",
         );
-        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(
+            html.starts_with("<p>[a](javascript:alert(1)) "),
+            "shown as written: {html}"
+        );
+        assert!(
+            html.contains("![j](javascript:x) &lt;javascript:y&gt;"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"http://t/x.png\">i</a>"), "{html}");
         assert!(
             html.contains("<a href=\"https://example.com\">b</a>"),
             "{html}"
@@ -118,6 +284,62 @@ mod tests {
         assert!(html.contains("<a href=\"mailto:x@y.jp\">c</a>"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains('i'), "{html}");
+    }
+
+    #[test]
+    fn answers_cannot_make_headings_or_swallow_the_report() {
+        let md =
+            md_text("# Heading\n  ## two\nTitle\n===\n---\n#hashtag\n```\n# in code\nunclosed");
+        assert_eq!(
+            md,
+            "\\# Heading\n  \\## two\nTitle\n\\===\n\\---\n#hashtag\n```\n# in code\nunclosed\n```"
+        );
+        let html = to_safe_html("# Heading\n\nTitle\n===\n");
+        assert_eq!(
+            html,
+            "<p><strong>Heading</strong></p>\n<p><strong>Title</strong></p>\n"
+        );
+        // A closed fence stays as it is; a longer one needs a closing fence as long.
+        assert_eq!(md_text("```\nx\n```\nafter"), "```\nx\n```\nafter");
+        assert_eq!(md_text("````\nx\n```"), "````\nx\n```\n````");
+    }
+
+    #[test]
+    fn unsafe_links_and_images_become_text_in_markdown() {
+        let md = md_text(
+            "[js](javascript:alert(1)) [ok](https://example.com) ![i](https://t.example/p.gif) [r][1] <javascript:x>\n\n[1]: JavaScript:alert(3)",
+        );
+        assert!(md.contains("\\[js](javascript:alert(1))"), "{md}");
+        assert!(md.contains(" [ok](https://example.com)"), "{md}");
+        assert!(md.contains("\\![i](https://t.example/p.gif)"), "{md}");
+        assert!(md.contains("\\[r][1]"), "{md}");
+        assert!(
+            md.contains("[1]\\: JavaScript:alert(3)"),
+            "definition made text: {md}"
+        );
+        // A definition elsewhere in the report cannot catch a reference here, and `]:` in code
+        // stays as written.
+        let doc = format!(
+            "{}\n\n{}",
+            md_text("[x]: javascript:alert(1)"),
+            md_text("see [x]")
+        );
+        let html = to_safe_html(&doc);
+        assert!(!html.contains("<a"), "{html}");
+        assert_eq!(
+            md_text("`a]:b`\n\n```\n[x]: y\n```"),
+            "`a]:b`\n\n```\n[x]: y\n```"
+        );
+        assert!(md.contains("&lt;javascript:x>"), "{md}");
+        let html = to_safe_html(&md).to_lowercase();
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn plain_text_stays_on_one_line() {
+        assert_eq!(md_plain("a\r\n# b\nc"), "a \\# b c");
+        assert_eq!(md_cell("[x](javascript:y)"), "\\[x\\](javascript:y)");
     }
 
     #[test]

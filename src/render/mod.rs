@@ -119,8 +119,8 @@ const HTML: context::TemplateSet = context::TemplateSet {
 /// Markdown and HTML: the document with per-control partials (see [`context::render_split`]).
 fn split(report: &view::Report, set: &context::TemplateSet, dir: Option<&Path>) -> Result<Vec<u8>> {
     let tera = templates::engine(dir)?;
-    let text =
-        context::render_split(report, &tera, set).map_err(|e| templates::template_error(dir, e))?;
+    let text = context::render_split(report, &tera, set)
+        .map_err(|e| templates::template_error_in(dir, set.report, e))?;
     Ok(text.into_bytes())
 }
 
@@ -145,6 +145,6 @@ fn render_context(context: &tera::Context, name: &str, dir: Option<&Path>) -> Re
     let tera = templates::engine(dir)?;
     let text = tera
         .render(name, context)
-        .map_err(|e| templates::template_error(dir, e))?;
+        .map_err(|e| templates::template_error_in(dir, name, e))?;
     Ok(text.into_bytes())
 }

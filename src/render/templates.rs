@@ -96,17 +96,27 @@ fn text_of(v: &Value) -> String {
 /// Name the template (with the user's directory when it came from there) and keep Tera's report,
 /// which points at the line and column.
 pub fn template_error(dir: Option<&Path>, e: tera::Error) -> Error {
+    template_error_in(dir, "", e)
+}
+
+/// [`template_error`] for an error met while rendering `rendering`: errors that carry no file
+/// (an include cycle, a component recursing without end) are then still named.
+pub fn template_error_in(dir: Option<&Path>, rendering: &str, e: tera::Error) -> Error {
     let message = e.to_string();
-    let name = match &e.kind() {
+    let name = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             r.filename().to_owned()
         }
-        _ => String::new(),
+        tera::ErrorKind::CircularInclude { tpl, .. }
+        | tera::ErrorKind::CircularExtend { tpl, .. } => tpl.clone(),
+        tera::ErrorKind::MissingParent { current, .. } => current.clone(),
+        _ => rendering.to_owned(),
     };
     let name = match dir {
         Some(d) if !name.is_empty() && d.join(&name).exists() => {
             d.join(&name).display().to_string()
         }
+        Some(d) if name.is_empty() => d.display().to_string(),
         _ => name,
     };
     Error::Template { name, message }

@@ -3,6 +3,8 @@
 //! Everything is in catalogue order, in `Vec`s: no map iteration reaches the output, so the same
 //! inputs always give the same bytes.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -270,6 +272,21 @@ pub struct ControlView {
     pub answer_same_as: Option<String>,
 }
 
+impl ControlView {
+    /// The control's custom values aligned with `columns` (the report's `extra_columns`):
+    /// `None` where it has none. Its values come in column order, so one pass suffices, however
+    /// many columns there are.
+    pub fn extra_by_column<'a>(
+        &'a self,
+        columns: &'a [String],
+    ) -> impl Iterator<Item = Option<&'a ExtraView>> + 'a {
+        let mut values = self.extra.iter().peekable();
+        columns
+            .iter()
+            .map(move |name| values.next_if(|x| *x.name == **name))
+    }
+}
+
 /// An HTML id (and file-name-safe stem) for a control: letters, digits, `-` and `_` only, so
 /// that an id from a hostile catalogue cannot break out of an attribute or a path.
 pub fn anchor_for(id: &str) -> String {
@@ -284,6 +301,58 @@ pub fn anchor_for(id: &str) -> String {
         })
         .collect();
     format!("c-{safe}")
+}
+
+/// Text as the report shows it: characters that draw nothing but can hide or reorder text
+/// (bidirectional overrides and isolates, zero-width spaces and joiners, a stray byte-order
+/// mark, tag characters; see [`is_invisible`](crate::load::ids::is_invisible)) are replaced by
+/// a visible `[U+202E]`. Every format shows the same: U+202E cannot make "未実施" read
+/// backwards in the HTML report, and the PDF does not fail on a zero-width space.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    use crate::load::ids::is_invisible;
+    if !text.chars().any(is_invisible) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn shown(text: &str) -> String {
+    visible(text).into_owned()
+}
+
+/// Make anchors unique: two ids that sanitise alike (`a/b`, `a_b`) get `c-a_b` and `c-a_b-2`,
+/// so every link lands on its own control.
+fn unique_anchors(controls: &mut [ControlView]) {
+    let mut used: HashSet<String> = controls.iter().map(|c| c.anchor.clone()).collect();
+    if used.len() == controls.len() {
+        return;
+    }
+    let mut seen: HashSet<String> = HashSet::with_capacity(controls.len());
+    for c in controls.iter_mut() {
+        if seen.insert(c.anchor.clone()) {
+            continue;
+        }
+        let base = c.anchor.clone();
+        let mut n = 2;
+        let fresh = loop {
+            let candidate = format!("{base}-{n}");
+            if !used.contains(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        used.insert(fresh.clone());
+        seen.insert(fresh.clone());
+        c.anchor = fresh;
+    }
 }
 
 fn round1(x: f64) -> f64 {
@@ -328,18 +397,19 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
         labels: merged
             .overlays
             .iter()
-            .map(|o| Arc::from(o.label.as_str()))
+            .map(|o| Arc::from(visible(&o.label)))
             .collect(),
         extra_columns: merged
             .extra_columns
             .iter()
-            .map(|c| Arc::from(c.as_str()))
+            .map(|c| Arc::from(visible(c)))
             .collect(),
     };
     let mut controls: Vec<ControlView> = (0..catalogue.controls.len())
         .map(|i| control_view(analysis, i, lang, &shared))
         .collect();
     mark_repeated_answers(&mut controls);
+    unique_anchors(&mut controls);
     // Shared, not copied: a gap appears under its section and in the gap list.
     let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
     let gaps = analysis
@@ -351,18 +421,18 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
         kansa_version: env!("CARGO_PKG_VERSION"),
         title: options
             .title
-            .clone()
-            .unwrap_or_else(|| labels(lang)["title"].to_owned()),
-        organisation: options.organisation.clone(),
+            .as_deref()
+            .map_or_else(|| labels(lang)["title"].to_owned(), shown),
+        organisation: options.organisation.as_deref().map(shown),
         report_date: analysis.report_date.to_string(),
         lang,
         catalogue: CatalogueView {
-            id: meta.id.clone(),
-            name: pick(en, &meta.name, &meta.name_en),
-            edition: meta.edition.clone(),
-            publisher: pick(en, &meta.publisher, &meta.publisher_en),
-            source: meta.source.clone(),
-            copyright: meta.copyright.clone(),
+            id: shown(&meta.id),
+            name: shown(&pick(en, &meta.name, &meta.name_en)),
+            edition: shown(&meta.edition),
+            publisher: shown(&pick(en, &meta.publisher, &meta.publisher_en)),
+            source: shown(&meta.source),
+            copyright: shown(&meta.copyright),
             sha256: catalogue.sha256.clone(),
             controls: catalogue.controls.len(),
         },
@@ -370,14 +440,14 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
             .overlays
             .iter()
             .map(|o| InputView {
-                label: o.label.clone(),
-                path: o.path.clone(),
+                label: shown(&o.label),
+                path: shown(&o.path),
                 sha256: o.sha256.clone(),
                 encoding: o.encoding.clone(),
                 rows: o.rows,
             })
             .collect(),
-        extra_columns: merged.extra_columns.clone(),
+        extra_columns: merged.extra_columns.iter().map(|c| shown(c)).collect(),
         summary: totals_view(&analysis.totals, lang),
         sections: sections(analysis, controls, lang),
         by_responsibility: analysis
@@ -435,10 +505,13 @@ fn pick(english: bool, native: &str, en: &Option<String>) -> String {
     }
 }
 
-fn find<'g>(groups: &'g [Group], section: &str, major: &str, name: &str) -> Option<&'g Group> {
+/// Groups by (section, major, name), looked up once per control: hashing keeps catalogues
+/// whose every control has its own 中項目 linear.
+fn index(groups: &[Group]) -> HashMap<(&str, &str, &str), &Group> {
     groups
         .iter()
-        .find(|g| g.section == section && g.major == major && g.name == name)
+        .map(|g| ((g.section.as_str(), g.major.as_str(), g.name.as_str()), g))
+        .collect()
 }
 
 /// Nest controls (already in catalogue order) into sections, 大項目 and 中項目.
@@ -448,32 +521,47 @@ fn sections(
     lang: Lang,
 ) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
+    let (by_section, by_major, by_middle) = (
+        index(&analysis.by_section),
+        index(&analysis.by_major),
+        index(&analysis.by_middle),
+    );
+    let find = |groups: &HashMap<(&str, &str, &str), &'_ Group>, s: &str, ma: &str, n: &str| {
+        groups.get(&(s, ma, n)).map(|g| g.totals.clone())
+    };
     let mut out: Vec<SectionView> = Vec::new();
     for (c, view) in catalogue.controls.iter().zip(controls) {
-        let totals =
-            |g: Option<&Group>| totals_view(&g.map(|g| g.totals.clone()).unwrap_or_default(), lang);
+        let totals = |t: Option<Totals>| totals_view(&t.unwrap_or_default(), lang);
         if out.last().is_none_or(|s| s.name != c.section) {
             out.push(SectionView {
-                name: c.section.clone(),
-                label: catalogue.section_label(&c.section, lang == Lang::En),
+                name: shown(&c.section),
+                label: shown(&catalogue.section_label(&c.section, lang == Lang::En)),
                 anchor: format!("section-{}", out.len() + 1),
-                totals: totals(find(&analysis.by_section, &c.section, "", &c.section)),
+                totals: totals(find(&by_section, &c.section, "", &c.section)),
                 majors: Vec::new(),
             });
         }
         let section = out.last_mut().expect("pushed above");
-        if section.majors.last().is_none_or(|m| m.name != c.major) {
+        if section
+            .majors
+            .last()
+            .is_none_or(|m| m.name != visible(&c.major))
+        {
             section.majors.push(MajorView {
-                name: c.major.clone(),
-                totals: totals(find(&analysis.by_major, &c.section, "", &c.major)),
+                name: shown(&c.major),
+                totals: totals(find(&by_major, &c.section, "", &c.major)),
                 middles: Vec::new(),
             });
         }
         let major = section.majors.last_mut().expect("pushed above");
-        if major.middles.last().is_none_or(|m| m.name != c.middle) {
+        if major
+            .middles
+            .last()
+            .is_none_or(|m| m.name != visible(&c.middle))
+        {
             major.middles.push(MiddleView {
-                name: c.middle.clone(),
-                totals: totals(find(&analysis.by_middle, &c.section, &c.major, &c.middle)),
+                name: shown(&c.middle),
+                totals: totals(find(&by_middle, &c.section, &c.major, &c.middle)),
                 controls: Vec::new(),
             });
         }
@@ -515,16 +603,16 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) 
         reviewed: src(layer(&a.reviewed)),
         notes: src(layer(&a.notes)),
     };
-    let text = |s: &Option<Sourced<String>>| s.as_ref().map(|s| s.value.clone());
+    let text = |s: &Option<Sourced<String>>| s.as_ref().map(|s| shown(&s.value));
     let responsibility = a.responsibility.as_ref().map(|r| r.value);
     ControlView {
-        id: c.id.clone(),
-        key: format!("{}:{}", merged.catalogue.meta.id, c.id),
+        id: shown(&c.id),
+        key: shown(&format!("{}:{}", merged.catalogue.meta.id, c.id)),
         anchor: anchor_for(&c.id),
-        section: c.section.clone(),
-        major: c.major.clone(),
-        middle: c.middle.clone(),
-        text: c.text.clone(),
+        section: shown(&c.section),
+        major: shown(&c.major),
+        middle: shown(&c.middle),
+        text: shown(&c.text),
         status: outcome.status,
         status_label: status_label(outcome.status, lang),
         gap: outcome.status.is_gap(),
@@ -545,7 +633,7 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) 
             .filter_map(|(name, v)| {
                 v.as_ref().map(|v| ExtraView {
                     name: Arc::clone(name),
-                    value: v.value.clone(),
+                    value: shown(&v.value),
                     source: label(v.layer),
                 })
             })
@@ -608,6 +696,41 @@ mod tests {
             sources: Sources::default(),
             answer_same_as: None,
         }
+    }
+
+    #[test]
+    fn custom_values_align_with_the_columns() {
+        let mut c = control_stub("A1");
+        let x = |name: &str, value: &str| ExtraView {
+            name: name.into(),
+            value: value.into(),
+            source: "o".into(),
+        };
+        c.extra = vec![x("b", "2"), x("d", "4")];
+        let columns = ["a", "b", "c", "d", "e"].map(String::from);
+        let got: Vec<Option<&str>> = c
+            .extra_by_column(&columns)
+            .map(|v| v.map(|v| v.value.as_str()))
+            .collect();
+        assert_eq!(got, [None, Some("2"), None, Some("4"), None]);
+    }
+
+    #[test]
+    fn invisible_characters_become_visible() {
+        assert_eq!(visible("未実施"), Cow::Borrowed("未実施"));
+        assert_eq!(visible("a\u{202E}b\u{200B}"), "a[U+202E]b[U+200B]");
+        assert_eq!(visible("\u{E0041}"), "[U+E0041]");
+    }
+
+    #[test]
+    fn anchors_are_unique_even_when_ids_sanitise_alike() {
+        let mut v: Vec<ControlView> = ["a/b", "a_b", "a.b", "a_b-2"]
+            .iter()
+            .map(|id| control_stub(id))
+            .collect();
+        unique_anchors(&mut v);
+        let anchors: Vec<&str> = v.iter().map(|c| c.anchor.as_str()).collect();
+        assert_eq!(anchors, ["c-a_b", "c-a_b-3", "c-a_b-4", "c-a_b-2"]);
     }
 
     #[test]

@@ -86,7 +86,12 @@ pub(super) fn write(
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 90)?;
-    ws.write_string_with_format(0, 0, catalogue_name(catalogue, lang), &title)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        super::fit_cell(&catalogue_name(catalogue, lang)),
+        &title,
+    )?;
     let meta = &catalogue.meta;
     let publisher = match (&meta.publisher_en, lang) {
         (Some(en), Lang::En) => en.as_str(),
@@ -146,7 +151,7 @@ pub(super) fn write(
     if !meta.copyright.is_empty() {
         row += 1;
         ws.write_string_with_format(row, 0, t.copyright, &bold)?;
-        ws.write_string_with_format(row, 1, &meta.copyright, &wrap)?;
+        ws.write_string_with_format(row, 1, super::fit_cell(&meta.copyright), &wrap)?;
     }
     super::workbook::print_setup(ws)?;
     ws.set_print_fit_to_pages(1, 1);

@@ -25,7 +25,7 @@ mod workbook;
 #[cfg(test)]
 mod tests;
 
-pub use read::read_overlay;
+pub use read::{read_overlay, read_overlay_with};
 pub use register::gap_register;
 pub use workbook::answer_workbook;
 
@@ -35,6 +35,55 @@ pub enum XlsxError {
     /// rust_xlsxwriter refused a value or could not assemble the file.
     #[error("cannot write workbook: {0}")]
     Write(#[from] rust_xlsxwriter::XlsxError),
+    /// The overlays have more custom columns than a sheet can hold.
+    #[error(
+        "cannot write workbook: it would need {needed} columns and Excel allows {EXCEL_COLUMNS} \
+         (the overlays have {custom} custom columns)\n  hint: drop custom columns from the overlays, \
+         or write another format than .xlsx"
+    )]
+    TooManyColumns {
+        /// Columns the sheet would need.
+        needed: usize,
+        /// Custom columns of the overlays.
+        custom: usize,
+    },
+}
+
+/// Columns of an Excel sheet.
+pub const EXCEL_COLUMNS: usize = 16_384;
+
+/// Excel's longest cell text, in UTF-16 code units.
+const MAX_CELL_TEXT: usize = 32_767;
+
+/// Text as one cell can hold it: a longer text (a 1 MB answer) is cut, and says so, instead of
+/// failing the whole workbook; the HTML, Markdown and JSON reports keep it whole.
+pub(crate) fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    // A UTF-8 string has at least as many bytes as UTF-16 units.
+    if text.len() <= MAX_CELL_TEXT || text.encode_utf16().count() <= MAX_CELL_TEXT {
+        return text.into();
+    }
+    let note = format!(
+        " … [cut: {} characters in all; Excel holds {MAX_CELL_TEXT}. The HTML and JSON reports have the whole text]",
+        text.chars().count()
+    );
+    let budget = MAX_CELL_TEXT - note.encode_utf16().count();
+    let mut used = 0;
+    let end = text
+        .char_indices()
+        .find(|(_, c)| {
+            used += c.len_utf16();
+            used > budget
+        })
+        .map_or(text.len(), |(i, _)| i);
+    format!("{}{note}", &text[..end]).into()
+}
+
+/// Fail early, with a clear message, when a sheet would need more columns than Excel has.
+pub(crate) fn check_columns(needed: usize, custom: usize) -> Result<(), XlsxError> {
+    if needed > EXCEL_COLUMNS {
+        return Err(XlsxError::TooManyColumns { needed, custom });
+    }
+    Ok(())
 }
 
 impl From<XlsxError> for crate::error::Error {

@@ -10,8 +10,9 @@ use std::io::Cursor;
 use calamine::{Data, Range, Reader, Xlsx, XlsxError as ReadError};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::limits::{Limits, MAX_PROBLEMS_PER_FILE};
 use crate::load::overlay::overlay_from_tables;
-use crate::load::table::{Record, Table};
+use crate::load::table::{self, Record, Table};
 use crate::load::values::{Column, column_for_header};
 use crate::model::{Catalogue, Overlay};
 
@@ -25,6 +26,18 @@ pub fn read_overlay(
     bytes: &[u8],
     sheet_filter: &[String],
     catalogue: &Catalogue,
+) -> Result<Overlay, Diagnostics> {
+    read_overlay_with(path, bytes, sheet_filter, catalogue, &Limits::default())
+}
+
+/// [`read_overlay`] with explicit input limits: cells over `max_field_bytes` or with control
+/// characters, and sheets with more than `max_rows` data rows, are located errors.
+pub fn read_overlay_with(
+    path: &str,
+    bytes: &[u8],
+    sheet_filter: &[String],
+    catalogue: &Catalogue,
+    limits: &Limits,
 ) -> Result<Overlay, Diagnostics> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(path, &e))?;
     let names = workbook.sheet_names();
@@ -55,7 +68,7 @@ pub fn read_overlay(
                 continue;
             }
         };
-        match sheet_table(path, name, &range, &mut problems) {
+        match sheet_table(path, name, &range, limits, &mut problems) {
             Some(t) => tables.push(t),
             None if named => problems.push(
                 Diagnostic::new(path, 1, 1, "no id column")
@@ -107,6 +120,7 @@ fn sheet_table(
     path: &str,
     sheet: &str,
     range: &Range<Data>,
+    limits: &Limits,
     problems: &mut Diagnostics,
 ) -> Option<Table> {
     let (start, end) = (range.start()?, range.end()?);
@@ -147,23 +161,74 @@ fn sheet_table(
         .iter()
         .position(|h| column_for_header(h) == Some(Column::Id))?;
     let mut records = Vec::new();
+    // Cells over the size limit or with control characters; appended to `problems` below (the
+    // `cell` closure holds it while the rows are read).
+    let mut bad_cells: Vec<Diagnostic> = Vec::new();
+    let mut checked = |row: u32, c: u32, text: &str| {
+        let bad = table::check_cell(
+            path,
+            Some(sheet),
+            u64::from(row) + 1,
+            u64::from(c) + 1,
+            text,
+            limits,
+        );
+        let ok = bad.is_none();
+        if let Some(d) = bad
+            && bad_cells.len() < MAX_PROBLEMS_PER_FILE
+        {
+            bad_cells.push(d);
+        }
+        ok
+    };
+    for (c, h) in headers.iter().enumerate() {
+        checked(header_row, c as u32, h);
+    }
+    let mut too_many: Option<u32> = None;
     for row in header_row + 1..=end.0 {
         let mut bad_id = false;
+        let mut bad_cell = false;
         let fields: Vec<String> = (0..width)
             .map(|c| {
-                cell(row, c, Some(&headers[c as usize])).unwrap_or_else(|_| {
+                let text = cell(row, c, Some(&headers[c as usize])).unwrap_or_else(|_| {
                     bad_id |= c as usize == id_col;
                     String::new()
-                })
+                });
+                if checked(row, c, &text) {
+                    text
+                } else {
+                    bad_cell = true;
+                    String::new()
+                }
             })
             .collect();
-        if bad_id || fields.iter().all(|f| f.trim().is_empty()) {
+        if bad_id || bad_cell || fields.iter().all(|f| f.trim().is_empty()) {
             continue; // an error id is reported above; empty rows are Excel's leftovers
+        }
+        if records.len() >= limits.max_rows {
+            too_many = Some(row);
+            break;
         }
         records.push(Record {
             line: u64::from(row) + 1,
             fields,
         });
+    }
+    problems.extend(Diagnostics(bad_cells));
+    if let Some(row) = too_many {
+        problems.push(
+            Diagnostic::new(
+                path,
+                u64::from(row) + 1,
+                1,
+                format!("more than {} data rows", limits.max_rows),
+            )
+            .in_sheet(Some(sheet))
+            .hint(format!(
+                "split the sheet, or raise the limit with --max-rows (now {})",
+                limits.max_rows
+            )),
+        );
     }
     // Unnamed columns without a value (a margin in column A, a spacer) are layout, not data:
     // the loader ignores them. Columns right of the last used one are dropped; those between

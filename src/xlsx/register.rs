@@ -15,6 +15,11 @@ type Field<'a> = (&'static str, Option<&'a str>, Option<&'a str>);
 
 /// The gap register workbook of `report`; the file's timestamp is the report date.
 pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    // Every control: 15 fixed columns, each custom column and its source.
+    super::check_columns(
+        15 + 2 * report.extra_columns.len(),
+        report.extra_columns.len(),
+    )?;
     let mut wb = Workbook::new();
     let date = report
         .report_date
@@ -181,23 +186,13 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     let rows: Vec<Vec<&str>> = controls
         .map(|c| {
             let fields = fields_of(Some(c));
-            let extra = |name: &String| c.extra.iter().find(|e| *e.name == **name);
+            let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
             let mut row = identity(report, c).to_vec();
             row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
             row.push(if c.overdue { l["overdue_flag"] } else { "" });
-            row.extend(
-                report
-                    .extra_columns
-                    .iter()
-                    .map(|n| extra(n).map_or("", |e| e.value.as_str())),
-            );
+            row.extend(extra.iter().map(|e| e.map_or("", |e| e.value.as_str())));
             row.extend(fields.iter().map(|(_, _, s)| s.unwrap_or("")));
-            row.extend(
-                report
-                    .extra_columns
-                    .iter()
-                    .map(|n| extra(n).map_or("", |e| &*e.source)),
-            );
+            row.extend(extra.iter().map(|e| e.map_or("", |e| &*e.source)));
             row
         })
         .collect();
@@ -272,7 +267,7 @@ fn list_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     for (col, (h, w)) in headers.iter().zip(widths).enumerate() {
-        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.write_string_with_format(0, col as u16, super::fit_cell(h), &f.header)?;
         ws.set_column_width(col as u16, *w)?;
     }
     for (i, row) in rows.iter().enumerate() {
@@ -280,7 +275,7 @@ fn list_sheet(
             // Wide columns hold running text, which wraps.
             let wide = widths.get(col).is_some_and(|w| *w >= 16.0);
             let format = if wide { &f.wrap } else { &f.text };
-            ws.write_string_with_format(i as u32 + 1, col as u16, *value, format)?;
+            ws.write_string_with_format(i as u32 + 1, col as u16, super::fit_cell(value), format)?;
         }
     }
     ws.set_freeze_panes(1, 2)?;

@@ -29,7 +29,7 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
     };
     ws.set_column_width(0, 24)?;
     ws.set_column_range_width(1, 6, 11)?;
-    ws.write_string_with_format(0, 0, &report.title, &f.title)?;
+    ws.write_string_with_format(0, 0, super::fit_cell(&report.title), &f.title)?;
     let c = &report.catalogue;
     let mut facts: Vec<(&str, String)> = Vec::new();
     if let Some(org) = &report.organisation {
@@ -48,7 +48,7 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
     let mut row = 2;
     for (label, value) in facts {
         ws.write_string_with_format(row, 0, label, &f.bold)?;
-        ws.write_string(row, 1, value)?;
+        ws.write_string(row, 1, super::fit_cell(&value))?;
         row += 1;
     }
     row += 1;

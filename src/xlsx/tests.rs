@@ -371,3 +371,34 @@ fn sheet_names_follow_excel_rules() {
     assert_eq!(sheet_name("QUOTED", &mut taken), "QUOTED (2)");
     assert_eq!(sheet_name("", &mut taken), "Sheet");
 }
+
+#[test]
+fn text_longer_than_a_cell_is_cut_and_says_so() {
+    let short = "設1の回答";
+    assert_eq!(super::fit_cell(short), short);
+    let long = "監".repeat(40_000);
+    let cut = super::fit_cell(&long);
+    assert_eq!(cut.encode_utf16().count(), 32_767);
+    assert!(
+        cut.ends_with("The HTML and JSON reports have the whole text]"),
+        "{}",
+        &cut[cut.len() - 80..]
+    );
+    assert!(cut.contains("40000 characters in all"));
+    // Characters outside the BMP count twice and are never split.
+    let emoji = "😀".repeat(20_000);
+    assert!(super::fit_cell(&emoji).encode_utf16().count() <= 32_767);
+}
+
+#[test]
+fn too_many_custom_columns_is_a_clear_error() {
+    let err = super::check_columns(20_015, 10_000)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("20015 columns and Excel allows 16384"),
+        "{err}"
+    );
+    assert!(err.contains("10000 custom columns"), "{err}");
+    assert!(super::check_columns(16_384, 0).is_ok());
+}

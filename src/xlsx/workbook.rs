@@ -88,6 +88,10 @@ pub fn answer_workbook(
     let cover = wb.add_worksheet();
     super::cover::write(cover, catalogue, lang, prefill, date, &mut taken)?;
     let extra: &[String] = prefill.map_or(&[], |m| &m.extra_columns);
+    super::check_columns(
+        headers(lang).len() + extra.len() + usize::from(SPARE_COLUMNS),
+        extra.len(),
+    )?;
     let formats = Formats::new();
     for (section, controls) in sections(catalogue) {
         let ws = wb.add_worksheet();
@@ -135,7 +139,7 @@ fn section_sheet(
     }
     for (i, name) in extra.iter().enumerate() {
         let col = extra_start + i as u16;
-        ws.write_string_with_format(0, col, name, &f.header)?;
+        ws.write_string_with_format(0, col, super::fit_cell(name), &f.header)?;
         ws.set_column_width(col, 20)?;
     }
     let spare = last_col + 1;
@@ -146,7 +150,7 @@ fn section_sheet(
             .into_iter()
             .enumerate()
         {
-            ws.write_string_with_format(row, col as u16, text, &f.locked)?;
+            ws.write_string_with_format(row, col as u16, super::fit_cell(text), &f.locked)?;
         }
         for col in FIRST_ANSWER..=last_col {
             let format = if col == DUE || col == REVIEWED {
@@ -189,7 +193,7 @@ fn prefill_row(
 ) -> Result<(), XlsxError> {
     let mut text = |col: u16, value: Option<&str>| -> Result<(), XlsxError> {
         if let Some(v) = value {
-            ws.write_string_with_format(row, col, v, &f.answer)?;
+            ws.write_string_with_format(row, col, super::fit_cell(v), &f.answer)?;
         }
         Ok(())
     };

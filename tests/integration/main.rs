@@ -2,6 +2,7 @@
 //! folders and the shipped examples.
 
 mod cli;
+mod hostile;
 mod pack;
 mod pdf;
 mod report;
