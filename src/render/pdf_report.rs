@@ -61,6 +61,37 @@ fn control_texts(c: &ControlView) -> Vec<(&'static str, &str)> {
     out
 }
 
+/// Characters that show as nothing, change the text around them, or have no
+/// agreed look (private use) are named by their code point only.
+fn invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFE00..=0xFE0F | 0xFEFF | 0xE000..=0xF8FF | 0xE0000..=0x10FFFF)
+}
+
+/// Up to 20 characters either side of the first `c` in `text`, with
+/// invisible characters written as `[U+XXXX]`.
+fn excerpt(text: &str, c: char) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let at = chars.iter().position(|x| *x == c).unwrap_or(0);
+    let (from, to) = (at.saturating_sub(20), (at + 21).min(chars.len()));
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    for x in &chars[from..to] {
+        if invisible(*x) && *x != ' ' {
+            out.push_str(&format!("[U+{:04X}]", *x as u32));
+        } else {
+            out.push(*x);
+        }
+    }
+    if to < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// Report every character of the report's input text that `font` lacks, by control.
 fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<()> {
     let mut all = String::new();
@@ -84,7 +115,13 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
     let describe = |chars: Vec<char>| {
         chars
             .iter()
-            .map(|c| format!("{c} (U+{:04X})", *c as u32))
+            .map(|c| {
+                if invisible(*c) {
+                    format!("U+{:04X}", *c as u32)
+                } else {
+                    format!("{c} (U+{:04X})", *c as u32)
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -109,18 +146,30 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
                 "notes" => c.sources.notes.clone(),
                 _ => None,
             };
-            let file = source.map_or_else(|| report.catalogue.id.clone(), |s| s.to_string());
+            // The overlay row that set the field, or the catalogue.
+            let layer = source
+                .as_deref()
+                .and_then(|s| report.inputs.iter().position(|i| i.label == s));
+            let (file, line) = match layer {
+                Some(l) => (
+                    report.inputs[l].path.clone(),
+                    c.origins.iter().rev().find(|o| o.0 == l).map_or(0, |o| o.1),
+                ),
+                None => (report.catalogue.id.clone(), 0),
+            };
             problems.push(
                 Diagnostic::new(
                     &file,
-                    0,
+                    line,
                     0,
                     format!(
-                        "control {} ({field}): characters missing from the PDF font: {}",
+                        "control {}: characters missing from the PDF font: {}",
                         c.id,
-                        describe(here)
+                        describe(here.clone())
                     ),
                 )
+                .column_name(field)
+                .value(excerpt(text, here[0]))
                 .hint(hint.clone()),
             );
         }

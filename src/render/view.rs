@@ -270,6 +270,10 @@ pub struct ControlView {
     /// 中項目 at once): the id of the first control with it, so a printed report can say
     /// "same as 設3" instead of repeating the paragraph.
     pub answer_same_as: Option<String>,
+    /// The overlay rows that answered the control, as (layer, line): to
+    /// locate problems found after merging (e.g. characters the PDF font lacks).
+    #[serde(skip)]
+    pub origins: Vec<(usize, u64)>,
 }
 
 impl ControlView {
@@ -640,6 +644,7 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) 
             .collect(),
         sources,
         answer_same_as: None,
+        origins: a.rows.clone(),
     }
 }
 
@@ -695,6 +700,7 @@ mod tests {
             extra: vec![],
             sources: Sources::default(),
             answer_same_as: None,
+            origins: Vec::new(),
         }
     }
 

@@ -397,8 +397,8 @@ const ERRORS: &[ErrorCase] = &[
         "text-outside-pdf-font",
         "pdf",
         &[
-            "text-outside-pdf-font/answers.csv: control 運24 (answer): characters missing from the PDF font: 😀 (U+1F600)",
-            "text-outside-pdf-font/answers.csv: control 運24 (notes): characters missing from the PDF font: \u{E000} (U+E000)",
+            "text-outside-pdf-font/answers.csv:2 (answer): control 運24: characters missing from the PDF font: 😀 (U+1F600) \"対応中 😀 です\"",
+            "text-outside-pdf-font/answers.csv:2 (notes): control 運24: characters missing from the PDF font: U+E000 \"[U+E000]\"",
             "hint: IPAex Gothic cannot draw these; pass --font",
         ],
     ),

@@ -67,7 +67,9 @@ fn missing_glyphs_are_an_error_naming_the_control() {
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("control 運24 (answer): characters missing from the PDF font: 😀 (U+1F600)"),
+        err.contains(
+            "emoji.csv:2 (answer): control 運24: characters missing from the PDF font: 😀 (U+1F600) \"対応中 😀 です\""
+        ),
         "{err}"
     );
     assert!(err.contains("--font"), "{err}");
@@ -117,4 +119,46 @@ fn long_answer_splits_across_pages_with_the_header_repeated() {
             "paragraph {i} lost"
         );
     }
+}
+
+#[test]
+fn a_title_cannot_add_headings_to_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("t.pdf");
+    let out = kansa()
+        .args(["report", "--date", "2026-11-25", "--title"])
+        .arg("報告書\n## 注入された見出し")
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", outcome(&out));
+    let bytes = std::fs::read(&target).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    // Every outline entry: none may come from the title.
+    let cat = doc.catalog().unwrap();
+    let root = doc
+        .get_dictionary(cat.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let mut titles = Vec::new();
+    let mut stack = vec![root.get(b"First").unwrap().as_reference().unwrap()];
+    while let Some(id) = stack.pop() {
+        let d = doc.get_dictionary(id).unwrap();
+        titles.push(lopdf::decode_text_string(d.get(b"Title").unwrap()).unwrap());
+        for key in [&b"Next"[..], b"First"] {
+            if let Ok(next) = d.get(key).and_then(|o| o.as_reference()) {
+                stack.push(next);
+            }
+        }
+    }
+    assert!(titles.len() > 3, "{titles:?}");
+    assert!(
+        titles.iter().all(|t| !t.contains("注入")),
+        "the title became a heading: {titles:?}"
+    );
+    let text = pdf_extract::extract_text_from_mem(&bytes).unwrap();
+    assert!(
+        text.contains("注入された見出し"),
+        "the title is still shown"
+    );
 }
