@@ -424,6 +424,9 @@ fn report(args: ReportArgs) -> Result<()> {
     drop(analysis);
     drop(overlays);
     drop(catalogue);
+    if format == render::Format::Json {
+        return emit_with(args.output.as_deref(), |w| render::write_json(&report, w));
+    }
     let bytes = render::render_view(report, format, args.templates.as_deref(), &options.pdf)?;
     emit(args.output.as_deref(), &bytes)
 }
@@ -514,11 +517,19 @@ pub fn report_date(arg: Option<&str>) -> Result<Date> {
 
 /// Write to a file atomically, or to standard output for `None` and `-`.
 pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    emit_with(output, |w| w.write_all(bytes))
+}
+
+/// [`emit`] for output produced by a writer.
+pub(crate) fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match output {
-        Some(p) if p != Path::new("-") => crate::fs::write_atomic(p, bytes),
+        Some(p) if p != Path::new("-") => crate::fs::write_atomic_with(p, write),
         _ => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut out)
                 .and_then(|()| out.flush())
                 .map_err(|source| Error::Io {
                     action: "cannot write",

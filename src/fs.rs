@@ -68,6 +68,15 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
 /// Write `bytes` to `path` atomically: a temporary file beside the target, then a rename, so a
 /// reader (or a failed run) never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] for output produced by a writer (streamed, e.g. JSON of a large catalogue,
+/// so the whole document never sits in memory).
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let io_err = |source| Error::Io {
         action: "cannot write",
         path: path.to_owned(),
@@ -76,7 +85,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     // A device or pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to, never replaced
     // by a regular file.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return std::fs::write(path, bytes).map_err(io_err);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io_err)?);
+        return write(&mut out).and_then(|()| out.flush()).map_err(io_err);
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -87,7 +97,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(io_err)?;
-    tmp.write_all(bytes).map_err(io_err)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut out).and_then(|()| out.flush()).map_err(io_err)?;
+    }
     readable_by_all(tmp.as_file()).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;

@@ -94,9 +94,16 @@ pub fn render_report(
 
 /// The JSON wire format: the view, serialised directly (no intermediate value tree).
 pub fn json(report: &view::Report) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(report).map_err(|e| Error::Usage(e.to_string()))?;
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    write_json(report, &mut bytes).map_err(|e| Error::Usage(e.to_string()))?;
     Ok(bytes)
+}
+
+/// [`json`] streamed to a writer: a 100,000-control assessment is a quarter of a gigabyte of
+/// JSON, which then never sits in memory.
+pub fn write_json(report: &view::Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }
 
 /// The Tera context of a report: the view plus `labels` in its language.
