@@ -4,10 +4,11 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Escape text for one GFM table cell: `|`, backticks, backslashes and angle brackets lose their
-/// meaning, and newlines become `<br>` so a multi-line answer stays in its row.
+/// meaning, and line breaks (LF, CRLF and a lone CR, which Markdown also ends a line at) become
+/// `<br>` so a multi-line answer stays in its row.
 pub fn md_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let text = text.trim().replace("\r\n", "\n");
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
     for c in text.chars() {
         match c {
             '|' => out.push_str("\\|"),
@@ -95,6 +96,18 @@ mod tests {
             md_cell(" a | b\nc `d` <x> \\ "),
             "a \\| b<br>c \\`d\\` &lt;x&gt; \\\\"
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_cannot_end_a_table_row() {
+        // Found by the property tests: a CR alone is a line ending in CommonMark, and it split
+        // a gap-list row in two.
+        assert_eq!(md_cell("a\rb\r\nc\nd"), "a<br>b<br>c<br>d");
+        let table = format!("| h |\n|---|\n| {} |\n", md_cell("x\r| y"));
+        let rows = pulldown_cmark::Parser::new_ext(&table, Options::ENABLE_TABLES)
+            .filter(|e| matches!(e, Event::Start(Tag::TableRow)))
+            .count();
+        assert_eq!(rows, 1, "{table:?}");
     }
 
     #[test]
