@@ -544,6 +544,16 @@ proptest! {
             .collect();
         let first_cells: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         prop_assert_eq!(first_cells, expected);
+        // Whatever the answers hold, every control keeps its heading in the details (an open
+        // code fence in an answer once turned the rest of the document into code).
+        let headings = h5_headings(&md);
+        for c in &CATALOGUE.controls {
+            let start = format!("{} ", c.id);
+            prop_assert!(
+                headings.iter().any(|h| h.starts_with(&start)),
+                "no heading for {} in\n{}", c.id, md
+            );
+        }
     }
 }
 
@@ -595,6 +605,29 @@ fn gap_table_rows(md: &str) -> Vec<Vec<String>> {
         }
     }
     rows
+}
+
+/// The text of every level-5 heading (one per control in the details).
+fn h5_headings(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H5,
+                ..
+            }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(HeadingLevel::H5)) => out.extend(current.take()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn squeeze(s: &str) -> String {

@@ -24,9 +24,54 @@ pub fn md_cell(text: &str) -> String {
 }
 
 /// Prepare answer Markdown for a Markdown document: kept as Markdown, but `<` is escaped so no
-/// raw HTML passes through to whatever renders the document.
+/// raw HTML passes through to whatever renders the document, and a code fence the answer leaves
+/// open is closed, so that it cannot swallow the rest of the document.
 pub fn md_text(text: &str) -> String {
-    text.trim().replace("\r\n", "\n").replace('<', "&lt;")
+    let mut out = text.trim().replace("\r\n", "\n").replace('<', "&lt;");
+    if let Some(fence) = unclosed_fence(&out) {
+        out.push('\n');
+        out.push_str(&fence);
+    }
+    out
+}
+
+/// The closing fence for a fenced code block that runs to the end of `markdown`, if any.
+fn unclosed_fence(markdown: &str) -> Option<String> {
+    // Only a top-level block can run to the end of the text: one inside a container (a list
+    // item, a block quote) ends with its container.
+    let mut depth = 0usize;
+    let mut last_top = None;
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let fenced = matches!(
+                        tag,
+                        Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_))
+                    );
+                    last_top = fenced.then(|| range.clone());
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let block = &markdown[last_top?];
+    let mut lines = block.lines();
+    let opening = lines.next()?.trim_start_matches(' ');
+    let c = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let n = opening.chars().take_while(|&x| x == c).count();
+    let closed = lines.next_back().is_some_and(|last| {
+        let indent = last.len() - last.trim_start_matches(' ').len();
+        let t = last.trim();
+        indent <= 3 && t.chars().all(|x| x == c) && t.chars().count() >= n
+    });
+    (!closed).then(|| c.to_string().repeat(n))
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
 /// Escape plain text (a control text, an owner) for Markdown body text.
@@ -54,7 +99,7 @@ fn safe_url(url: &str) -> bool {
 /// Render answer Markdown to HTML: raw HTML becomes text, images become their alt text, and
 /// only http, https and mailto links survive (others keep their text, lose the link).
 pub fn to_safe_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let options = markdown_options();
     // One flag per open link: was it kept?
     let mut links: Vec<bool> = Vec::new();
     let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
@@ -108,6 +153,29 @@ mod tests {
             .filter(|e| matches!(e, Event::Start(Tag::TableRow)))
             .count();
         assert_eq!(rows, 1, "{table:?}");
+    }
+
+    #[test]
+    fn an_open_code_fence_is_closed() {
+        // Found by the property tests: an answer ending inside a fenced code block turned the
+        // rest of the Markdown report into code.
+        assert_eq!(md_text("a\n```\ncode"), "a\n```\ncode\n```");
+        assert_eq!(md_text("~~~~ x\n~~~"), "~~~~ x\n~~~\n~~~~");
+        assert_eq!(md_text("```"), "```\n```");
+        for closed in [
+            "```\ncode\n```",
+            "~~~\nx\n   ~~~~",
+            "- ```\n  x",
+            "> ```",
+            "`code`",
+        ] {
+            assert_eq!(md_text(closed), closed);
+        }
+        let doc = format!("{}\n\n# after\n", md_text("```js\n<x>"));
+        let headings = Parser::new(&doc)
+            .filter(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+            .count();
+        assert_eq!(headings, 1, "{doc:?}");
     }
 
     #[test]
