@@ -26,6 +26,9 @@ pub fn read_overlay(
     sheet_filter: &[String],
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
+    if let Some(problem) = compound_file(path, bytes) {
+        return Err(problem);
+    }
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(path, &e))?;
     let names = workbook.sheet_names();
     let mut problems = Diagnostics::default();
@@ -84,18 +87,55 @@ pub fn read_overlay(
     }
 }
 
+/// The signature of an OLE compound file (CFB): how Excel stores an encrypted workbook, and
+/// the format of old `.xls` files.
+pub(super) const CFB_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The problem with a compound file, which is never an `.xlsx` (those are ZIP archives).
+///
+/// kansa answers these itself: calamine parses a compound file to look for encryption, and a
+/// malformed one made it panic (found by the `xlsx_reader` fuzz target).
+fn compound_file(path: &str, bytes: &[u8]) -> Option<Diagnostics> {
+    if !bytes.starts_with(&CFB_SIGNATURE) {
+        return None;
+    }
+    // An encrypted workbook keeps the real file in a stream named EncryptedPackage; directory
+    // entry names are UTF-16LE.
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let encrypted = bytes.windows(name.len()).any(|w| w == name);
+    Some(if encrypted {
+        unreadable(path, &ReadError::Password)
+    } else {
+        problem(
+            path,
+            "not a valid .xlsx file (an OLE compound file, such as an old .xls workbook)".into(),
+            NOT_XLSX_HINT,
+        )
+    })
+}
+
+const NOT_XLSX_HINT: &str = "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks";
+
 /// One problem for a file calamine cannot open.
 fn unreadable(path: &str, e: &ReadError) -> Diagnostics {
-    let (reason, hint) = match e {
-        ReadError::Password => (
+    match e {
+        ReadError::Password => problem(
+            path,
             "the workbook is encrypted (password protected)".to_owned(),
             "save a copy without a password (File > Info > Protect Workbook > Encrypt with Password, clear it) and read that",
         ),
-        other => (
+        other => problem(
+            path,
             format!("not a valid .xlsx file ({other})"),
-            "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks",
+            NOT_XLSX_HINT,
         ),
-    };
+    }
+}
+
+fn problem(path: &str, reason: String, hint: &str) -> Diagnostics {
     Diagnostics(vec![
         Diagnostic::new(path, 0, 0, format!("cannot read workbook: {reason}")).hint(hint),
     ])
