@@ -76,6 +76,11 @@ pub fn answer_html(markdown: &str) -> String {
     crate::render::markdown::to_safe_html(markdown)
 }
 
+/// Answer Markdown → what the Markdown report embeds (`md_text`).
+pub fn answer_markdown(markdown: &str) -> String {
+    crate::render::markdown::md_text(markdown)
+}
+
 /// The PDF typesetter's line breaker: (character, advance width) items and a line width →
 /// the index range of each line (spaces around breaks excluded).
 pub fn break_lines(items: &[(char, f32)], max: f32) -> Vec<Range<usize>> {

@@ -1,9 +1,13 @@
 //! Answer Markdown → the HTML that reports embed. Must never panic, and the HTML may only hold
 //! the elements and attributes Markdown itself produces: no `<script`, no element or attribute
 //! spelled in the input, and no link other than http, https and mailto.
+//!
+//! Also answer Markdown → the Markdown report (`md_text`): no `<` passes, and the answer cannot
+//! swallow what the report puts after it (the next control's heading).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Elements pulldown-cmark writes for CommonMark + tables + strikethrough, with the attributes
 /// each may carry.
@@ -43,7 +47,55 @@ fuzz_target!(|data: &[u8]| {
         "script element in {html:?}"
     );
     check_tags(&html);
+
+    let md = kansa::fuzzing::answer_markdown(&markdown);
+    assert!(!md.contains('<'), "raw < in {md:?}");
+    check_contained(&md);
 });
+
+/// In a document where the answer is followed by a blank line and a heading (as in
+/// `control.md`), that heading is a top-level heading and the last block.
+fn check_contained(md: &str) {
+    let doc = format!("{md}\n\n##### next\n");
+    let mut depth = 0usize;
+    let mut last_top: Option<(bool, String)> = None;
+    let mut in_heading = false;
+    for event in Parser::new_ext(&doc, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let heading = matches!(
+                        tag,
+                        Tag::Heading {
+                            level: HeadingLevel::H5,
+                            ..
+                        }
+                    );
+                    last_top = Some((heading, String::new()));
+                    in_heading = heading;
+                }
+                depth += 1;
+            }
+            Event::End(end) => {
+                depth -= 1;
+                if matches!(end, TagEnd::Heading(_)) && depth == 0 {
+                    in_heading = false;
+                }
+            }
+            Event::Text(t) if in_heading => {
+                if let Some((_, text)) = last_top.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(
+        last_top,
+        Some((true, "next".to_owned())),
+        "the answer swallowed the next heading: {doc:?}"
+    );
+}
 
 /// Every `<` of the output opens a tag (text has `<` escaped): check each tag's name and
 /// attributes.

@@ -24,10 +24,14 @@ pub fn md_cell(text: &str) -> String {
 }
 
 /// Prepare answer Markdown for a Markdown document: kept as Markdown, but `<` is escaped so no
-/// raw HTML passes through to whatever renders the document, and a code fence the answer leaves
-/// open is closed, so that it cannot swallow the rest of the document.
+/// raw HTML passes through to whatever renders the document, line breaks become LF, and a code
+/// fence the answer leaves open is closed, so that it cannot swallow the rest of the document.
 pub fn md_text(text: &str) -> String {
-    let mut out = text.trim().replace("\r\n", "\n").replace('<', "&lt;");
+    let mut out = text
+        .trim()
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('<', "&lt;");
     if let Some(fence) = unclosed_fence(&out) {
         out.push('\n');
         out.push_str(&fence);
@@ -62,10 +66,12 @@ fn unclosed_fence(markdown: &str) -> Option<String> {
     let opening = lines.next()?.trim_start_matches(' ');
     let c = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
     let n = opening.chars().take_while(|&x| x == c).count();
+    // A closing fence: at most three spaces, at least as many fence characters, then only
+    // spaces or tabs.
     let closed = lines.next_back().is_some_and(|last| {
-        let indent = last.len() - last.trim_start_matches(' ').len();
-        let t = last.trim();
-        indent <= 3 && t.chars().all(|x| x == c) && t.chars().count() >= n
+        let rest = last.trim_start_matches(' ');
+        let run = rest.trim_end_matches([' ', '\t']);
+        last.len() - rest.len() <= 3 && run.chars().all(|x| x == c) && run.chars().count() >= n
     });
     (!closed).then(|| c.to_string().repeat(n))
 }
@@ -162,6 +168,9 @@ mod tests {
         assert_eq!(md_text("a\n```\ncode"), "a\n```\ncode\n```");
         assert_eq!(md_text("~~~~ x\n~~~"), "~~~~ x\n~~~\n~~~~");
         assert_eq!(md_text("```"), "```\n```");
+        // A lone CR ends a line (as in CommonMark); a tab-indented fence does not close.
+        assert_eq!(md_text("```\rx\r```"), "```\nx\n```");
+        assert_eq!(md_text("```\nx\n\t```"), "```\nx\n\t```\n```");
         for closed in [
             "```\ncode\n```",
             "~~~\nx\n   ~~~~",
