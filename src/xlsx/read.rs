@@ -6,6 +6,7 @@
 //! exactly like a CSV file.
 
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use calamine::{Data, Range, Reader, Xlsx, XlsxError as ReadError};
 
@@ -29,6 +30,46 @@ pub fn read_overlay(
     if let Some(problem) = compound_file(path, bytes) {
         return Err(problem);
     }
+    // calamine (and the zip and XML readers below it) can panic on a damaged file, e.g. an
+    // arithmetic overflow on an absurd cell reference (found by the xlsx_reader fuzz target):
+    // such a file is a problem of that file, not a crash of kansa.
+    let read =
+        std::panic::catch_unwind(AssertUnwindSafe(|| read_sheets(path, bytes, sheet_filter)));
+    let (tables, mut problems, names) = match read {
+        Ok(Ok(read)) => read,
+        Ok(Err(problem)) => return Err(problem),
+        Err(_) => {
+            return Err(problem(
+                path,
+                "the workbook reader failed on this file (it is damaged)".to_owned(),
+                NOT_XLSX_HINT,
+            ));
+        }
+    };
+    if tables.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::new(path, 0, 0, "no sheet has an id column")
+                .value(names.join(", "))
+                .hint("the answers need a header row with a column named 項番 (or id)"),
+        );
+    }
+    match overlay_from_tables(path, bytes, "xlsx", &tables, catalogue) {
+        Ok(overlay) if problems.is_empty() => Ok(overlay),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// The sheets of the workbook that have an id column, as tables, with the problems found and
+/// the names of all sheets; Err when the file cannot be opened at all.
+fn read_sheets(
+    path: &str,
+    bytes: &[u8],
+    sheet_filter: &[String],
+) -> Result<(Vec<Table>, Diagnostics, Vec<String>), Diagnostics> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(path, &e))?;
     let names = workbook.sheet_names();
     let mut problems = Diagnostics::default();
@@ -70,21 +111,7 @@ pub fn read_overlay(
             None => {} // a cover or notes sheet
         }
     }
-    if tables.is_empty() && problems.is_empty() {
-        problems.push(
-            Diagnostic::new(path, 0, 0, "no sheet has an id column")
-                .value(names.join(", "))
-                .hint("the answers need a header row with a column named 項番 (or id)"),
-        );
-    }
-    match overlay_from_tables(path, bytes, "xlsx", &tables, catalogue) {
-        Ok(overlay) if problems.is_empty() => Ok(overlay),
-        Ok(_) => Err(problems),
-        Err(more) => {
-            problems.extend(more);
-            Err(problems)
-        }
-    }
+    Ok((tables, problems, names))
 }
 
 /// The signature of an OLE compound file (CFB): how Excel stores an encrypted workbook, and
