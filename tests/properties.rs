@@ -666,6 +666,37 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// With any text, the PDF either renders or fails with input problems that each name
+    /// characters missing from the font (never another error, never a panic). Half the cases
+    /// use text the font has, half any text.
+    #[test]
+    fn pdf_with_any_text_renders_or_names_missing_glyphs(
+        specs in prop_oneof![
+            prop::collection::vec(overlay_with(|| pdf_text().boxed()), 1..=2),
+            prop::collection::vec(overlay(), 1..=2),
+        ],
+        organisation in prop::option::of(any_text()),
+    ) {
+        let result = render(&analysis(&specs), Format::Pdf, &options(organisation), None);
+        match result {
+            Ok(pdf) => prop_assert!(pdf.starts_with(b"%PDF-")),
+            Err(kansa::Error::Input(problems)) => {
+                prop_assert!(!problems.is_empty());
+                for d in &problems.0 {
+                    prop_assert!(
+                        d.message.contains("characters missing from the PDF font"),
+                        "{}", d
+                    );
+                }
+            }
+            Err(e) => prop_assert!(false, "PDF failed: {e}"),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Merge against a model.
 
