@@ -388,7 +388,7 @@ fn gap_count(specs: &[OverlaySpec]) -> usize {
 // Properties.
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// Markdown, HTML, JSON and xlsx render without error, and twice give the same bytes.
     #[test]
@@ -487,7 +487,7 @@ fn html_text(html: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     /// The HTML report holds only elements and attributes the template and Markdown make, no
     /// link but to an anchor, http, https or mailto, and the plain-text fields appear as text.
@@ -751,7 +751,7 @@ fn observed(m: &MergedAnswer, extra_columns: &[String]) -> Vec<Slot> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     /// For 2–3 overlays over the same ids with random columns and blanks, the merged answer of
     /// every control equals the model: per field, the last overlay with a non-blank value wins
