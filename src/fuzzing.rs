@@ -16,7 +16,7 @@ pub fn fisc() -> &'static Catalogue {
     &FISC
 }
 
-/// The encoding choices, indexed by a fuzzer byte (`byte % 5`).
+/// The encoding choices: detection (the CLI default) first, then each `--encoding` value.
 pub const ENCODINGS: [EncodingChoice; 5] = [
     EncodingChoice::Auto,
     EncodingChoice::Utf8,
