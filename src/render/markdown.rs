@@ -80,10 +80,13 @@ fn markdown_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Escape plain text (a control text, an owner) for Markdown body text.
+/// Escape plain text (a control text, an owner) for Markdown body text. Line breaks become
+/// spaces: the text is used in headings and one-line contexts, where a line break would end the
+/// heading (and `---` on the next line become a rule).
 pub fn md_plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.trim().chars() {
+    let text = text.trim().replace("\r\n", " ").replace(['\r', '\n'], " ");
+    for c in text.chars() {
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
@@ -159,6 +162,16 @@ mod tests {
             .filter(|e| matches!(e, Event::Start(Tag::TableRow)))
             .count();
         assert_eq!(rows, 1, "{table:?}");
+    }
+
+    #[test]
+    fn plain_text_stays_on_its_line() {
+        let heading = format!("##### A1 {}\n", md_plain("first line\r\n---\rthird\nx"));
+        assert_eq!(heading, "##### A1 first line --- third x\n");
+        let blocks = Parser::new(&heading)
+            .filter(|e| matches!(e, Event::Start(_)))
+            .count();
+        assert_eq!(blocks, 1, "one heading, nothing else: {heading:?}");
     }
 
     #[test]
