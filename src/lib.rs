@@ -47,6 +47,8 @@ pub mod diag;
 pub mod diff;
 pub mod error;
 pub mod fs;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
 pub mod load;
 pub mod merge;

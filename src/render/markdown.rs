@@ -4,11 +4,11 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Escape text for one GFM table cell: `|`, backticks, backslashes, brackets and angle brackets
-/// lose their meaning (no raw HTML, no links or images), and newlines become `<br>` so a
-/// multi-line answer stays in its row.
+/// lose their meaning (no raw HTML, no links or images), and line breaks (LF, CRLF and a lone
+/// CR, which Markdown also ends a line at) become `<br>` so a multi-line answer stays in its row.
 pub fn md_cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let text = text.trim().replace("\r\n", "\n");
+    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
     for c in text.chars() {
         match c {
             '|' => out.push_str("\\|"),
@@ -63,7 +63,11 @@ fn heading_start(line: &str) -> Option<usize> {
 /// swallow the rest of the report), and links or images to anything but http, https and mailto
 /// are turned into text, images into links (no tracking pixels).
 pub fn md_text(text: &str) -> String {
-    let text = text.trim().replace("\r\n", "\n").replace('<', "&lt;");
+    let text = text
+        .trim()
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('<', "&lt;");
     let mut out = String::with_capacity(text.len() + 16);
     let mut open: Option<(char, usize)> = None;
     for (i, line) in text.split('\n').enumerate() {
@@ -252,6 +256,54 @@ mod tests {
             md_cell(" a | b\nc `d` <x> \\ "),
             "a \\| b<br>c \\`d\\` &lt;x&gt; \\\\"
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_cannot_end_a_table_row() {
+        // Found by the property tests: a CR alone is a line ending in CommonMark, and it split
+        // a gap-list row in two.
+        assert_eq!(md_cell("a\rb\r\nc\nd"), "a<br>b<br>c<br>d");
+        let table = format!("| h |\n|---|\n| {} |\n", md_cell("x\r| y"));
+        let rows = pulldown_cmark::Parser::new_ext(&table, Options::ENABLE_TABLES)
+            .filter(|e| matches!(e, Event::Start(Tag::TableRow)))
+            .count();
+        assert_eq!(rows, 1, "{table:?}");
+    }
+
+    #[test]
+    fn plain_text_stays_on_its_line() {
+        let heading = format!("##### A1 {}\n", md_plain("first line\r\n---\rthird\nx"));
+        assert_eq!(heading, "##### A1 first line --- third x\n");
+        let blocks = Parser::new(&heading)
+            .filter(|e| matches!(e, Event::Start(_)))
+            .count();
+        assert_eq!(blocks, 1, "one heading, nothing else: {heading:?}");
+    }
+
+    #[test]
+    fn an_open_code_fence_is_closed() {
+        // Found by the property tests: an answer ending inside a fenced code block turned the
+        // rest of the Markdown report into code.
+        assert_eq!(md_text("a\n```\ncode"), "a\n```\ncode\n```");
+        assert_eq!(md_text("~~~~ x\n~~~"), "~~~~ x\n~~~\n~~~~");
+        assert_eq!(md_text("```"), "```\n```");
+        // A lone CR ends a line (as in CommonMark); a tab-indented fence does not close.
+        assert_eq!(md_text("```\rx\r```"), "```\nx\n```");
+        assert_eq!(md_text("```\nx\n\t```"), "```\nx\n\t```\n```");
+        for closed in [
+            "```\ncode\n```",
+            "~~~\nx\n   ~~~~",
+            "- ```\n  x",
+            "> ```",
+            "`code`",
+        ] {
+            assert_eq!(md_text(closed), closed);
+        }
+        let doc = format!("{}\n\n# after\n", md_text("```js\n<x>"));
+        let headings = Parser::new(&doc)
+            .filter(|e| matches!(e, Event::Start(Tag::Heading { .. })))
+            .count();
+        assert_eq!(headings, 1, "{doc:?}");
     }
 
     #[test]

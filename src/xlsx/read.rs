@@ -6,6 +6,7 @@
 //! exactly like a CSV file.
 
 use std::io::Cursor;
+use std::panic::AssertUnwindSafe;
 
 use calamine::{Data, Range, Reader, Xlsx, XlsxError as ReadError};
 
@@ -39,6 +40,51 @@ pub fn read_overlay_with(
     catalogue: &Catalogue,
     limits: &Limits,
 ) -> Result<Overlay, Diagnostics> {
+    if let Some(problem) = compound_file(path, bytes) {
+        return Err(problem);
+    }
+    // calamine (and the zip and XML readers below it) can panic on a damaged file, e.g. an
+    // arithmetic overflow on an absurd cell reference (found by the xlsx_reader fuzz target):
+    // such a file is a problem of that file, not a crash of kansa.
+    let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        read_sheets(path, bytes, sheet_filter, limits)
+    }));
+    let (tables, mut problems, names) = match read {
+        Ok(Ok(read)) => read,
+        Ok(Err(problem)) => return Err(problem),
+        Err(_) => {
+            return Err(problem(
+                path,
+                "the workbook reader failed on this file (it is damaged)".to_owned(),
+                NOT_XLSX_HINT,
+            ));
+        }
+    };
+    if tables.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::new(path, 0, 0, "no sheet has an id column")
+                .value(names.join(", "))
+                .hint("the answers need a header row with a column named 項番 (or id)"),
+        );
+    }
+    match overlay_from_tables(path, bytes, "xlsx", &tables, catalogue) {
+        Ok(overlay) if problems.is_empty() => Ok(overlay),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// The sheets of the workbook that have an id column, as tables, with the problems found and
+/// the names of all sheets; Err when the file cannot be opened at all.
+fn read_sheets(
+    path: &str,
+    bytes: &[u8],
+    sheet_filter: &[String],
+    limits: &Limits,
+) -> Result<(Vec<Table>, Diagnostics, Vec<String>), Diagnostics> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(path, &e))?;
     let names = workbook.sheet_names();
     let mut problems = Diagnostics::default();
@@ -80,35 +126,58 @@ pub fn read_overlay_with(
             None => {} // a cover or notes sheet
         }
     }
-    if tables.is_empty() && problems.is_empty() {
-        problems.push(
-            Diagnostic::new(path, 0, 0, "no sheet has an id column")
-                .value(names.join(", "))
-                .hint("the answers need a header row with a column named 項番 (or id)"),
-        );
-    }
-    match overlay_from_tables(path, bytes, "xlsx", &tables, catalogue) {
-        Ok(overlay) if problems.is_empty() => Ok(overlay),
-        Ok(_) => Err(problems),
-        Err(more) => {
-            problems.extend(more);
-            Err(problems)
-        }
-    }
+    Ok((tables, problems, names))
 }
+
+/// The signature of an OLE compound file (CFB): how Excel stores an encrypted workbook, and
+/// the format of old `.xls` files.
+pub(super) const CFB_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The problem with a compound file, which is never an `.xlsx` (those are ZIP archives).
+///
+/// kansa answers these itself: calamine parses a compound file to look for encryption, and a
+/// malformed one made it panic (found by the `xlsx_reader` fuzz target).
+fn compound_file(path: &str, bytes: &[u8]) -> Option<Diagnostics> {
+    if !bytes.starts_with(&CFB_SIGNATURE) {
+        return None;
+    }
+    // An encrypted workbook keeps the real file in a stream named EncryptedPackage; directory
+    // entry names are UTF-16LE.
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let encrypted = bytes.windows(name.len()).any(|w| w == name);
+    Some(if encrypted {
+        unreadable(path, &ReadError::Password)
+    } else {
+        problem(
+            path,
+            "not a valid .xlsx file (an OLE compound file, such as an old .xls workbook)".into(),
+            NOT_XLSX_HINT,
+        )
+    })
+}
+
+const NOT_XLSX_HINT: &str = "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks";
 
 /// One problem for a file calamine cannot open.
 fn unreadable(path: &str, e: &ReadError) -> Diagnostics {
-    let (reason, hint) = match e {
-        ReadError::Password => (
+    match e {
+        ReadError::Password => problem(
+            path,
             "the workbook is encrypted (password protected)".to_owned(),
             "save a copy without a password (File > Info > Protect Workbook > Encrypt with Password, clear it) and read that",
         ),
-        other => (
+        other => problem(
+            path,
             format!("not a valid .xlsx file ({other})"),
-            "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks",
+            NOT_XLSX_HINT,
         ),
-    };
+    }
+}
+
+fn problem(path: &str, reason: String, hint: &str) -> Diagnostics {
     Diagnostics(vec![
         Diagnostic::new(path, 0, 0, format!("cannot read workbook: {reason}")).hint(hint),
     ])

@@ -244,6 +244,42 @@ fn corrupt_and_encrypted_files_give_one_clear_problem() {
     );
 }
 
+#[test]
+fn malformed_compound_file_is_a_problem_not_a_panic() {
+    // Found by the xlsx_reader fuzz target: calamine panicked (an assertion in its compound
+    // file reader) on this file, which starts like an encrypted workbook.
+    let cat = fisc();
+    let bytes = include_bytes!("../../tests/fixtures/xlsx/malformed-cfb.xlsx");
+    let err = read(bytes, &cat).unwrap_err();
+    assert_eq!(
+        first_lines(&err),
+        [
+            "file.xlsx: cannot read workbook: not a valid .xlsx file (an OLE compound file, such as an old .xls workbook)"
+        ]
+    );
+    // The signature alone is enough.
+    let err = read(&super::read::CFB_SIGNATURE, &cat).unwrap_err();
+    assert_eq!(err.len(), 1);
+}
+
+#[test]
+fn a_panic_in_the_workbook_reader_is_a_problem_of_the_file() {
+    // Found by the xlsx_reader fuzz target: a cell reference with a huge column overflows in
+    // calamine (a panic where overflow checks are on, as in debug builds). Whatever calamine
+    // does with it, reading gives problems, not a panic.
+    let cat = fisc();
+    let bytes = include_bytes!("../../tests/fixtures/xlsx/cell-reference-overflow.xlsx");
+    let result = read(bytes, &cat);
+    if cfg!(debug_assertions) {
+        assert_eq!(
+            first_lines(&result.unwrap_err()),
+            [
+                "file.xlsx: cannot read workbook: the workbook reader failed on this file (it is damaged)"
+            ]
+        );
+    }
+}
+
 /// A report over the provider overlay plus an organisation overlay with its own column.
 fn report(cat: &Catalogue, lang: Lang) -> crate::render::view::Report {
     let org = "id,status,owner,due,Cost centre\n運1,,=cmd|' /C calc'!A0,2026-01-15,CC-9\n";

@@ -60,7 +60,7 @@ mod finish;
 mod font;
 mod inline;
 mod layout;
-mod linebreak;
+pub(crate) mod linebreak;
 mod model;
 mod parse;
 mod special;
