@@ -25,15 +25,6 @@ pub fn md_cell(text: &str) -> String {
     out
 }
 
-/// A fence line (```` ``` ```` or `~~~`, up to three spaces in): its character and length.
-fn fence(line: &str) -> Option<(char, usize)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[indent..];
-    let c = rest.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let n = rest.len() - rest.trim_start_matches(c).len();
-    (indent <= 3 && n >= 3).then_some((c, n))
-}
-
 /// Would this line (outside code) make a heading: `# x` (ATX) or a setext underline `===`/`---`?
 fn heading_start(line: &str) -> Option<usize> {
     let indent = line.len() - line.trim_start_matches(' ').len();
@@ -68,38 +59,78 @@ pub fn md_text(text: &str) -> String {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('<', "&lt;");
+    // Code blocks as CommonMark sees them (fences in list items, info strings, indentation):
+    // a line-by-line guess gets these wrong, and a heading it took for code would stay live.
+    let code: Vec<std::ops::Range<usize>> = Parser::new_ext(&text, markdown_options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, r)| r)
+        .collect();
+    let mut code = code.into_iter().peekable();
     let mut out = String::with_capacity(text.len() + 16);
-    let mut open: Option<(char, usize)> = None;
+    let mut pos = 0;
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        match (open, fence(line)) {
-            (None, Some(f)) => open = Some(f),
-            (Some((c, n)), Some((c2, n2)))
-                if c == c2
-                    && n2 >= n
-                    && line.trim_start().trim_start_matches(c).trim().is_empty() =>
-            {
-                open = None;
+        while code.next_if(|r| r.end <= pos).is_some() {}
+        let in_code = code.peek().is_some_and(|r| r.start <= pos);
+        match heading_start(line) {
+            Some(at) if !in_code => {
+                out.push_str(&line[..at]);
+                out.push('\\');
+                out.push_str(&line[at..]);
             }
-            (Some(_), _) => {}
-            (None, None) => {
-                if let Some(at) = heading_start(line) {
-                    out.push_str(&line[..at]);
-                    out.push('\\');
-                    out.push_str(&line[at..]);
-                    continue;
-                }
-            }
+            _ => out.push_str(line),
         }
-        out.push_str(line);
+        pos += line.len() + 1;
     }
-    if let Some((c, n)) = open {
+    if let Some(fence) = unclosed_fence(&out) {
         out.push('\n');
-        out.extend(std::iter::repeat_n(c, n));
+        out.push_str(&fence);
     }
     neutralise_links(&out)
+}
+
+/// The closing fence for a fenced code block that runs to the end of `markdown`, if any.
+fn unclosed_fence(markdown: &str) -> Option<String> {
+    // Only a top-level block can run to the end of the text: one inside a container (a list
+    // item, a block quote) ends with its container.
+    let mut depth = 0usize;
+    let mut last_top = None;
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    let fenced = matches!(
+                        tag,
+                        Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(_))
+                    );
+                    last_top = fenced.then(|| range.clone());
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let block = &markdown[last_top?];
+    let mut lines = block.lines();
+    let opening = lines.next()?.trim_start_matches(' ');
+    let c = opening.chars().next().filter(|c| matches!(c, '`' | '~'))?;
+    let n = opening.chars().take_while(|&x| x == c).count();
+    // A closing fence: at most three spaces, at least as many fence characters, then only
+    // spaces or tabs.
+    let closed = lines.next_back().is_some_and(|last| {
+        let rest = last.trim_start_matches(' ');
+        let run = rest.trim_end_matches([' ', '\t']);
+        last.len() - rest.len() <= 3 && run.chars().all(|x| x == c) && run.chars().count() >= n
+    });
+    (!closed).then(|| c.to_string().repeat(n))
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
 /// Put a backslash before the `[` of every link whose target is not http, https or mailto
@@ -248,6 +279,50 @@ pub fn to_safe_html(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// `md_text(answer)` followed by the next control's heading, as in `control.md`: the
+    /// heading must still be a top-level heading, and no heading may come from the answer.
+    fn headings_after(answer: &str) -> Vec<String> {
+        let md = format!("{}\n\n##### next\n", md_text(answer));
+        let mut out = Vec::new();
+        let mut depth = 0;
+        let mut in_heading = false;
+        for e in Parser::new_ext(&md, markdown_options()) {
+            match e {
+                Event::Start(Tag::Heading { .. }) if depth == 0 => {
+                    in_heading = true;
+                    out.push(String::new());
+                    depth += 1;
+                }
+                Event::Start(_) => depth += 1,
+                Event::End(TagEnd::Heading(_)) if depth == 1 => {
+                    in_heading = false;
+                    depth -= 1;
+                }
+                Event::End(_) => depth -= 1,
+                Event::Text(t) if in_heading => out.last_mut().unwrap().push_str(&t),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn answers_cannot_swallow_or_add_headings() {
+        for answer in [
+            // A backtick run with a backtick in its "info string" is not a fence (found by the
+            // answer_markdown fuzz target after the line scanner took it for one).
+            "````\0\0`ja",
+            // A fence inside a list item ends with the item; `# h` after it is top level.
+            "- a\n\n  ```\n  code\n\n# h",
+            "```\nopen fence",
+            "~~~~\n# in code\n~~~",
+            "text\n===",
+            "> quote\n# h",
+        ] {
+            assert_eq!(headings_after(answer), vec!["next"], "{answer:?}");
+        }
+    }
     use super::*;
 
     #[test]
