@@ -206,8 +206,10 @@ pub fn md_plain(text: &str) -> String {
     out
 }
 
+/// An http, https or mailto URL, scheme first: no leading space (`< https://x>` would be
+/// written as the relative `%20https://x`; found by the answer_markdown fuzz target).
 fn safe_url(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
+    let lower = url.to_ascii_lowercase();
     ["http://", "https://", "mailto:"]
         .iter()
         .any(|p| lower.starts_with(p))
@@ -305,6 +307,20 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn links_must_start_with_their_scheme() {
+        let html = to_safe_html("[a](< https://example.org >) [b](https://example.org)");
+        assert!(!html.contains("%20https"), "{html}");
+        assert!(
+            html.contains("[a](&lt; https://example.org &gt;)"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"https://example.org\">b</a>"),
+            "{html}"
+        );
     }
 
     #[test]
