@@ -29,14 +29,22 @@ pub const ENCODINGS: [EncodingChoice; 5] = [
 /// it; an overlay that loads is also merged and analysed. Returns whether it loaded.
 pub fn overlay_csv(bytes: &[u8], encoding: EncodingChoice) -> bool {
     let catalogue = fisc();
-    match crate::load::parse_overlay("fuzz/answers.csv", bytes, encoding, catalogue) {
+    loaded(
+        catalogue,
+        crate::load::parse_overlay("fuzz/answers.csv", bytes, encoding, catalogue),
+    )
+}
+
+/// What a loader gave: an overlay is merged and analysed; an error must carry at least one
+/// diagnostic, and every diagnostic renders (as the CLI prints them). Returns whether it loaded.
+fn loaded(catalogue: &Catalogue, result: Result<Overlay, crate::diag::Diagnostics>) -> bool {
+    match result {
         Ok(overlay) => {
             analyse_one(catalogue, overlay);
             true
         }
         Err(problems) => {
             assert!(!problems.is_empty(), "an error carries a diagnostic");
-            // Every diagnostic renders (as the CLI prints them).
             for d in &problems.0 {
                 let _ = d.to_string();
             }
@@ -49,19 +57,10 @@ pub fn overlay_csv(bytes: &[u8], encoding: EncodingChoice) -> bool {
 /// sheet with an id column); an overlay that loads is also merged and analysed.
 pub fn xlsx_overlay(bytes: &[u8]) -> bool {
     let catalogue = fisc();
-    match crate::xlsx::read_overlay("fuzz/answers.xlsx", bytes, &[], catalogue) {
-        Ok(overlay) => {
-            analyse_one(catalogue, overlay);
-            true
-        }
-        Err(problems) => {
-            assert!(!problems.is_empty(), "an error carries a diagnostic");
-            for d in &problems.0 {
-                let _ = d.to_string();
-            }
-            false
-        }
-    }
+    loaded(
+        catalogue,
+        crate::xlsx::read_overlay("fuzz/answers.xlsx", bytes, &[], catalogue),
+    )
 }
 
 fn analyse_one(catalogue: &Catalogue, overlay: Overlay) {
