@@ -395,15 +395,19 @@ fn report(args: ReportArgs) -> Result<()> {
     }
     let date = report_date(args.date.as_deref())?;
     let limits = args.input.limits.limits();
-    let catalogue = load::load_catalogue_with(&args.input.catalogue.catalogue, &limits)?;
-    let overlays = load::load_overlays_with(
+    let mut timings = Timings::from_env();
+    let (catalogue, overlays) = load::load_inputs_with(
+        &args.input.catalogue.catalogue,
         &args.input.answers,
         args.input.encoding,
         &args.input.sheet,
-        &catalogue,
         &limits,
     )?;
-    let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
+    timings.stage("load");
+    let merged = crate::merge::merge(&catalogue, &overlays);
+    timings.stage("merge");
+    let analysis = crate::analyse::analyse(merged, date);
+    timings.stage("analyse");
     let options = ReportOptions {
         lang: args.lang,
         organisation: args.org,
@@ -424,24 +428,62 @@ fn report(args: ReportArgs) -> Result<()> {
     drop(analysis);
     drop(overlays);
     drop(catalogue);
-    if format == render::Format::Json {
-        return emit_with(args.output.as_deref(), |w| render::write_json(&report, w));
+    timings.stage("view");
+    // Streamed to a temporary file beside the output: a template error half-way leaves nothing.
+    let mut failed = None;
+    let written = emit_with(args.output.as_deref(), |w| {
+        render::write_view(&report, format, args.templates.as_deref(), &options.pdf, w).map_err(
+            |e| match e {
+                render::WriteError::Output(io) => io,
+                render::WriteError::Render(e) => {
+                    failed = Some(e);
+                    std::io::Error::other("rendering failed")
+                }
+            },
+        )
+    });
+    timings.stage("render");
+    match failed {
+        Some(e) => Err(e),
+        None => written,
     }
-    let bytes = render::render_view(report, format, args.templates.as_deref(), &options.pdf)?;
-    emit(args.output.as_deref(), &bytes)
+}
+
+/// `KANSA_TIMINGS=1`: the wall time of each stage of `report` on standard error, to see where
+/// a large build spends its time (docs/benchmarks.md).
+struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    fn from_env() -> Self {
+        let on = std::env::var_os("KANSA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
+        Timings {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+
+    /// The stage that just ended.
+    fn stage(&mut self, name: &str) {
+        if let Some(last) = &mut self.last {
+            let ms = last.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("timing: {name:<8} {ms:>8.1} ms");
+            *last = std::time::Instant::now();
+        }
+    }
 }
 
 fn validate(args: ValidateArgs) -> Result<()> {
     let input = args.input;
     let limits = input.limits.limits();
-    let catalogue = load::load_catalogue_with(&input.catalogue.catalogue, &limits)?;
-    let result = load::load_overlays_with(
+    let result = load::load_inputs_with(
+        &input.catalogue.catalogue,
         &input.answers,
         input.encoding,
         &input.sheet,
-        &catalogue,
         &limits,
-    );
+    )
+    .map(|(_, overlays)| overlays);
     if args.format == ValidateFormat::Text {
         for o in result? {
             let n = o.rows.len();

@@ -73,7 +73,6 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     let file = csv_path.display().to_string();
     let bytes = crate::fs::read_limited(&csv_path, limits.max_file_bytes)?;
     let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
-    drop(bytes);
     Ok(parse_catalogue_with(&file, &text, meta, limits)?)
 }
 

@@ -5,6 +5,7 @@
 //! else is reported at the first undecodable characters, with line and column.
 
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
 
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -29,15 +30,20 @@ pub enum EncodingChoice {
 
 /// Text decoded from a file, with the name of the encoding that was used.
 #[derive(Debug)]
-pub struct Decoded {
-    /// The text, BOM removed.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text, BOM removed: borrowed from the bytes when they were UTF-8 already (most
+    /// files), so a large file is not copied.
+    pub text: Cow<'a, str>,
     /// The WHATWG name of the encoding (`UTF-8`, `Shift_JIS`, ...).
     pub encoding: &'static str,
 }
 
 /// Decode `bytes` from `file` (named for messages).
-pub fn decode(file: &str, bytes: &[u8], choice: EncodingChoice) -> Result<Decoded, Diagnostics> {
+pub fn decode<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    choice: EncodingChoice,
+) -> Result<Decoded<'a>, Diagnostics> {
     let encoding = match choice {
         EncodingChoice::Auto => detect(bytes),
         EncodingChoice::Utf8 => UTF_8,
@@ -52,7 +58,7 @@ pub fn decode(file: &str, bytes: &[u8], choice: EncodingChoice) -> Result<Decode
         return Err(undecodable(file, &text, used));
     }
     Ok(Decoded {
-        text: text.into_owned(),
+        text,
         encoding: used.name(),
     })
 }
@@ -141,7 +147,7 @@ fn undecodable(file: &str, text: &str, used: &'static Encoding) -> Diagnostics {
 mod tests {
     use super::*;
 
-    fn auto(bytes: &[u8]) -> Result<Decoded, Diagnostics> {
+    fn auto(bytes: &[u8]) -> Result<Decoded<'_>, Diagnostics> {
         decode("t.csv", bytes, EncodingChoice::Auto)
     }
 
@@ -149,7 +155,7 @@ mod tests {
     fn utf8_with_and_without_bom() {
         assert_eq!(auto("設1".as_bytes()).unwrap().text, "設1");
         let d = auto(b"\xEF\xBB\xBFid").unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("id", "UTF-8"));
+        assert_eq!((&*d.text, d.encoding), ("id", "UTF-8"));
     }
 
     #[test]
@@ -184,7 +190,7 @@ mod tests {
                 })
                 .collect();
             let d = auto(&bytes).unwrap();
-            assert_eq!((d.text.as_str(), d.encoding), (text, name));
+            assert_eq!((&*d.text, d.encoding), (text, name));
         }
         // A UTF-8 file with one stray NUL stays UTF-8 (the NUL is reported by the CSV reader).
         let d = auto(b"id,status\n\xE8\xA8\xAD1,a\0b\n").unwrap();

@@ -27,6 +27,22 @@ pub fn is_invisible(c: char) -> bool {
 /// Normalise an id: NFKC, every dash-like character between digits or letters to `-`,
 /// all whitespace and invisible characters ([`is_invisible`]) removed.
 pub fn normalize_id(raw: &str) -> String {
+    // Ids as catalogues write them (letters, digits, `-` and kanji, which NFKC leaves alone)
+    // are their own normal form: most rows of most files take this path.
+    if raw.chars().all(is_plain) {
+        return raw.to_owned();
+    }
+    normalize_fully(raw)
+}
+
+/// A character that [`normalize_fully`] keeps as it is, alone or next to any other such
+/// character (checked for every one of them by a test): ASCII letters and digits, `-`, and the
+/// CJK Unified Ideographs block.
+fn is_plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+fn normalize_fully(raw: &str) -> String {
     // ASCII is its own NFKC form: most ids of most catalogues skip the normaliser.
     let nfkc: std::borrow::Cow<str> = if raw.is_ascii() {
         raw.into()
@@ -80,6 +96,19 @@ mod tests {
             "設1\u{E0041}",
         ] {
             assert_eq!(normalize_id(raw), "設1", "{raw:?}");
+        }
+    }
+
+    /// The shortcut in `normalize_id` is sound: every character it lets through is its own
+    /// normal form, alone and after a digit (where the dash rules look).
+    #[test]
+    fn plain_characters_are_their_own_normal_form() {
+        let plain: Vec<char> = ('\0'..=char::MAX).filter(|c| super::is_plain(*c)).collect();
+        assert_eq!(plain.len(), 62 + 1 + 0x5200);
+        for c in plain {
+            for s in [c.to_string(), format!("1{c}"), format!("{c}{c}")] {
+                assert_eq!(super::normalize_fully(&s), s, "{c:?}");
+            }
         }
     }
 

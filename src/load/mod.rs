@@ -11,9 +11,12 @@ pub mod values;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostics;
 use crate::error::{Error, Result};
 use crate::model::{Catalogue, Overlay};
+use table::Table;
 
 pub use catalogue::{BUILTINS, load_catalogue, load_catalogue_with};
 pub use decode::EncodingChoice;
@@ -40,30 +43,113 @@ pub fn load_overlays_with(
     catalogue: &Catalogue,
     limits: &Limits,
 ) -> Result<Vec<Overlay>> {
-    let mut overlays = Vec::with_capacity(paths.len());
+    let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+    let read = read_overlay_files(&paths, encoding, sheets, limits);
+    check_overlay_files(read, catalogue)
+}
+
+/// The catalogue and every overlay, loaded at once: the overlay files are read and parsed on
+/// other cores while the catalogue loads, then checked against it (one core per file).
+/// Problems come in the order the files were given; a catalogue that cannot be loaded is
+/// reported alone, as it would be on its own.
+pub fn load_inputs_with(
+    catalogue: &str,
+    paths: &[impl AsRef<Path>],
+    encoding: EncodingChoice,
+    sheets: &[String],
+    limits: &Limits,
+) -> Result<(Catalogue, Vec<Overlay>)> {
+    let paths: Vec<&Path> = paths.iter().map(AsRef::as_ref).collect();
+    let (catalogue, read) = rayon::join(
+        || load_catalogue_with(catalogue, limits),
+        || read_overlay_files(&paths, encoding, sheets, limits),
+    );
+    let catalogue = catalogue?;
+    let overlays = check_overlay_files(read, &catalogue)?;
+    Ok((catalogue, overlays))
+}
+
+/// An overlay file read into tables, not yet checked against a catalogue.
+struct ReadFile {
+    /// The path as shown in messages.
+    shown: String,
+    /// SHA-256 of the whole file (the bytes themselves are dropped once parsed).
+    sha256: String,
+    /// `UTF-8`, `Shift_JIS`, ... or `xlsx`.
+    encoding: &'static str,
+    tables: Vec<Table>,
+    /// Problems already found (a workbook's bad sheets); the tables are still checked.
+    problems: Diagnostics,
+}
+
+/// Read and parse every file, in parallel, keeping their order.
+fn read_overlay_files(
+    paths: &[&Path],
+    encoding: EncodingChoice,
+    sheets: &[String],
+    limits: &Limits,
+) -> Vec<Result<ReadFile>> {
+    paths
+        .par_iter()
+        .map(|path| read_overlay_file(path, encoding, sheets, limits))
+        .collect()
+}
+
+/// One overlay file: a CSV, or an `.xlsx`/`.xlsm` workbook, as tables.
+fn read_overlay_file(
+    path: &Path,
+    encoding: EncodingChoice,
+    sheets: &[String],
+    limits: &Limits,
+) -> Result<ReadFile> {
+    let bytes = crate::fs::read_limited(path, limits.max_file_bytes)?;
+    let shown = path.display().to_string();
+    let is_workbook = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
+    let sha256 = overlay::digest(&bytes);
+    if is_workbook {
+        let (tables, problems) =
+            crate::xlsx::read_tables(&shown, &bytes, sheets, limits).map_err(Error::Input)?;
+        return Ok(ReadFile {
+            shown,
+            sha256,
+            encoding: "xlsx",
+            tables,
+            problems,
+        });
+    }
+    let decoded = decode::decode(&shown, &bytes, encoding).map_err(Error::Input)?;
+    let table = table::parse_with(&shown, &decoded.text, limits).map_err(Error::Input)?;
+    Ok(ReadFile {
+        encoding: decoded.encoding,
+        shown,
+        sha256,
+        tables: vec![table],
+        problems: Diagnostics::default(),
+    })
+}
+
+/// Check the files read against the catalogue, in parallel; every file's problems are
+/// reported together, in the order the files were given.
+fn check_overlay_files(read: Vec<Result<ReadFile>>, catalogue: &Catalogue) -> Result<Vec<Overlay>> {
+    let results: Vec<Result<Overlay>> = read
+        .into_par_iter()
+        .map(|file| {
+            let f = file?;
+            overlay::check_tables(
+                &f.shown, f.sha256, f.encoding, f.tables, f.problems, catalogue,
+            )
+            .map_err(Error::Input)
+        })
+        .collect();
+    let mut overlays = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
-    for path in paths {
-        let path = path.as_ref();
-        let bytes = match crate::fs::read_limited(path, limits.max_file_bytes) {
-            Ok(b) => b,
-            Err(Error::Input(d)) => {
-                problems.extend(d);
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let shown = path.display().to_string();
-        let is_workbook = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"));
-        let parsed = if is_workbook {
-            crate::xlsx::read_overlay_with(&shown, &bytes, sheets, catalogue, limits)
-        } else {
-            parse_overlay_with(&shown, &bytes, encoding, catalogue, limits)
-        };
-        match parsed {
+    for result in results {
+        match result {
             Ok(o) => overlays.push(o),
-            Err(p) => problems.extend(p),
+            Err(Error::Input(d)) => problems.extend(d),
+            Err(e) => return Err(e),
         }
     }
     if problems.is_empty() {

@@ -33,19 +33,23 @@ pub fn parse_overlay_with(
 ) -> Result<Overlay, Diagnostics> {
     let decoded = decode::decode(path, bytes, encoding)?;
     let table = table::parse_with(path, &decoded.text, limits)?;
-    let encoding = decoded.encoding;
-    // The cells are copied into the table: the decoded text is no longer needed.
-    drop(decoded);
-    overlay_from_tables(path, bytes, encoding, &[table], catalogue)
+    overlay_from_tables(
+        path,
+        digest(bytes),
+        decoded.encoding,
+        vec![table],
+        catalogue,
+    )
 }
 
 /// Check the rows of one or more tables (a CSV file, or the sheets of a workbook) against the
-/// catalogue and build the overlay. `bytes` is the whole file, for its digest.
+/// catalogue and build the overlay. `sha256` is the [`digest`] of the whole file. The cells
+/// move from the tables into the overlay: nothing is copied that need not be.
 pub fn overlay_from_tables(
     path: &str,
-    bytes: &[u8],
+    sha256: String,
     encoding: &str,
-    tables: &[Table],
+    tables: Vec<Table>,
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
     let mut problems = Problems::default();
@@ -54,14 +58,16 @@ pub fn overlay_from_tables(
     let mut extra_seen: HashSet<String> = HashSet::new();
     let mut ids = IdCheck {
         catalogue,
-        first_seen: HashMap::new(),
+        first_seen: vec![None; catalogue.controls.len()],
+        places: Vec::with_capacity(tables.len()),
         hints: HashMap::new(),
     };
-    for table in tables {
-        let columns = match map_headers(path, table) {
+    for (t, mut table) in tables.into_iter().enumerate() {
+        let columns = match map_headers(path, &table) {
             Ok(c) => c,
             Err(p) => {
                 problems.extend(p);
+                ids.places.push(String::new());
                 continue;
             }
         };
@@ -69,15 +75,22 @@ pub fn overlay_from_tables(
             .iter()
             .position(|c| *c == Some(Column::Id))
             .unwrap_or(0);
-        for rec in &table.records {
-            let id = ids.check(path, table, rec, id_col, &mut problems);
+        ids.places.push(match &table.sheet {
+            Some(sheet) => format!("{sheet}!{}", column_letters(id_col as u64 + 1)),
+            None => "line ".to_owned(),
+        });
+        let records = std::mem::take(&mut table.records);
+        rows.reserve(records.len());
+        for rec in records {
+            let id = ids.check(path, &table, t, &rec, id_col, &mut problems);
+            let line = rec.line;
             // Cells are checked even when the id is wrong: every problem is reported in one run.
-            let answer = read_answer(path, table, rec, &columns, &mut problems);
+            let answer = read_answer(path, &table, rec, &columns, &mut problems);
             let Some(id) = id else { continue };
             rows.push(OverlayRow {
                 id,
                 origin: RowOrigin {
-                    line: rec.line,
+                    line,
                     sheet: table.sheet.clone(),
                 },
                 answer,
@@ -95,11 +108,37 @@ pub fn overlay_from_tables(
     Ok(Overlay {
         label: label_for(path),
         path: path.to_owned(),
-        sha256: hex(&Sha256::digest(bytes)),
+        sha256,
         encoding: encoding.to_owned(),
         extra_columns,
         rows,
     })
+}
+
+/// [`overlay_from_tables`] after a reader that may already have found problems (a workbook
+/// with a bad sheet): those are reported first, then the ones found checking the tables.
+pub fn check_tables(
+    path: &str,
+    sha256: String,
+    encoding: &str,
+    tables: Vec<Table>,
+    mut problems: Diagnostics,
+    catalogue: &Catalogue,
+) -> Result<Overlay, Diagnostics> {
+    match overlay_from_tables(path, sha256, encoding, tables, catalogue) {
+        Ok(overlay) if problems.is_empty() => Ok(overlay),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems)
+        }
+    }
+}
+
+/// The SHA-256 of a whole input file, in lower-case hex: recorded so a report names exactly
+/// the bytes it was built from.
+pub fn digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// A short provenance label: `aws-2012/answers.csv` for `examples/aws-2012/answers.csv`,
@@ -195,8 +234,10 @@ fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnos
 /// 200,000 unknown ids stays linear.
 struct IdCheck<'c> {
     catalogue: &'c Catalogue,
-    /// Normalised id → where it was first answered.
-    first_seen: HashMap<String, String>,
+    /// By catalogue position: where the control was first answered (table, line).
+    first_seen: Vec<Option<(usize, u64)>>,
+    /// By table: how a line of it is named (`line 12`, `設備!A12`), less the number.
+    places: Vec<String>,
     /// Normalised unknown id → its hint.
     hints: HashMap<String, String>,
 }
@@ -206,6 +247,7 @@ impl IdCheck<'_> {
         &mut self,
         path: &str,
         table: &Table,
+        table_index: usize,
         rec: &Record,
         id_col: usize,
         problems: &mut Problems,
@@ -226,7 +268,7 @@ impl IdCheck<'_> {
             return None;
         }
         let catalogue = self.catalogue;
-        if catalogue.position(&id).is_none() {
+        let Some(position) = catalogue.position(&id) else {
             if problems.is_full() {
                 problems.push(at("unknown id"));
                 return None;
@@ -237,18 +279,15 @@ impl IdCheck<'_> {
                 .or_insert_with(|| unknown_id_hint(&id, catalogue));
             problems.push(at("unknown id").value(raw.as_str()).hint(hint.clone()));
             return None;
-        }
-        if let Some(first) = self.first_seen.get(&id) {
+        };
+        if let Some((first_table, first_line)) = self.first_seen[position] {
+            let first = format!("{}{first_line}", self.places[first_table]);
             problems.push(at("duplicate id").value(raw.as_str()).hint(format!(
                 "{id} is also answered on {first}; keep one row per control"
             )));
             return None;
         }
-        let here = match &table.sheet {
-            Some(sheet) => format!("{sheet}!{}{}", column_letters(id_col as u64 + 1), rec.line),
-            None => format!("line {}", rec.line),
-        };
-        self.first_seen.insert(id.clone(), here);
+        self.first_seen[position] = Some((table_index, rec.line));
         Some(id)
     }
 }
@@ -302,31 +341,36 @@ fn nearest_id<'c>(id: &str, catalogue: &'c Catalogue) -> Option<&'c str> {
 fn read_answer(
     path: &str,
     table: &Table,
-    rec: &Record,
+    rec: Record,
     columns: &[Option<Column>],
     problems: &mut Problems,
 ) -> Answer {
     let headers = &table.headers;
+    // Where each field starts, worked out before the text fields move out of the record.
+    let multiline = rec.fields.iter().any(|f| f.contains(['\n', '\r']));
+    let lines: Vec<u64> = if multiline {
+        (0..rec.fields.len()).map(|i| rec.field_line(i)).collect()
+    } else {
+        Vec::new()
+    };
+    let line_of = |i: usize| lines.get(i).copied().unwrap_or(rec.line);
     let mut a = Answer::default();
-    for (i, raw) in rec.fields.iter().enumerate() {
+    for (i, raw) in rec.fields.into_iter().enumerate() {
         let value = raw.trim();
         if value.is_empty() {
             continue;
         }
         let mut report = |bad: BadValue| {
             problems.push(
-                Diagnostic::new(path, rec.field_line(i), i as u64 + 1, bad.message)
+                Diagnostic::new(path, line_of(i), i as u64 + 1, bad.message)
                     .in_sheet(table.sheet.as_deref())
                     .column_name(&headers[i])
                     .value(value)
                     .hint(bad.hint),
             );
         };
-        let text = || Some(value.replace("\r\n", "\n"));
         match columns[i] {
-            None => a
-                .extra
-                .push((headers[i].clone(), value.replace("\r\n", "\n"))),
+            None => a.extra.push((headers[i].clone(), text(raw))),
             Some(Column::Id | Column::Context) => {}
             Some(Column::Status) => {
                 a.status = values::parse_status(value).map_err(&mut report).ok()
@@ -340,13 +384,23 @@ fn read_answer(
             Some(Column::Reviewed) => {
                 a.reviewed = values::parse_date(value).map_err(&mut report).ok();
             }
-            Some(Column::Answer) => a.answer = text(),
-            Some(Column::Evidence) => a.evidence = text(),
-            Some(Column::Owner) => a.owner = text(),
-            Some(Column::Notes) => a.notes = text(),
+            Some(Column::Answer) => a.answer = Some(text(raw)),
+            Some(Column::Evidence) => a.evidence = Some(text(raw)),
+            Some(Column::Owner) => a.owner = Some(text(raw)),
+            Some(Column::Notes) => a.notes = Some(text(raw)),
         }
     }
     a
+}
+
+/// A text cell as kept: trimmed, with Windows line ends made `\n`. Most cells are already so
+/// and are moved, not copied.
+fn text(raw: String) -> String {
+    let value = raw.trim();
+    if value.len() == raw.len() && !value.contains('\r') {
+        return raw;
+    }
+    value.replace("\r\n", "\n")
 }
 
 #[cfg(test)]

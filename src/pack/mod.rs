@@ -115,14 +115,12 @@ pub fn build_pack(
 ) -> Result<PackOutcome> {
     // Checked when the config was read.
     let limits = pack.limits.limits().unwrap_or_default();
-    let catalogue =
-        load::load_catalogue_with(&resolve_catalogue(config, &pack.catalogue), &limits)?;
     let overlay_paths: Vec<PathBuf> = pack.overlays.iter().map(|o| config.resolve(o)).collect();
-    let overlays = load::load_overlays_with(
+    let (catalogue, overlays) = load::load_inputs_with(
+        &resolve_catalogue(config, &pack.catalogue),
         &overlay_paths,
         EncodingChoice::Auto,
         &[],
-        &catalogue,
         &limits,
     )?;
     let date = crate::cli::report_date(pack.date.as_deref())?;

@@ -6,6 +6,9 @@
 //! memory on large catalogues.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use rayon::prelude::*;
 
 use tera::Tera;
 use tera::{Context, TeraResult, Value};
@@ -85,38 +88,119 @@ pub struct TemplateSet {
     pub gap_row: &'static str,
 }
 
-/// Render a report whose details and gap rows come from per-control partials.
+/// Render a report whose details and gap rows come from per-control partials, into `out`.
 ///
 /// The document template then sees `sections[].majors[].middles[].rendered` and `gap_rows`
 /// (already rendered, safe) and `gap_count`, instead of every control: its context stays small
 /// however large the catalogue, and each control is turned into a template value only while
 /// its own partial renders.
-pub fn render_split(report: &Report, tera: &Tera, set: &TemplateSet) -> TeraResult<String> {
+///
+/// The partials are independent, so they render on every core (rayon's pool; `kansa -j N`
+/// sets its size) and are put back together in catalogue order: the output is byte-identical
+/// whatever the number of threads. The document itself is streamed to `out`.
+pub fn write_split(
+    report: &Report,
+    tera: &Tera,
+    set: &TemplateSet,
+    out: &mut dyn Write,
+) -> TeraResult<()> {
     let labels = Value::from_serializable(&labels::labels(report.lang));
-    let partial = |name: &str, c: &ControlView, out: &mut String| -> TeraResult<()> {
-        let mut ctx = Context::new();
-        ctx.insert_value("c", Value::from_serializable(c));
-        ctx.insert_value("labels", labels.clone());
-        out.push_str(&tera.render(name, &ctx)?);
-        Ok(())
+    let middles: Vec<&MiddleView> = report
+        .sections
+        .iter()
+        .flat_map(|s| &s.majors)
+        .flat_map(|m| &m.middles)
+        .collect();
+    // Every control of the details, then every gap row: one parallel pass over both.
+    let jobs: Vec<(&str, &ControlView)> = middles
+        .iter()
+        .flat_map(|mid| mid.controls.iter().map(|c| (set.control, &**c)))
+        .chain(report.gaps.iter().map(|g| (set.gap_row, &**g)))
+        .collect();
+    let chunks: Vec<Chunk> = jobs
+        .par_chunks(PARTIALS_PER_TASK)
+        .map(|chunk| {
+            let mut text = Vec::new();
+            let mut ends = Vec::with_capacity(chunk.len());
+            for (name, c) in chunk {
+                let mut ctx = Context::new();
+                ctx.insert_value("c", Value::from_serializable(c));
+                ctx.insert_value("labels", labels.clone());
+                tera.render_to(name, &ctx, &mut text)?;
+                ends.push(text.len());
+            }
+            let text = String::from_utf8(text).map_err(|_| tera::Error::message("not UTF-8"))?;
+            Ok(Chunk { text, ends })
+        })
+        .collect::<TeraResult<_>>()?;
+    drop(jobs);
+    let mut pieces = Pieces {
+        chunks,
+        chunk: 0,
+        item: 0,
+        scratch: String::new(),
     };
-    let sections = sections_with(report, |mid| {
-        let mut rendered = String::new();
-        for c in &mid.controls {
-            partial(set.control, c, &mut rendered)?;
-        }
-        Ok(("rendered", Value::safe_string(&rendered)))
+    let mut blocks = middles.iter().map(|mid| pieces.take(mid.controls.len()));
+    let sections = sections_with(report, |_| {
+        Ok((
+            "rendered",
+            blocks.next().unwrap_or_else(|| Value::safe_string("")),
+        ))
     })?;
-    let mut gap_rows = String::new();
-    for g in &report.gaps {
-        partial(set.gap_row, g, &mut gap_rows)?;
-    }
+    drop(blocks);
+    let gap_rows = pieces.take(report.gaps.len());
     let mut ctx = common(report);
     ctx.insert_value("sections", sections);
-    ctx.insert_value("gap_rows", Value::safe_string(&gap_rows));
+    ctx.insert_value("gap_rows", gap_rows);
     ctx.insert("gap_count", &report.gaps.len());
-    tera.render(set.report, &ctx)
+    tera.render_to(set.report, &ctx, out)
 }
+
+/// The partials one task rendered, one after the other, and where each ends.
+struct Chunk {
+    text: String,
+    ends: Vec<usize>,
+}
+
+/// The rendered partials, handed out in order; each chunk is freed once read.
+struct Pieces {
+    chunks: Vec<Chunk>,
+    chunk: usize,
+    item: usize,
+    scratch: String,
+}
+
+impl Pieces {
+    /// The next `n` partials, joined, as a safe (already escaped) template value.
+    fn take(&mut self, n: usize) -> Value {
+        self.scratch.clear();
+        for _ in 0..n {
+            let Some(chunk) = self.chunks.get_mut(self.chunk) else {
+                break;
+            };
+            let start = match self.item {
+                0 => 0,
+                i => chunk.ends[i - 1],
+            };
+            self.scratch
+                .push_str(&chunk.text[start..chunk.ends[self.item]]);
+            self.item += 1;
+            if self.item == chunk.ends.len() {
+                *chunk = Chunk {
+                    text: String::new(),
+                    ends: Vec::new(),
+                };
+                self.chunk += 1;
+                self.item = 0;
+            }
+        }
+        Value::safe_string(&self.scratch)
+    }
+}
+
+/// Partials one rayon task renders: small enough to balance two to dozens of cores,
+/// large enough that scheduling costs nothing next to the rendering.
+const PARTIALS_PER_TASK: usize = 64;
 
 /// The context templates see: the serialised [`Report`] plus `labels` in its language.
 pub fn context(report: &Report) -> Context {

@@ -11,6 +11,7 @@ pub mod pdf_report;
 pub mod templates;
 pub mod view;
 
+use std::io::Write;
 use std::path::Path;
 
 use crate::analyse::Analysis;
@@ -123,12 +124,104 @@ const HTML: context::TemplateSet = context::TemplateSet {
     gap_row: "gap_row.html",
 };
 
-/// Markdown and HTML: the document with per-control partials (see [`context::render_split`]).
+/// Markdown and HTML: the document with per-control partials (see [`context::write_split`]).
 fn split(report: &view::Report, set: &context::TemplateSet, dir: Option<&Path>) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write_split(report, set, dir, &mut bytes).map_err(|e| match e {
+        WriteError::Render(e) => e,
+        // Writing to memory cannot fail (short of allocation, which aborts).
+        WriteError::Output(source) => Error::Usage(source.to_string()),
+    })?;
+    Ok(bytes)
+}
+
+fn write_split(
+    report: &view::Report,
+    set: &context::TemplateSet,
+    dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> std::result::Result<(), WriteError> {
     let tera = templates::engine(dir)?;
-    let text = context::render_split(report, &tera, set)
-        .map_err(|e| templates::template_error_in(dir, set.report, e))?;
-    Ok(text.into_bytes())
+    let mut out = KeepError::new(out);
+    context::write_split(report, &tera, set, &mut out).map_err(|e| match out.error.take() {
+        Some(io) => WriteError::Output(io),
+        None => WriteError::Render(templates::template_error_in(dir, set.report, e)),
+    })
+}
+
+/// Why [`write_view`] stopped: the report could not be rendered, or the output not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// A template or typesetting problem.
+    Render(Error),
+    /// The writer failed (disk full, closed pipe): the caller names the output.
+    Output(std::io::Error),
+}
+
+impl From<Error> for WriteError {
+    fn from(e: Error) -> Self {
+        WriteError::Render(e)
+    }
+}
+
+/// Render `report` as `format` into `out`. Markdown, HTML and JSON are streamed (a
+/// 100,000-control report never sits in memory as one string); PDF and xlsx are written once
+/// complete.
+pub fn write_view(
+    report: &view::Report,
+    format: Format,
+    templates: Option<&Path>,
+    pdf: &PdfSettings,
+    out: &mut dyn Write,
+) -> std::result::Result<(), WriteError> {
+    match format {
+        Format::Json => write_json(report, out).map_err(WriteError::Output),
+        Format::Md => write_split(report, &MARKDOWN, templates, out),
+        Format::Html => write_split(report, &HTML, templates, out),
+        Format::Pdf | Format::Xlsx => {
+            let bytes = render_report(report, format, templates, pdf)?;
+            out.write_all(&bytes).map_err(WriteError::Output)
+        }
+    }
+}
+
+/// A writer that remembers its first error: Tera turns I/O errors into its own, which keep
+/// only the kind, and the caller must tell "disk full" from "template broken".
+struct KeepError<'w> {
+    inner: &'w mut dyn Write,
+    error: Option<std::io::Error>,
+}
+
+impl<'w> KeepError<'w> {
+    fn new(inner: &'w mut dyn Write) -> Self {
+        KeepError { inner, error: None }
+    }
+
+    fn keep<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        r.map_err(|e| {
+            let kind = e.kind();
+            let message = e.to_string();
+            self.error.get_or_insert(e);
+            std::io::Error::new(kind, message)
+        })
+    }
+}
+
+impl Write for KeepError<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.keep(r)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let r = self.inner.write_all(buf);
+        self.keep(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.keep(r)
+    }
 }
 
 fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {

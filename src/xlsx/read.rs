@@ -12,7 +12,7 @@ use calamine::{Data, Range, Reader, Xlsx, XlsxError as ReadError};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::limits::{Limits, MAX_PROBLEMS_PER_FILE};
-use crate::load::overlay::overlay_from_tables;
+use crate::load::overlay::check_tables;
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{Column, column_for_header};
 use crate::model::{Catalogue, Overlay};
@@ -40,6 +40,25 @@ pub fn read_overlay_with(
     catalogue: &Catalogue,
     limits: &Limits,
 ) -> Result<Overlay, Diagnostics> {
+    let (tables, problems) = read_tables(path, bytes, sheet_filter, limits)?;
+    check_tables(
+        path,
+        crate::load::overlay::digest(bytes),
+        "xlsx",
+        tables,
+        problems,
+        catalogue,
+    )
+}
+
+/// The first half of [`read_overlay_with`], which needs no catalogue: the sheets with an id
+/// column as tables, and the problems met reading them (Err when nothing can be read).
+pub fn read_tables(
+    path: &str,
+    bytes: &[u8],
+    sheet_filter: &[String],
+    limits: &Limits,
+) -> Result<(Vec<Table>, Diagnostics), Diagnostics> {
     if let Some(problem) = compound_file(path, bytes) {
         return Err(problem);
     }
@@ -67,14 +86,7 @@ pub fn read_overlay_with(
                 .hint("the answers need a header row with a column named 項番 (or id)"),
         );
     }
-    match overlay_from_tables(path, bytes, "xlsx", &tables, catalogue) {
-        Ok(overlay) if problems.is_empty() => Ok(overlay),
-        Ok(_) => Err(problems),
-        Err(more) => {
-            problems.extend(more);
-            Err(problems)
-        }
-    }
+    Ok((tables, problems))
 }
 
 /// The sheets of the workbook that have an id column, as tables, with the problems found and
