@@ -11,6 +11,23 @@
 
 #![allow(dead_code)]
 
+/// The `catalogue.toml` of a synthetic catalogue directory.
+pub const CATALOGUE_TOML: &str = "id = \"synthetic\"\nname = \"合成カタログ (synthetic)\"\nedition = \"1\"\n\n\
+     [[sections]]\nname = \"設備\"\nprefix = \"設\"\n\n\
+     [[sections]]\nname = \"運用\"\nprefix = \"運\"\n\n\
+     [[sections]]\nname = \"技術\"\nprefix = \"技\"\n";
+
+/// Write a catalogue directory of `n` controls (`controls.csv`, `catalogue.toml`) with its two
+/// overlays (`provider.csv`, `organisation.csv`) into `dir`, as `kansa report` reads them.
+pub fn write_dir(n: usize, dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let s = synthetic(n);
+    std::fs::write(dir.join("controls.csv"), s.catalogue)?;
+    std::fs::write(dir.join("provider.csv"), s.provider)?;
+    std::fs::write(dir.join("organisation.csv"), s.organisation)?;
+    std::fs::write(dir.join("catalogue.toml"), CATALOGUE_TOML)
+}
+
 /// Inputs of one synthetic run, as CSV text.
 pub struct Synthetic {
     /// `id,section,major,middle,text`.

@@ -26,18 +26,7 @@ fn main() -> std::io::Result<()> {
         std::process::exit(2);
     };
     let out = PathBuf::from(out);
-    std::fs::create_dir_all(&out)?;
-    let s = synth::synthetic(n.max(3));
-    std::fs::write(out.join("controls.csv"), s.catalogue)?;
-    std::fs::write(out.join("provider.csv"), s.provider)?;
-    std::fs::write(out.join("organisation.csv"), s.organisation)?;
-    std::fs::write(
-        out.join("catalogue.toml"),
-        "id = \"synthetic\"\nname = \"合成カタログ (synthetic)\"\nedition = \"1\"\n\n\
-         [[sections]]\nname = \"設備\"\nprefix = \"設\"\n\n\
-         [[sections]]\nname = \"運用\"\nprefix = \"運\"\n\n\
-         [[sections]]\nname = \"技術\"\nprefix = \"技\"\n",
-    )?;
+    synth::write_dir(n.max(3), &out)?;
     println!("{} controls written to {}", n.max(3), out.display());
     Ok(())
 }

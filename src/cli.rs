@@ -36,6 +36,9 @@ Exit codes: 0 success, 1 output could not be written, 2 bad input or usage.";
 #[derive(Debug, Parser)]
 #[command(name = "kansa", version, about, after_long_help = COLUMNS_HELP)]
 pub struct Cli {
+    /// Threads to use (default: one per core). The output is the same whatever the number.
+    #[arg(short = 'j', long, global = true, value_name = "N", env = "KANSA_JOBS")]
+    jobs: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -341,6 +344,13 @@ pub fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(jobs) = cli.jobs {
+        // Only fails when a pool already exists, which `run` never builds before this.
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.get())
+            .build_global()
+            .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+    }
     match cli.command {
         Command::Report(args) => report(args),
         Command::Validate(args) => validate(args),
@@ -425,10 +435,11 @@ fn report(args: ReportArgs) -> Result<()> {
     };
     // The view owns what it shows: drop the inputs before rendering (large catalogues).
     let report = render::view::build(&analysis, &options);
+    timings.stage("view");
     drop(analysis);
     drop(overlays);
     drop(catalogue);
-    timings.stage("view");
+    timings.stage("free");
     // Streamed to a temporary file beside the output: a template error half-way leaves nothing.
     let mut failed = None;
     let written = emit_with(args.output.as_deref(), |w| {

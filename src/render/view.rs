@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analyse::{Analysis, Group, Totals};
@@ -410,6 +411,8 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
             .collect(),
     };
     let mut controls: Vec<ControlView> = (0..catalogue.controls.len())
+        .into_par_iter()
+        .with_min_len(256)
         .map(|i| control_view(analysis, i, lang, &shared))
         .collect();
     mark_repeated_answers(&mut controls);
