@@ -6,6 +6,7 @@ mod hostile;
 mod pack;
 mod pdf;
 mod report;
+mod threads;
 mod validate;
 
 use std::path::{Path, PathBuf};
