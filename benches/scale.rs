@@ -6,8 +6,11 @@
 //! KANSA_SCALE_SIZES=1000,10000 cargo bench --bench scale
 //! ```
 //!
-//! Times are CPU time of the measuring thread (set `KANSA_SCALE_WALL=1` for
-//! wall time); the process is single-threaded. Prints a Markdown table and writes `target/scale/scale.md` and
+//! Times are wall-clock medians, with every core in use as by the `kansa`
+//! command (`KANSA_BENCH_JOBS=1` pins the pool to one thread); the load stage
+//! reads the files from `target/bench-data/` as the command does.
+//! `KANSA_SCALE_STAGES=load,md` measures only those stages. Prints a Markdown
+//! table and writes `target/scale/scale.md` and
 //! `target/scale/scale.svg` (log-log chart: a line parallel to the dashed
 //! slope-1 guide means cost grows linearly). The figures and the chart are
 //! kept in docs/benchmarks.md and docs/scale.svg.
@@ -29,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use kansa::load::catalogue::parse_catalogue;
-use kansa::load::{EncodingChoice, parse_overlay};
+use kansa::load::{EncodingChoice, Limits, load_inputs_with, parse_overlay};
 use kansa::model::CatalogueMeta;
 use kansa::render::{Format, ReportOptions, render};
 
@@ -109,10 +112,26 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list` and friends: nothing to list.
     }
+    let stages: Vec<String> = std::env::var("KANSA_SCALE_STAGES")
+        .map(|s| s.split(',').map(|x| x.trim().to_owned()).collect())
+        .unwrap_or_else(|_| STAGES.iter().map(|s| (*s).to_owned()).collect());
+    let wanted = |stage: &str| stages.iter().any(|s| s == stage);
+    if let Some(jobs) = std::env::var("KANSA_BENCH_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+    {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+            .expect("thread pool");
+    }
     let date = Date::new(2026, 11, 25).expect("valid date");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     let mut samples = Vec::new();
     for &n in &sizes {
         let s = synth::synthetic(n);
+        let dir = root.join(format!("synthetic-{n}"));
+        synth::write_dir(n, &dir).expect("bench data");
         let runs = match n {
             0..=2_000 => 7,
             2_001..=20_000 => 5,
@@ -135,43 +154,56 @@ fn main() {
             })
             .to_vec()
         };
-        let (t, p) = measure(
-            runs,
-            || (),
-            |()| {
-                let c = catalogue();
-                let o = overlays(&c);
-                (c, o)
-            },
-        );
-        samples.push(Sample {
-            stage: "load",
-            n,
-            median: t,
-            peak: p,
-        });
+        if wanted("load") {
+            let files = [dir.join("provider.csv"), dir.join("organisation.csv")];
+            let catalogue_dir = dir.display().to_string();
+            let (t, p) = measure(
+                runs,
+                || (),
+                |()| {
+                    load_inputs_with(
+                        &catalogue_dir,
+                        &files,
+                        EncodingChoice::Auto,
+                        &[],
+                        &Limits::default(),
+                    )
+                    .expect("inputs")
+                },
+            );
+            samples.push(Sample {
+                stage: "load",
+                n,
+                median: t,
+                peak: p,
+            });
+        }
 
         let cat = catalogue();
         let ovl = overlays(&cat);
-        let (t, p) = measure(runs, || (), |()| kansa::merge::merge(&cat, &ovl));
-        samples.push(Sample {
-            stage: "merge",
-            n,
-            median: t,
-            peak: p,
-        });
+        if wanted("merge") {
+            let (t, p) = measure(runs, || (), |()| kansa::merge::merge(&cat, &ovl));
+            samples.push(Sample {
+                stage: "merge",
+                n,
+                median: t,
+                peak: p,
+            });
+        }
         let merged = kansa::merge::merge(&cat, &ovl);
-        let (t, p) = measure(
-            runs,
-            || merged.clone(),
-            |m| kansa::analyse::analyse(m, date),
-        );
-        samples.push(Sample {
-            stage: "analyse",
-            n,
-            median: t,
-            peak: p,
-        });
+        if wanted("analyse") {
+            let (t, p) = measure(
+                runs,
+                || merged.clone(),
+                |m| kansa::analyse::analyse(m, date),
+            );
+            samples.push(Sample {
+                stage: "analyse",
+                n,
+                median: t,
+                peak: p,
+            });
+        }
         drop(ovl);
         let analysis = kansa::analyse::analyse(merged, date);
         for (stage, format) in [
@@ -180,6 +212,9 @@ fn main() {
             ("json", Format::Json),
             ("pdf", Format::Pdf),
         ] {
+            if !wanted(stage) {
+                continue;
+            }
             let runs = if format == Format::Pdf {
                 runs.div_ceil(3)
             } else {
@@ -231,6 +266,9 @@ fn markdown(samples: &[Sample], sizes: &[usize]) -> String {
     t.push_str("---|---:|\n");
     for stage in STAGES {
         let row: Vec<&Sample> = samples.iter().filter(|s| s.stage == stage).collect();
+        if row.is_empty() {
+            continue;
+        }
         write!(t, "| {stage} |").ok();
         for s in &row {
             write!(

@@ -7,9 +7,10 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 /// lose their meaning (no raw HTML, no links or images), and line breaks (LF, CRLF and a lone
 /// CR, which Markdown also ends a line at) become `<br>` so a multi-line answer stays in its row.
 pub fn md_cell(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len() + 8);
-    let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '|' => out.push_str("\\|"),
             '`' => out.push_str("\\`"),
@@ -18,7 +19,12 @@ pub fn md_cell(text: &str) -> String {
             ']' => out.push_str("\\]"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push_str("<br>"),
+            // CRLF is one break, as are a lone CR and a lone LF.
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
             _ => out.push(c),
         }
     }
@@ -188,20 +194,23 @@ fn neutralise_links(markdown: &str) -> String {
 /// Escape plain text (a control text, an owner) for Markdown body text, on one line: newlines
 /// become spaces, so a control text cannot end a heading and start a block of its own.
 pub fn md_plain(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text
-        .trim()
-        .replace("\r\n", " ")
-        .replace(['\n', '\r'], " ")
-        .chars()
-    {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // CRLF is one space, as are a lone CR and a lone LF.
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push(' ');
+            }
+            '\n' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -281,6 +290,56 @@ pub fn to_safe_html(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// The first implementations, kept as the reference the single-pass ones must match.
+    fn md_cell_reference(text: &str) -> String {
+        let mut out = String::new();
+        let text = text.trim().replace("\r\n", "\n").replace('\r', "\n");
+        for c in text.chars() {
+            match c {
+                '|' => out.push_str("\\|"),
+                '`' => out.push_str("\\`"),
+                '\\' => out.push_str("\\\\"),
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\n' | '\r' => out.push_str("<br>"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn md_plain_reference(text: &str) -> String {
+        let mut out = String::new();
+        for c in text
+            .trim()
+            .replace("\r\n", " ")
+            .replace(['\n', '\r'], " ")
+            .chars()
+        {
+            if matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+            ) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+        #[test]
+        fn single_pass_escapers_match_the_reference(
+            text in "[ a-z設\\r\\n\\t|`\\\\\\[\\]<>*_#\u{3000}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(md_cell(&text), md_cell_reference(&text));
+            proptest::prop_assert_eq!(md_plain(&text), md_plain_reference(&text));
+        }
+    }
 
     /// `md_text(answer)` followed by the next control's heading, as in `control.md`: the
     /// heading must still be a top-level heading, and no heading may come from the answer.

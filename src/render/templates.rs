@@ -84,12 +84,13 @@ pub fn engine(dir: Option<&Path>) -> Result<Tera> {
     Ok(tera)
 }
 
-/// The text of a template value: strings as they are, null and undefined as "".
-fn text_of(v: &Value) -> String {
+/// The text of a template value: strings as they are (borrowed, not copied), null and
+/// undefined as "".
+fn text_of(v: &Value) -> std::borrow::Cow<'_, str> {
     match v.as_str() {
-        Some(s) => s.to_owned(),
-        None if v.is_none() || v.is_undefined() => String::new(),
-        None => v.to_string(),
+        Some(s) => s.into(),
+        None if v.is_none() || v.is_undefined() => "".into(),
+        None => v.to_string().into(),
     }
 }
 

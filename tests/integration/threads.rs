@@ -15,7 +15,15 @@ fn output_is_identical_with_one_thread_and_with_many() {
     let d = dir.path().display().to_string();
     let run = |jobs: &str, format: &str| {
         let out = kansa()
-            .args(["-j", jobs, "report", "--date", "2026-11-25", "--catalogue", &d])
+            .args([
+                "-j",
+                jobs,
+                "report",
+                "--date",
+                "2026-11-25",
+                "--catalogue",
+                &d,
+            ])
             .args(["--answers", &format!("{d}/provider.csv")])
             .args(["--answers", &format!("{d}/organisation.csv")])
             .args(["--format", format])
