@@ -67,11 +67,17 @@ pub fn md_text(text: &str) -> String {
         .replace('<', "&lt;");
     // Code blocks as CommonMark sees them (fences in list items, info strings, indentation):
     // a line-by-line guess gets these wrong, and a heading it took for code would stay live.
-    let code: Vec<std::ops::Range<usize>> = Parser::new_ext(&text, markdown_options())
-        .into_offset_iter()
-        .filter(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))))
-        .map(|(_, r)| r)
-        .collect();
+    // Only needed when some line would make a heading: most answers have none.
+    let code: Vec<std::ops::Range<usize>> = if text.split('\n').any(|l| heading_start(l).is_some())
+    {
+        Parser::new_ext(&text, markdown_options())
+            .into_offset_iter()
+            .filter(|(e, _)| matches!(e, Event::Start(Tag::CodeBlock(_))))
+            .map(|(_, r)| r)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut code = code.into_iter().peekable();
     let mut out = String::with_capacity(text.len() + 16);
     let mut pos = 0;
@@ -100,6 +106,10 @@ pub fn md_text(text: &str) -> String {
 
 /// The closing fence for a fenced code block that runs to the end of `markdown`, if any.
 fn unclosed_fence(markdown: &str) -> Option<String> {
+    // No fence characters, no fenced block.
+    if !markdown.contains("```") && !markdown.contains("~~~") {
+        return None;
+    }
     // Only a top-level block can run to the end of the text: one inside a container (a list
     // item, a block quote) ends with its container.
     let mut depth = 0usize;
@@ -145,6 +155,11 @@ fn markdown_options() -> Options {
 /// into text as well (`]\:`): in the report they would be global, so a definition in one
 /// answer could turn `[r]` in another answer into a link to anywhere.
 fn neutralise_links(markdown: &str) -> String {
+    // Links and images start with `[` (or `![`): without one, and without a `]:`, there is
+    // nothing to neutralise.
+    if !markdown.contains('[') && !markdown.contains("]:") {
+        return markdown.to_owned();
+    }
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let bytes = markdown.as_bytes();
     let starts_with = |at: usize, c: u8| bytes.get(at) == Some(&c);
