@@ -27,8 +27,9 @@ Gaps: not_implemented, partial, planned, unanswered. Met: implemented, inherited
 not_applicable leaves the denominator. Overdue: a gap due before the report date.
 
 Input limits (exceeding one is a located error, exit 2): --max-field-bytes (default 4MiB per
-cell), --max-rows (default 1000000 data rows per file or sheet), --max-file-bytes (default
-256MiB per file). Only the first 1000 problems of a file are listed.
+cell), --max-rows (default 1000000 data rows per file or sheet; a table may also hold at most
+32 cells per allowed row), --max-file-bytes (default 256MiB per file, and per workbook
+unpacked). Only the first 1000 problems of a file are listed.
 
 Exit codes: 0 success, 1 output could not be written, 2 bad input or usage.";
 
@@ -36,7 +37,8 @@ Exit codes: 0 success, 1 output could not be written, 2 bad input or usage.";
 #[derive(Debug, Parser)]
 #[command(name = "kansa", version, about, after_long_help = COLUMNS_HELP)]
 pub struct Cli {
-    /// Threads to use (default: one per core). The output is the same whatever the number.
+    /// Threads to use (default: one per core); `pack` builds this many packs at once. The
+    /// output is the same whatever the number.
     #[arg(short = 'j', long, global = true, value_name = "N", env = "KANSA_JOBS")]
     jobs: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
@@ -175,9 +177,6 @@ struct PackArgs {
     /// Exit 1 (after writing) when coverage is under PERCENT.
     #[arg(long, value_name = "PERCENT")]
     fail_under: Option<f64>,
-    /// Packs built in parallel (default: number of CPUs).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
     /// Missing evidence files are errors (exit 2), not warnings.
     #[arg(long)]
     strict: bool,
@@ -269,7 +268,7 @@ impl From<PackArgs> for crate::cli_pack::PackRun {
                 fail_under: a.fail_under,
                 strict: a.strict,
             },
-            jobs: a.jobs,
+            jobs: None,
             quiet: a.quiet,
             json_logs: a.log_format == LogFormat::Json,
         }
@@ -354,7 +353,10 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Report(args) => report(args),
         Command::Validate(args) => validate(args),
-        Command::Pack(args) => crate::cli_pack::pack(args.into()),
+        Command::Pack(args) => crate::cli_pack::pack(crate::cli_pack::PackRun {
+            jobs: cli.jobs.map(|j| j.get()),
+            ..args.into()
+        }),
         Command::Verify { dir } => crate::cli_pack::verify(&dir),
         Command::Init(args) => init(args),
         Command::Catalogue(CatalogueCommand::List) => {

@@ -25,6 +25,15 @@ pub struct Limits {
     pub max_file_bytes: u64,
 }
 
+impl Limits {
+    /// Most cells one table may hold (data rows × columns, empty cells included): 32 per
+    /// allowed row. A CSV file pays a byte for each empty cell, a workbook nothing, so without
+    /// this a small workbook could ask for billions of them.
+    pub fn max_cells(&self) -> usize {
+        self.max_rows.saturating_mul(32)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

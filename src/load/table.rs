@@ -194,6 +194,7 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
     let mut headers: Option<Vec<String>> = None;
     let mut header_line = 1;
     let mut records = Vec::new();
+    let mut cells = 0usize;
     // csv's own line counter skips newlines inside quoted fields, so count them ourselves from
     // the byte offsets (incrementally: linear in the file size).
     let (mut counted_to, mut line_at) = (0usize, 1u64);
@@ -240,6 +241,29 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
         };
         if fields.iter().all(|f| f.trim().is_empty()) {
             return true;
+        }
+        // Each field costs a string header however empty it is: a file of commas alone would
+        // take 24 times its size.
+        cells += fields.len();
+        if cells > limits.max_cells() {
+            problems.push(
+                Diagnostic::new(
+                    file,
+                    line,
+                    1,
+                    format!(
+                        "more than {} cells ({} columns × {} rows so far)",
+                        limits.max_cells(),
+                        fields.len(),
+                        records.len() + 1
+                    ),
+                )
+                .hint(format!(
+                    "delete empty columns, or split the file; the limit is 32 cells per allowed row (--max-rows, now {})",
+                    limits.max_rows
+                )),
+            );
+            return false;
         }
         if records.len() >= limits.max_rows {
             problems.push(
@@ -452,6 +476,34 @@ mod tests {
                 .records
                 .len(),
             4
+        );
+    }
+
+    #[test]
+    fn cell_limit_stops_reading_at_the_row_over_it() {
+        // 2 rows allowed: 64 cells; 30 columns pass on the first two rows, not the third.
+        let row = ",".repeat(29);
+        let text = format!("id{row}\n設1{row}\n設2{row}\n設3{row}\n");
+        let err = parse_with("a.csv", &text, &limits(100, 2)).unwrap_err();
+        assert_eq!(err.len(), 1);
+        assert_eq!(
+            first_line(&err.0[0]),
+            "a.csv:4:1: more than 64 cells (30 columns × 3 rows so far)"
+        );
+        assert!(
+            err.0[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .contains("--max-rows, now 2")
+        );
+        let text = format!("id{row}\n設1{row}\n設2{row}\n");
+        assert_eq!(
+            parse_with("a.csv", &text, &limits(100, 2))
+                .unwrap()
+                .records
+                .len(),
+            2
         );
     }
 

@@ -8,10 +8,10 @@
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
 
-use calamine::{Data, Range, Reader, Xlsx, XlsxError as ReadError};
+use calamine::{Data, Reader, Xlsx, XlsxError as ReadError};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::limits::{Limits, MAX_PROBLEMS_PER_FILE};
+use crate::load::limits::{Limits, MAX_PROBLEMS_PER_FILE, human_bytes};
 use crate::load::overlay::check_tables;
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{Column, column_for_header};
@@ -62,6 +62,9 @@ pub fn read_tables(
     if let Some(problem) = compound_file(path, bytes) {
         return Err(problem);
     }
+    if let Some(problem) = over_unpacked_limit(path, bytes, limits) {
+        return Err(problem);
+    }
     // calamine (and the zip and XML readers below it) can panic on a damaged file, e.g. an
     // arithmetic overflow on an absurd cell reference (found by the xlsx_reader fuzz target):
     // such a file is a problem of that file, not a crash of kansa.
@@ -87,6 +90,48 @@ pub fn read_tables(
         );
     }
     Ok((tables, problems))
+}
+
+/// A workbook is a zip archive, and a few kilobytes of it can unpack to gigabytes of XML (a
+/// "zip bomb") that the reader would hold in memory. So every member is unpacked once first,
+/// counting and keeping nothing, and more than `--max-file-bytes` in all is a problem of the
+/// file. The sizes the archive declares are not trusted: the bytes are counted. An archive the
+/// zip reader cannot open is left to calamine, which names the damage.
+fn over_unpacked_limit(path: &str, bytes: &[u8], limits: &Limits) -> Option<Diagnostics> {
+    let limit = limits.max_file_bytes;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let mut member = archive.by_index(i).ok()?;
+        let name = member
+            .name()
+            .map_or_else(|_| format!("#{}", i + 1), |n| n.into_owned());
+        let room = limit.saturating_sub(total);
+        let read = std::io::copy(
+            &mut std::io::Read::take(&mut member, room.saturating_add(1)),
+            &mut std::io::sink(),
+        )
+        .ok()?;
+        total += read;
+        if total > limit {
+            return Some(Diagnostics(vec![
+                Diagnostic::new(
+                    path,
+                    0,
+                    0,
+                    format!(
+                        "the workbook unpacks to more than {}",
+                        human_bytes(limit)
+                    ),
+                )
+                .value(crate::load::limits::excerpt(&name, 80))
+                .hint(format!(
+                    "a workbook this size is damaged or built to exhaust memory; if it is real, raise the limit with --max-file-bytes (now {limit})"
+                )),
+            ]));
+        }
+    }
+    None
 }
 
 /// The sheets of the workbook that have an id column, as tables, with the problems found and
@@ -115,8 +160,8 @@ fn read_sheets(
         if !sheet_filter.is_empty() && !named {
             continue;
         }
-        let range = match workbook.worksheet_range(name) {
-            Ok(r) => r,
+        let cells = match sheet_cells(&mut workbook, name) {
+            Ok(c) => c,
             Err(e) => {
                 problems.push(
                     Diagnostic::new(path, 1, 1, format!("cannot read sheet: {e}"))
@@ -126,7 +171,7 @@ fn read_sheets(
                 continue;
             }
         };
-        match sheet_table(path, name, &range, limits, &mut problems) {
+        match sheet_table(path, name, &cells, limits, &mut problems) {
             Some(t) => tables.push(t),
             None if named => problems.push(
                 Diagnostic::new(path, 1, 1, "no id column")
@@ -195,29 +240,112 @@ fn problem(path: &str, reason: String, hint: &str) -> Diagnostics {
     ])
 }
 
+/// The non-empty cells of a sheet, by row, each row's cells by column.
+///
+/// Read cell by cell, never as calamine's dense `Range`: a workbook of a few kilobytes with one
+/// cell in A1 and one in XFD1048576 would make that range 17 billion cells (found building the
+/// hostile corpus: 5.6 KB of xlsx took 23 GB before the kernel killed kansa).
+struct SheetCells {
+    rows: Vec<(u32, Vec<(u32, Data)>)>,
+    /// The last column that holds a cell, plus one.
+    width: u32,
+}
+
+impl SheetCells {
+    fn row(&self, row: u32) -> &[(u32, Data)] {
+        match self.rows.binary_search_by_key(&row, |(r, _)| *r) {
+            Ok(i) => &self.rows[i].1,
+            Err(_) => &[],
+        }
+    }
+}
+
+fn sheet_cells(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetCells, ReadError> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(r) => r,
+        // A chart sheet: no cells.
+        Err(ReadError::NotAWorksheet(_)) => {
+            return Ok(SheetCells {
+                rows: Vec::new(),
+                width: 0,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let mut cells: Vec<((u32, u32), Data)> = Vec::new();
+    while let Some(cell) = reader.next_cell()? {
+        let value = Data::from(cell.get_value().clone());
+        if value != Data::Empty {
+            cells.push((cell.get_position(), value));
+        }
+    }
+    // Excel writes rows and cells in order; other writers need not.
+    cells.sort_by_key(|(pos, _)| *pos);
+    let width = cells.iter().map(|((_, c), _)| c + 1).max().unwrap_or(0);
+    let mut rows: Vec<(u32, Vec<(u32, Data)>)> = Vec::new();
+    for ((r, c), value) in cells {
+        match rows.last_mut() {
+            Some((last, row)) if *last == r => row.push((c, value)),
+            _ => rows.push((r, vec![(c, value)])),
+        }
+    }
+    Ok(SheetCells { rows, width })
+}
+
 /// The sheet as a table whose columns start at column A, so that the table's column numbers
 /// are the sheet's; `None` when no row near the top names an id column.
 fn sheet_table(
     path: &str,
     sheet: &str,
-    range: &Range<Data>,
+    cells: &SheetCells,
     limits: &Limits,
     problems: &mut Diagnostics,
 ) -> Option<Table> {
-    let (start, end) = (range.start()?, range.end()?);
-    let width = end.1 + 1;
-    let header_row = (start.0..=end.0.min(start.0 + HEADER_SEARCH_ROWS - 1)).find(|&r| {
-        (0..width).any(|c| {
-            let text = range.get_value((r, c)).and_then(|v| cell_text(v).ok());
-            text.as_deref().and_then(column_for_header) == Some(Column::Id)
-        })
-    })?;
+    let first_row = cells.rows.first()?.0;
+    let width = cells.width;
+    let header_row = cells
+        .rows
+        .iter()
+        .take_while(|(r, _)| *r < first_row.saturating_add(HEADER_SEARCH_ROWS))
+        .find(|(_, row)| {
+            row.iter().any(|(_, v)| {
+                cell_text(v).ok().as_deref().and_then(column_for_header) == Some(Column::Id)
+            })
+        })?
+        .0;
+    let data_rows = cells.rows.iter().filter(|(r, _)| *r > header_row).count();
+    // Every data row becomes `width` fields: a sheet of many rows and one far-right cell would
+    // still be billions of them.
+    let max_cells = limits.max_cells();
+    // Rows past --max-rows are not kept (reading stops there with its own error).
+    let kept = data_rows.min(limits.max_rows) + 1;
+    let spanned = (kept as u64).saturating_mul(u64::from(width));
+    if spanned > max_cells as u64 {
+        problems.push(
+            Diagnostic::new(
+                path,
+                u64::from(header_row) + 1,
+                u64::from(width),
+                format!("the sheet spans {kept} rows × {width} columns, more than {max_cells} cells"),
+            )
+            .in_sheet(Some(sheet))
+            .hint(format!(
+                "delete stray cells far right of the table (Ctrl+End shows the last one), or split the sheet; the limit is 32 cells per allowed row (--max-rows, now {})",
+                limits.max_rows
+            )),
+        );
+        return None;
+    }
+    let value_at = |row: u32, col: u32| -> Option<&Data> {
+        let row = cells.row(row);
+        row.binary_search_by_key(&col, |(c, _)| *c)
+            .ok()
+            .map(|i| &row[i].1)
+    };
     // The cell's text; an error cell is reported (under its column's header, when known) and
     // gives Err(its code).
     let mut cell = |row: u32, col: u32, header: Option<&str>| -> Result<String, String> {
-        let value = range
-            .get_value((row, col))
-            .map_or(Ok(String::new()), cell_text);
+        let value = value_at(row, col).map_or(Ok(String::new()), cell_text);
         if let Err(code) = &value {
             let mut d = Diagnostic::new(
                 path,
@@ -266,7 +394,7 @@ fn sheet_table(
         checked(header_row, c as u32, h);
     }
     let mut too_many: Option<u32> = None;
-    for row in header_row + 1..=end.0 {
+    for &(row, _) in cells.rows.iter().filter(|(r, _)| *r > header_row) {
         let mut bad_id = false;
         let mut bad_cell = false;
         let fields: Vec<String> = (0..width)

@@ -1219,6 +1219,8 @@ const GENERATED: &[&str] = &[
     "xlsx-hostile-cells",
     "xlsx-over-limits",
     "xlsx-control-characters",
+    "xlsx-zip-bomb",
+    "xlsx-far-cell",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1604,6 +1606,106 @@ fn generated_workbooks() {
     let at = format!("{shown}!運用!D2: control character U+001B at character 1 of the cell");
     assert_located("xlsx-control-characters", "report", &out, &[&at, HINT]);
     assert_nothing_written("xlsx-control-characters", out_dir.path());
+
+    // xlsx-zip-bomb
+    let plain = dir.path().join("plain.xlsx");
+    workbook(&plain, &[header, &["運1", "実施済", "ok", "a"]]);
+    let path = dir.path().join("bomb.xlsx");
+    with_padding(&plain, &path, 3 << 20);
+    assert!(std::fs::metadata(&path).unwrap().len() < 64 << 10);
+    let out = kansa()
+        .args(["validate", "--max-file-bytes", "2MiB", "--answers"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let shown = path.display().to_string();
+    assert_located(
+        "xlsx-zip-bomb",
+        "unpacked",
+        &out,
+        &[
+            &format!("{shown}: the workbook unpacks to more than 2 MiB \"xl/media/padding.bin\""),
+            "--max-file-bytes (now 2097152)",
+        ],
+    );
+    let out = kansa()
+        .args(["validate", "--answers"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+}
+
+/// `xlsx-far-cell`: one stray cell at the far corner of a sheet.
+#[test]
+fn generated_far_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let far = |path: &Path, answers: u32| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("運用").unwrap();
+        for (c, t) in ["項番", "対応状況", "回答", "担当"].iter().enumerate() {
+            ws.write_string(0, c as u16, *t).unwrap();
+        }
+        for r in 1..=answers {
+            ws.write_string(r, 0, format!("運{r}")).unwrap();
+            ws.write_string(r, 1, "実施済").unwrap();
+        }
+        ws.write_string(1_048_000, 16_000, "far").unwrap();
+        wb.save(path).unwrap();
+    };
+    let path = dir.path().join("far.xlsx");
+    far(&path, 1);
+    assert!(std::fs::metadata(&path).unwrap().len() < 16 << 10);
+    let out = kansa()
+        .args(["validate", "--answers"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let shown = path.display().to_string();
+    assert_located(
+        "xlsx-far-cell",
+        "one row",
+        &out,
+        &[&format!(
+            "{shown}!運用!WQK1: values under an empty column header"
+        )],
+    );
+
+    let path = dir.path().join("far-rows.xlsx");
+    far(&path, 10);
+    let out = kansa()
+        .args(["validate", "--max-rows", "100", "--answers"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let shown = path.display().to_string();
+    assert_located(
+        "xlsx-far-cell",
+        "many rows",
+        &out,
+        &[
+            &format!(
+                "{shown}!運用!WQK1: the sheet spans 12 rows × 16001 columns, more than 3200 cells"
+            ),
+            "Ctrl+End",
+            "--max-rows, now 100",
+        ],
+    );
+}
+
+/// Copy the workbook `from` to `to` with one more member of `zeros` zero bytes.
+fn with_padding(from: &Path, to: &Path, zeros: usize) {
+    use std::io::Write;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..archive.len() {
+        out.raw_copy_file(archive.by_index_raw(i).unwrap()).unwrap();
+    }
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("xl/media/padding.bin", deflated).unwrap();
+    out.write_all(&vec![0; zeros]).unwrap();
+    out.finish().unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------
