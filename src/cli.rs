@@ -292,6 +292,8 @@ struct InitArgs {
     /// Header language: Japanese (項番, 対応状況, ...) or English (id, status, ...).
     #[arg(long, value_enum, default_value = "ja")]
     lang: Lang,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -525,7 +527,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
 }
 
 fn init(args: InitArgs) -> Result<()> {
-    let catalogue = load::load_catalogue(&args.catalogue.catalogue)?;
+    let limits = args.limits.limits();
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(p))
@@ -536,7 +538,13 @@ fn init(args: InitArgs) -> Result<()> {
         }
         _ => InitFormat::Csv,
     };
-    let overlays = load::load_overlays(&args.from, EncodingChoice::Auto, &[], &catalogue)?;
+    let (catalogue, overlays) = load::load_inputs_with(
+        &args.catalogue.catalogue,
+        &args.from,
+        EncodingChoice::Auto,
+        &[],
+        &limits,
+    )?;
     let merged = crate::merge::merge(&catalogue, &overlays);
     let prefill = (!overlays.is_empty()).then_some(&merged);
     let bytes = match format {

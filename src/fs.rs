@@ -5,18 +5,32 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Read a whole file, naming it in the error.
+/// Read a whole file that is not an input table (a `kansa.toml`, a baseline, a template, a
+/// font, a pack's `SHA256SUMS`), naming it in the error. Bounded too, at the default input file
+/// limit: `--baseline /dev/zero` must not fill the memory either.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| Error::Io {
-        action: "cannot read",
-        path: path.to_owned(),
-        source,
-    })
+    let max = crate::load::limits::DEFAULT_MAX_FILE_BYTES;
+    read_capped(
+        path,
+        max,
+        &format!(
+            "kansa reads at most {} of a configuration, baseline, template or font: is it the right file?",
+            crate::load::limits::human_bytes(max)
+        ),
+    )
 }
 
 /// Read a whole input file, but never more than `max` bytes: a larger file (or an endless one
 /// such as `/dev/zero`) is a located input error naming the limit and `--max-file-bytes`.
 pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
+    read_capped(
+        path,
+        max,
+        &format!("split the file, or raise the limit with --max-file-bytes (now {max})"),
+    )
+}
+
+fn read_capped(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
     use std::io::Read;
     let shown = path.display().to_string();
     let too_big = |size: Option<u64>| {
@@ -34,9 +48,7 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
                     crate::load::limits::human_bytes(max)
                 ),
             )
-            .hint(format!(
-                "split the file, or raise the limit with --max-file-bytes (now {max})"
-            )),
+            .hint(hint),
         ]))
     };
     let io_err = |source| Error::Io {
@@ -63,6 +75,28 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
         return Err(too_big(None));
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod bounded_tests {
+    /// Endless inputs stop at the limit, for tables and for every other file kansa reads.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn endless_files_stop_at_the_limit() {
+        let zero = std::path::Path::new("/dev/zero");
+        let err = super::read_limited(zero, 1024).unwrap_err().to_string();
+        assert!(
+            err.contains("/dev/zero: file of more than 1 KiB is over the limit of 1 KiB"),
+            "{err}"
+        );
+        assert!(err.contains("--max-file-bytes (now 1024)"), "{err}");
+        let err = super::read(zero).unwrap_err().to_string();
+        assert!(err.contains("over the limit of 256 MiB"), "{err}");
+        assert!(
+            err.contains("configuration, baseline, template or font"),
+            "{err}"
+        );
+    }
 }
 
 /// Write `bytes` to `path` atomically: a temporary file beside the target, then a rename, so a

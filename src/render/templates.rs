@@ -52,7 +52,7 @@ pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
         if name.starts_with('.') {
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|e| io(e, &path))?;
+        let bytes = crate::fs::read(&path)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Template {
             name: path.display().to_string(),
             message: "not UTF-8; save templates as UTF-8".to_owned(),

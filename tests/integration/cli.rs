@@ -207,3 +207,25 @@ fn xlsx_gap_register_and_sheet_filter() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
 }
+
+/// `init --from` reads overlays under the same limits as `report`, and takes the same flags.
+#[test]
+fn init_from_takes_the_input_limits() {
+    let out = kansa()
+        .args([
+            "init",
+            "--from",
+            "examples/aws-2012/answers.csv",
+            "--max-rows",
+            "10",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", crate::outcome(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("examples/aws-2012/answers.csv:52:1: more than 10 data rows"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
