@@ -321,6 +321,14 @@ enum TemplatesCommand {
 
 /// Parse arguments, run, print errors; returns the process exit code.
 pub fn main() -> std::process::ExitCode {
+    // A panic inside the workbook reader is caught and reported as a damaged file (exit 2):
+    // its message is noise then. Every other panic is printed as usual.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crate::xlsx::reading_workbook() {
+            default_hook(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -25,7 +25,7 @@ mod workbook;
 #[cfg(test)]
 mod tests;
 
-pub use read::{read_overlay, read_overlay_with, read_tables};
+pub use read::{read_overlay, read_overlay_with, read_tables, reading_workbook};
 pub use register::gap_register;
 pub use workbook::answer_workbook;
 

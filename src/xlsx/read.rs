@@ -68,9 +68,11 @@ pub fn read_tables(
     // calamine (and the zip and XML readers below it) can panic on a damaged file, e.g. an
     // arithmetic overflow on an absurd cell reference (found by the xlsx_reader fuzz target):
     // such a file is a problem of that file, not a crash of kansa.
+    READING.with(|r| r.set(true));
     let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
         read_sheets(path, bytes, sheet_filter, limits)
     }));
+    READING.with(|r| r.set(false));
     let (tables, mut problems, names) = match read {
         Ok(Ok(read)) => read,
         Ok(Err(problem)) => return Err(problem),
@@ -132,6 +134,18 @@ fn over_unpacked_limit(path: &str, bytes: &[u8], limits: &Limits) -> Option<Diag
         }
     }
     None
+}
+
+thread_local! {
+    /// Set while this thread reads a workbook inside `catch_unwind`.
+    static READING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Is this thread reading a workbook, where a panic of the reader is caught and reported as a
+/// damaged file? The command's panic hook stays quiet then, instead of printing the reader's
+/// panic message and a backtrace hint before kansa's own error.
+pub fn reading_workbook() -> bool {
+    READING.with(std::cell::Cell::get)
 }
 
 /// The sheets of the workbook that have an id column, as tables, with the problems found and

@@ -229,3 +229,25 @@ fn init_from_takes_the_input_limits() {
     );
     assert!(out.stdout.is_empty());
 }
+
+/// A workbook that makes the reader panic (an overflowing cell reference, found by fuzzing;
+/// it panics where overflow checks are on, as in this debug build) is a damaged file: exit 2,
+/// one clean error, and not the reader's panic message.
+#[test]
+fn a_reader_panic_is_a_clean_error() {
+    let out = kansa()
+        .args([
+            "validate",
+            "--answers",
+            "tests/fixtures/xlsx/cell-reference-overflow.xlsx",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: tests/fixtures/xlsx/cell-reference-overflow.xlsx: cannot read workbook: the workbook reader failed on this file (it is damaged)"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
