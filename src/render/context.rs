@@ -132,6 +132,9 @@ pub fn write_split(
             let text = String::from_utf8(text).map_err(|_| tera::Error::message("not UTF-8"))?;
             Ok(Chunk { text, ends })
         })
+        .collect::<Vec<TeraResult<Chunk>>>()
+        // The first error in catalogue order, whichever thread met it first.
+        .into_iter()
         .collect::<TeraResult<_>>()?;
     drop(jobs);
     let mut pieces = Pieces {
