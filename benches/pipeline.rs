@@ -66,12 +66,10 @@ fn run(catalogue: &str, overlays: &[PathBuf], format: Format) -> usize {
         &Limits::default(),
     )
     .unwrap();
-    let merged = kansa::merge::merge(&catalogue, &overlays);
+    let merged = kansa::merge::merge_owned(&catalogue, overlays);
     let analysis = kansa::analyse::analyse(merged, Date::new(2026, 11, 25).unwrap());
     let options = ReportOptions::default();
-    let report = view::build(&analysis, &options);
-    drop(analysis);
-    drop(overlays);
+    let report = view::build_owned(analysis, &options);
     drop(catalogue);
     let mut out = Counter(0);
     write_view(&report, format, None, &options.pdf, &mut out).unwrap();

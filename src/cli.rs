@@ -426,7 +426,9 @@ fn report(args: ReportArgs) -> Result<()> {
         &limits,
     )?;
     timings.stage("load");
-    let merged = crate::merge::merge(&catalogue, &overlays);
+    // Each stage consumes the one before: texts move from the overlays to the view, never
+    // copied, and nothing of the inputs outlives the view (large catalogues).
+    let merged = crate::merge::merge_owned(&catalogue, overlays);
     timings.stage("merge");
     let analysis = crate::analyse::analyse(merged, date);
     timings.stage("analyse");
@@ -445,11 +447,8 @@ fn report(args: ReportArgs) -> Result<()> {
             font_index: args.font_index,
         },
     };
-    // The view owns what it shows: drop the inputs before rendering (large catalogues).
-    let report = render::view::build(&analysis, &options);
+    let report = render::view::build_owned(analysis, &options);
     timings.stage("view");
-    drop(analysis);
-    drop(overlays);
     drop(catalogue);
     timings.stage("free");
     // Streamed to a temporary file beside the output: a template error half-way leaves nothing.

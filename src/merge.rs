@@ -71,26 +71,31 @@ pub struct Merged<'c> {
     pub answers: Vec<MergedAnswer>,
 }
 
-fn set<T: Clone>(slot: &mut Option<Sourced<T>>, value: &Option<T>, layer: usize) {
-    if let Some(v) = value {
-        *slot = Some(Sourced {
-            value: v.clone(),
-            layer,
-        });
+fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, layer: usize) {
+    if let Some(value) = value {
+        *slot = Some(Sourced { value, layer });
     }
 }
 
-/// Apply `overlays` in order onto `catalogue`.
+/// Apply `overlays` in order onto `catalogue`. The overlays are copied; [`merge_owned`] moves
+/// their values instead (what `kansa report` does).
 pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
+    merge_owned(catalogue, overlays.to_vec())
+}
+
+/// [`merge`], consuming the overlays: every answer, owner and custom value moves into the
+/// merged answer that keeps it, and the ones a later overlay overrides are dropped. On a large
+/// catalogue this saves a copy of every text (and the memory to hold it).
+pub fn merge_owned(catalogue: &Catalogue, overlays: Vec<Overlay>) -> Merged<'_> {
     // Column name → merged index: hash lookups, so thousands of custom columns stay linear.
     let mut extra_columns: Vec<String> = Vec::new();
-    let mut extra_index: HashMap<&str, usize> = HashMap::new();
-    for o in overlays {
+    let mut extra_index: HashMap<String, usize> = HashMap::new();
+    for o in &overlays {
         for c in &o.extra_columns {
-            extra_index.entry(c.as_str()).or_insert_with(|| {
+            if !extra_index.contains_key(c) {
+                extra_index.insert(c.clone(), extra_columns.len());
                 extra_columns.push(c.clone());
-                extra_columns.len() - 1
-            });
+            }
         }
     }
     let empty = MergedAnswer {
@@ -98,44 +103,40 @@ pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
         ..MergedAnswer::default()
     };
     let mut answers = vec![empty; catalogue.controls.len()];
-    for (layer, overlay) in overlays.iter().enumerate() {
-        for row in &overlay.rows {
+    let mut infos = Vec::with_capacity(overlays.len());
+    for (layer, overlay) in overlays.into_iter().enumerate() {
+        infos.push(LayerInfo {
+            label: overlay.label,
+            path: overlay.path,
+            sha256: overlay.sha256,
+            encoding: overlay.encoding,
+            rows: overlay.rows.len(),
+        });
+        for row in overlay.rows {
             let Some(pos) = catalogue.position(&row.id) else {
                 continue; // the loader already rejected unknown ids
             };
             let m = &mut answers[pos];
-            let a = &row.answer;
+            let a = row.answer;
             m.rows.push((layer, row.origin.line));
-            set(&mut m.status, &a.status, layer);
-            set(&mut m.responsibility, &a.responsibility, layer);
-            set(&mut m.answer, &a.answer, layer);
-            set(&mut m.evidence, &a.evidence, layer);
-            set(&mut m.owner, &a.owner, layer);
-            set(&mut m.due, &a.due, layer);
-            set(&mut m.reviewed, &a.reviewed, layer);
-            set(&mut m.notes, &a.notes, layer);
-            for (name, value) in &a.extra {
-                if let Some(&i) = extra_index.get(name.as_str()) {
-                    m.extra[i] = Some(Sourced {
-                        value: value.clone(),
-                        layer,
-                    });
+            set(&mut m.status, a.status, layer);
+            set(&mut m.responsibility, a.responsibility, layer);
+            set(&mut m.answer, a.answer, layer);
+            set(&mut m.evidence, a.evidence, layer);
+            set(&mut m.owner, a.owner, layer);
+            set(&mut m.due, a.due, layer);
+            set(&mut m.reviewed, a.reviewed, layer);
+            set(&mut m.notes, a.notes, layer);
+            for (name, value) in a.extra {
+                if let Some(&i) = extra_index.get(&name) {
+                    m.extra[i] = Some(Sourced { value, layer });
                 }
             }
         }
     }
     Merged {
         catalogue,
-        overlays: overlays
-            .iter()
-            .map(|o| LayerInfo {
-                label: o.label.clone(),
-                path: o.path.clone(),
-                sha256: o.sha256.clone(),
-                encoding: o.encoding.clone(),
-                rows: o.rows.len(),
-            })
-            .collect(),
+        overlays: infos,
         extra_columns,
         answers,
     }

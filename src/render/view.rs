@@ -333,6 +333,14 @@ fn shown(text: &str) -> String {
     visible(text).into_owned()
 }
 
+/// [`shown`] for a string the view may keep: most have nothing to replace and are moved.
+fn shown_owned(text: String) -> String {
+    match visible(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(replaced) => replaced,
+    }
+}
+
 /// Make anchors unique: two ids that sanitise alike (`a/b`, `a_b`) get `c-a_b` and `c-a_b-2`,
 /// so every link lands on its own control.
 fn unique_anchors(controls: &mut [ControlView]) {
@@ -393,6 +401,22 @@ fn totals_view(t: &Totals, lang: Lang) -> TotalsView {
 
 /// Build the view of an analysis.
 pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
+    build_with(analysis, analysis.merged.answers.clone(), options)
+}
+
+/// [`build`], consuming the analysis: the answers' texts move into the view instead of being
+/// copied (what `kansa report` does; on a large catalogue a copy of every answer saved).
+pub fn build_owned(mut analysis: Analysis<'_>, options: &ReportOptions) -> Report {
+    let answers = std::mem::take(&mut analysis.merged.answers);
+    build_with(&analysis, answers, options)
+}
+
+/// The view of `analysis` with `answers` (its merged answers, taken out of it or copied).
+fn build_with(
+    analysis: &Analysis<'_>,
+    answers: Vec<MergedAnswer>,
+    options: &ReportOptions,
+) -> Report {
     let lang = options.lang;
     let merged = &analysis.merged;
     let catalogue = merged.catalogue;
@@ -410,10 +434,11 @@ pub fn build(analysis: &Analysis<'_>, options: &ReportOptions) -> Report {
             .map(|c| Arc::from(visible(c)))
             .collect(),
     };
-    let mut controls: Vec<ControlView> = (0..catalogue.controls.len())
+    let mut controls: Vec<ControlView> = answers
         .into_par_iter()
+        .enumerate()
         .with_min_len(256)
-        .map(|i| control_view(analysis, i, lang, &shared))
+        .map(|(i, a)| control_view(analysis, i, a, lang, &shared))
         .collect();
     mark_repeated_answers(&mut controls);
     unique_anchors(&mut controls);
@@ -590,10 +615,15 @@ struct Shared {
     extra_columns: Vec<Arc<str>>,
 }
 
-fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) -> ControlView {
+fn control_view(
+    analysis: &Analysis<'_>,
+    i: usize,
+    a: MergedAnswer,
+    lang: Lang,
+    shared: &Shared,
+) -> ControlView {
     let merged = &analysis.merged;
     let c: &Control = &merged.catalogue.controls[i];
-    let a: &MergedAnswer = &merged.answers[i];
     let outcome = analysis.outcomes[i];
     let label = |layer: usize| Arc::clone(&shared.labels[layer]);
     fn layer<T>(s: &Option<Sourced<T>>) -> Option<usize> {
@@ -610,7 +640,7 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) 
         reviewed: src(layer(&a.reviewed)),
         notes: src(layer(&a.notes)),
     };
-    let text = |s: &Option<Sourced<String>>| s.as_ref().map(|s| shown(&s.value));
+    let text = |s: Option<Sourced<String>>| s.map(|s| shown_owned(s.value));
     let responsibility = a.responsibility.as_ref().map(|r| r.value);
     ControlView {
         id: shown(&c.id),
@@ -627,27 +657,27 @@ fn control_view(analysis: &Analysis<'_>, i: usize, lang: Lang, shared: &Shared) 
         overdue: outcome.overdue,
         responsibility: responsibility.map(|r| r.code()),
         responsibility_label: responsibility_label(responsibility, lang),
-        answer: text(&a.answer),
-        evidence: text(&a.evidence),
-        owner: text(&a.owner),
+        answer: text(a.answer),
+        evidence: text(a.evidence),
+        owner: text(a.owner),
         due: a.due.as_ref().map(|d| d.value.to_string()),
         reviewed: a.reviewed.as_ref().map(|d| d.value.to_string()),
-        notes: text(&a.notes),
+        notes: text(a.notes),
         extra: shared
             .extra_columns
             .iter()
-            .zip(&a.extra)
+            .zip(a.extra)
             .filter_map(|(name, v)| {
-                v.as_ref().map(|v| ExtraView {
+                v.map(|v| ExtraView {
                     name: Arc::clone(name),
-                    value: shown(&v.value),
+                    value: shown_owned(v.value),
                     source: label(v.layer),
                 })
             })
             .collect(),
         sources,
         answer_same_as: None,
-        origins: a.rows.clone(),
+        origins: a.rows,
     }
 }
 
@@ -746,6 +776,36 @@ mod tests {
     fn anchors_keep_only_safe_characters() {
         assert_eq!(anchor_for("設83-1"), "c-設83-1");
         assert_eq!(anchor_for("a\"><x y/../"), "c-a___x_y____");
+    }
+
+    /// `kansa report` moves the answers into the view (`build_owned`); packs copy them
+    /// (`build`): both views must be the same, invisible characters made visible in both.
+    #[test]
+    fn owned_and_borrowed_views_are_the_same() {
+        let cat = crate::load::load_catalogue("fisc-2012").unwrap();
+        let load = |p: &str| {
+            let bytes = std::fs::read(p).unwrap();
+            parse_overlay(p, &bytes, EncodingChoice::Auto, &cat).unwrap()
+        };
+        let mut bank = load("examples/example-bank/answers.csv");
+        bank.rows[0].answer.answer = Some("見\u{202E}えない".into());
+        let overlays = vec![load("examples/aws-2012/answers.csv"), bank];
+        let date = jiff::civil::Date::new(2026, 11, 25).unwrap();
+        let options = ReportOptions::default();
+        let copied = build(
+            &crate::analyse::analyse(crate::merge::merge(&cat, &overlays), date),
+            &options,
+        );
+        let moved = build_owned(
+            crate::analyse::analyse(crate::merge::merge_owned(&cat, overlays), date),
+            &options,
+        );
+        let (a, b) = (
+            serde_json::to_string(&copied).unwrap(),
+            serde_json::to_string(&moved).unwrap(),
+        );
+        assert!(a.contains("見[U+202E]えない"));
+        assert!(a == b, "the owned view differs");
     }
 
     #[test]
