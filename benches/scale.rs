@@ -183,11 +183,7 @@ fn main() {
         let ovl = overlays(&cat);
         if wanted("merge") {
             // As `kansa report` merges: consuming the overlays (copied before, untimed).
-            let (t, p) = measure(
-                runs,
-                || ovl.clone(),
-                |o| kansa::merge::merge_owned(&cat, o),
-            );
+            let (t, p) = measure(runs, || ovl.clone(), |o| kansa::merge::merge_owned(&cat, o));
             samples.push(Sample {
                 stage: "merge",
                 n,

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -111,32 +112,70 @@ pub fn write_split(
         .flat_map(|s| &s.majors)
         .flat_map(|m| &m.middles)
         .collect();
-    // Every control of the details, then every gap row: one parallel pass over both.
-    let jobs: Vec<(&str, &ControlView)> = middles
+    // Where each control stands in the gap list: its partial and its gap row are rendered
+    // from the same template value, built once.
+    // (Keyed by address: a gap is the same `Arc` as its control in the details.)
+    let gap_index: HashMap<usize, usize> = report
+        .gaps
         .iter()
-        .flat_map(|mid| mid.controls.iter().map(|c| (set.control, &**c)))
-        .chain(report.gaps.iter().map(|g| (set.gap_row, &**g)))
+        .enumerate()
+        .map(|(i, g)| (Arc::as_ptr(g) as usize, i))
         .collect();
-    let chunks: Vec<Chunk> = jobs
+    let controls: Vec<&Arc<ControlView>> =
+        middles.iter().flat_map(|mid| mid.controls.iter()).collect();
+    let chunks: Vec<Chunk> = controls
         .par_chunks(PARTIALS_PER_TASK)
         .map(|chunk| {
             let mut text = Vec::new();
             let mut ends = Vec::with_capacity(chunk.len());
-            for (name, c) in chunk {
+            let mut gap_rows = Vec::new();
+            for c in chunk {
                 let mut ctx = Context::new();
-                ctx.insert_value("c", Value::from_serializable(c));
+                ctx.insert_value("c", Value::from_serializable(&***c));
                 ctx.insert_value("labels", labels.clone());
-                tera.render_to(name, &ctx, &mut text)?;
+                tera.render_to(set.control, &ctx, &mut text)?;
                 ends.push(text.len());
+                if let Some(&i) = gap_index.get(&(Arc::as_ptr(c) as usize)) {
+                    let mut row = Vec::new();
+                    tera.render_to(set.gap_row, &ctx, &mut row)?;
+                    gap_rows.push((i, row));
+                }
             }
             let text = String::from_utf8(text).map_err(|_| tera::Error::message("not UTF-8"))?;
-            Ok(Chunk { text, ends })
+            Ok(Chunk {
+                text,
+                ends,
+                gap_rows,
+            })
         })
         .collect::<Vec<TeraResult<Chunk>>>()
         // The first error in catalogue order, whichever thread met it first.
         .into_iter()
         .collect::<TeraResult<_>>()?;
-    drop(jobs);
+    drop(controls);
+    // The gap rows in the gap list's order. Every gap is a control of the details; one that
+    // were not (a view built by other code) is rendered here, never dropped.
+    let mut rows: Vec<Option<Vec<u8>>> = vec![None; report.gaps.len()];
+    let mut chunks = chunks;
+    for chunk in &mut chunks {
+        for (i, row) in chunk.gap_rows.drain(..) {
+            rows[i] = Some(row);
+        }
+    }
+    let mut joined = Vec::new();
+    for (row, g) in rows.into_iter().zip(&report.gaps) {
+        match row {
+            Some(row) => joined.extend_from_slice(&row),
+            None => {
+                let mut ctx = Context::new();
+                ctx.insert_value("c", Value::from_serializable(&**g));
+                ctx.insert_value("labels", labels.clone());
+                tera.render_to(set.gap_row, &ctx, &mut joined)?;
+            }
+        }
+    }
+    let gap_rows = String::from_utf8(joined).map_err(|_| tera::Error::message("not UTF-8"))?;
+    let gap_rows = Value::safe_string(&gap_rows);
     let mut pieces = Pieces {
         chunks,
         chunk: 0,
@@ -151,7 +190,6 @@ pub fn write_split(
         ))
     })?;
     drop(blocks);
-    let gap_rows = pieces.take(report.gaps.len());
     let mut ctx = common(report);
     ctx.insert_value("sections", sections);
     ctx.insert_value("gap_rows", gap_rows);
@@ -159,10 +197,12 @@ pub fn write_split(
     tera.render_to(set.report, &ctx, out)
 }
 
-/// The partials one task rendered, one after the other, and where each ends.
+/// The partials one task rendered, one after the other, and where each ends; and the gap rows
+/// of those controls that are gaps, by their place in the gap list.
 struct Chunk {
     text: String,
     ends: Vec<usize>,
+    gap_rows: Vec<(usize, Vec<u8>)>,
 }
 
 /// The rendered partials, handed out in order; each chunk is freed once read.
@@ -176,6 +216,20 @@ struct Pieces {
 impl Pieces {
     /// The next `n` partials, joined, as a safe (already escaped) template value.
     fn take(&mut self, n: usize) -> Value {
+        // Most blocks lie within one chunk: made into a value straight from it, not copied
+        // through `scratch` first.
+        if let Some(chunk) = self.chunks.get(self.chunk)
+            && n > 0
+            && self.item + n < chunk.ends.len()
+        {
+            let start = match self.item {
+                0 => 0,
+                i => chunk.ends[i - 1],
+            };
+            let end = chunk.ends[self.item + n - 1];
+            self.item += n;
+            return Value::safe_string(&chunk.text[start..end]);
+        }
         self.scratch.clear();
         for _ in 0..n {
             let Some(chunk) = self.chunks.get_mut(self.chunk) else {
@@ -192,6 +246,7 @@ impl Pieces {
                 *chunk = Chunk {
                     text: String::new(),
                     ends: Vec::new(),
+                    gap_rows: Vec::new(),
                 };
                 self.chunk += 1;
                 self.item = 0;
@@ -240,6 +295,38 @@ pub fn context(report: &Report) -> Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A gap row is rendered from its control's value in the details; a gap that is not in the
+    /// details (a view put together by other code) still gets its row, the same one.
+    #[test]
+    fn every_gap_gets_its_row() {
+        let catalogue = crate::load::load_catalogue("fisc-2012").unwrap();
+        let overlay = crate::load::parse_overlay(
+            "o.csv",
+            "id,status,owner\n設1,partial,me\n設2,planned,you\n".as_bytes(),
+            crate::load::EncodingChoice::Auto,
+            &catalogue,
+        )
+        .unwrap();
+        let merged = crate::merge::merge(&catalogue, &[overlay]);
+        let analysis = crate::analyse::analyse(merged, jiff::civil::Date::new(2026, 1, 1).unwrap());
+        let mut report = crate::render::view::build(&analysis, &Default::default());
+        let render = |report: &Report| {
+            crate::render::render_report(
+                report,
+                crate::render::Format::Md,
+                None,
+                &Default::default(),
+            )
+            .unwrap()
+        };
+        let shared = render(&report);
+        let first = std::sync::Arc::new((*report.gaps[0]).clone());
+        report.gaps[0] = first;
+        let detached = render(&report);
+        assert!(String::from_utf8_lossy(&shared).contains("| [設1](#c-設1) |"));
+        assert!(shared == detached);
+    }
 
     /// The hand-built context must hold exactly what serialising the report gives, so a field
     /// added to `Report` cannot silently miss the templates.
