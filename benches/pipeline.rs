@@ -109,15 +109,7 @@ fn synthetic_sizes(c: &mut Criterion) {
 }
 
 fn configure() -> Criterion {
-    if let Some(jobs) = std::env::var("KANSA_BENCH_JOBS")
-        .ok()
-        .and_then(|j| j.parse().ok())
-    {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .build_global()
-            .unwrap();
-    }
+    synth::configure_threads();
     Criterion::default()
 }
 

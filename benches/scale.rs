@@ -116,15 +116,7 @@ fn main() {
         .map(|s| s.split(',').map(|x| x.trim().to_owned()).collect())
         .unwrap_or_else(|_| STAGES.iter().map(|s| (*s).to_owned()).collect());
     let wanted = |stage: &str| stages.iter().any(|s| s == stage);
-    if let Some(jobs) = std::env::var("KANSA_BENCH_JOBS")
-        .ok()
-        .and_then(|j| j.parse().ok())
-    {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .build_global()
-            .expect("thread pool");
-    }
+    synth::configure_threads();
     let date = Date::new(2026, 11, 25).expect("valid date");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     let mut samples = Vec::new();

@@ -11,6 +11,20 @@
 
 #![allow(dead_code)]
 
+/// `KANSA_BENCH_JOBS=N` pins the benches' thread pool to N threads; by default every core is
+/// used, as by the `kansa` command.
+pub fn configure_threads() {
+    if let Some(jobs) = std::env::var("KANSA_BENCH_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+    {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+            .expect("thread pool");
+    }
+}
+
 /// The `catalogue.toml` of a synthetic catalogue directory.
 pub const CATALOGUE_TOML: &str = "id = \"synthetic\"\nname = \"合成カタログ (synthetic)\"\nedition = \"1\"\n\n\
      [[sections]]\nname = \"設備\"\nprefix = \"設\"\n\n\
