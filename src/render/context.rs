@@ -296,21 +296,26 @@ pub fn context(report: &Report) -> Context {
 mod tests {
     use super::*;
 
-    /// A gap row is rendered from its control's value in the details; a gap that is not in the
-    /// details (a view put together by other code) still gets its row, the same one.
-    #[test]
-    fn every_gap_gets_its_row() {
+    /// The view of the FISC catalogue with one overlay given as CSV text.
+    fn report_of(csv: &str) -> Report {
         let catalogue = crate::load::load_catalogue("fisc-2012").unwrap();
         let overlay = crate::load::parse_overlay(
             "o.csv",
-            "id,status,owner\n設1,partial,me\n設2,planned,you\n".as_bytes(),
+            csv.as_bytes(),
             crate::load::EncodingChoice::Auto,
             &catalogue,
         )
         .unwrap();
         let merged = crate::merge::merge(&catalogue, &[overlay]);
         let analysis = crate::analyse::analyse(merged, jiff::civil::Date::new(2026, 1, 1).unwrap());
-        let mut report = crate::render::view::build(&analysis, &Default::default());
+        crate::render::view::build(&analysis, &Default::default())
+    }
+
+    /// A gap row is rendered from its control's value in the details; a gap that is not in the
+    /// details (a view put together by other code) still gets its row, the same one.
+    #[test]
+    fn every_gap_gets_its_row() {
+        let mut report = report_of("id,status,owner\n設1,partial,me\n設2,planned,you\n");
         let render = |report: &Report| {
             crate::render::render_report(
                 report,
@@ -332,17 +337,7 @@ mod tests {
     /// added to `Report` cannot silently miss the templates.
     #[test]
     fn context_matches_the_serialised_report() {
-        let catalogue = crate::load::load_catalogue("fisc-2012").unwrap();
-        let overlay = crate::load::parse_overlay(
-            "o.csv",
-            "id,status,owner,x\n設1,partial,me,1\n設2,implemented,,\n".as_bytes(),
-            crate::load::EncodingChoice::Auto,
-            &catalogue,
-        )
-        .unwrap();
-        let merged = crate::merge::merge(&catalogue, &[overlay]);
-        let analysis = crate::analyse::analyse(merged, jiff::civil::Date::new(2026, 1, 1).unwrap());
-        let report = crate::render::view::build(&analysis, &Default::default());
+        let report = report_of("id,status,owner,x\n設1,partial,me,1\n設2,implemented,,\n");
         let ours = context(&report);
         let reference = Context::from_serialize(&report).unwrap();
         let as_json = serde_json::to_value(&report).unwrap();
