@@ -8,6 +8,15 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 /// CR, which Markdown also ends a line at) become `<br>` so a multi-line answer stays in its row.
 pub fn md_cell(text: &str) -> String {
     let text = text.trim();
+    // Every character escaped below is ASCII: a byte scan tells that most cells need none.
+    if !text.bytes().any(|b| {
+        matches!(
+            b,
+            b'|' | b'`' | b'\\' | b'[' | b']' | b'<' | b'>' | b'\r' | b'\n'
+        )
+    }) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -210,6 +219,14 @@ fn neutralise_links(markdown: &str) -> String {
 /// become spaces, so a control text cannot end a heading and start a block of its own.
 pub fn md_plain(text: &str) -> String {
     let text = text.trim();
+    if !text.bytes().any(|b| {
+        matches!(
+            b,
+            b'\r' | b'\n' | b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'#' | b'|'
+        )
+    }) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
