@@ -451,6 +451,15 @@ fn report(args: ReportArgs) -> Result<()> {
     timings.stage("view");
     drop(catalogue);
     timings.stage("free");
+    // Standard output cannot be taken back: a template error half-way through the document
+    // must not leave half a report in a pipe, so the document is rendered in full first. JSON
+    // has no template and is streamed.
+    if to_stdout && matches!(format, Format::Md | Format::Html) {
+        let bytes =
+            render::render_report(&report, format, args.templates.as_deref(), &options.pdf)?;
+        timings.stage("render");
+        return emit(None, &bytes);
+    }
     // Streamed to a temporary file beside the output: a template error half-way leaves nothing.
     let mut failed = None;
     let written = emit_with(args.output.as_deref(), |w| {

@@ -251,3 +251,40 @@ fn a_reader_panic_is_a_clean_error() {
         "{err}"
     );
 }
+
+/// A template that fails half-way through the document leaves nothing on standard output:
+/// the rendered first lines must not reach a pipe as if they were a report.
+#[test]
+fn a_failing_template_writes_nothing_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["report.md", "report.html"] {
+        std::fs::write(
+            dir.path().join(name),
+            "# {{ title }}\n{{ gap_rows }}\n{{ nope.nothing }}\n",
+        )
+        .unwrap();
+    }
+    for format in ["md", "html"] {
+        let out = kansa()
+            .args(["report", "--date", "2026-11-25", "-f", format])
+            .args([
+                "--answers",
+                "examples/example-bank/answers.csv",
+                "--templates",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{format}: {err}");
+        assert!(
+            err.contains("Variable `nope` is not defined"),
+            "{format}: {err}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{format}: {} bytes on stdout",
+            out.stdout.len()
+        );
+    }
+}
