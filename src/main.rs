@@ -4,7 +4,9 @@
 
 /// mimalloc instead of the system allocator: loading and rendering make
 /// millions of small strings, and glibc's malloc spent over a third of the
-/// load time of a 100k-control catalogue in its own bookkeeping.
+/// load time of a 100k-control catalogue in its own bookkeeping. Built without
+/// transparent huge pages (`no_thp` in Cargo.toml): with them the kernel cleared
+/// whole 2 MiB pages the process barely used (docs/benchmarks.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
