@@ -119,10 +119,10 @@ fn read_overlay_file(
             problems,
         });
     }
-    let decoded = decode::decode(&shown, &bytes, encoding).map_err(Error::Input)?;
-    let table = table::parse_with(&shown, &decoded.text, limits).map_err(Error::Input)?;
+    let (table, encoding) =
+        overlay::csv_table(&shown, &bytes, encoding, limits).map_err(Error::Input)?;
     Ok(ReadFile {
-        encoding: decoded.encoding,
+        encoding,
         shown,
         sha256,
         tables: vec![table],

@@ -31,15 +31,21 @@ pub fn parse_overlay_with(
     catalogue: &Catalogue,
     limits: &Limits,
 ) -> Result<Overlay, Diagnostics> {
+    let (table, encoding) = csv_table(path, bytes, encoding, limits)?;
+    overlay_from_tables(path, digest(bytes), encoding, vec![table], catalogue)
+}
+
+/// The first half of [`parse_overlay_with`], which needs no catalogue: the CSV bytes decoded
+/// and parsed into a table, with the name of the encoding they were in.
+pub fn csv_table(
+    path: &str,
+    bytes: &[u8],
+    encoding: EncodingChoice,
+    limits: &Limits,
+) -> Result<(Table, &'static str), Diagnostics> {
     let decoded = decode::decode(path, bytes, encoding)?;
     let table = table::parse_with(path, &decoded.text, limits)?;
-    overlay_from_tables(
-        path,
-        digest(bytes),
-        decoded.encoding,
-        vec![table],
-        catalogue,
-    )
+    Ok((table, decoded.encoding))
 }
 
 /// Check the rows of one or more tables (a CSV file, or the sheets of a workbook) against the

@@ -130,9 +130,7 @@ pub fn write_split(
             let mut ends = Vec::with_capacity(chunk.len());
             let mut gap_rows = Vec::new();
             for c in chunk {
-                let mut ctx = Context::new();
-                ctx.insert_value("c", Value::from_serializable(&***c));
-                ctx.insert_value("labels", labels.clone());
+                let ctx = partial_context(c, &labels);
                 tera.render_to(set.control, &ctx, &mut text)?;
                 ends.push(text.len());
                 if let Some(&i) = gap_index.get(&(Arc::as_ptr(c) as usize)) {
@@ -167,9 +165,7 @@ pub fn write_split(
         match row {
             Some(row) => joined.extend_from_slice(&row),
             None => {
-                let mut ctx = Context::new();
-                ctx.insert_value("c", Value::from_serializable(&**g));
-                ctx.insert_value("labels", labels.clone());
+                let ctx = partial_context(g, &labels);
                 tera.render_to(set.gap_row, &ctx, &mut joined)?;
             }
         }
@@ -197,12 +193,30 @@ pub fn write_split(
     tera.render_to(set.report, &ctx, out)
 }
 
+/// What a per-control partial sees: the control as `c`, and `labels`.
+fn partial_context(c: &ControlView, labels: &Value) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert_value("c", Value::from_serializable(c));
+    ctx.insert_value("labels", labels.clone());
+    ctx
+}
+
 /// The partials one task rendered, one after the other, and where each ends; and the gap rows
 /// of those controls that are gaps, by their place in the gap list.
 struct Chunk {
     text: String,
     ends: Vec<usize>,
     gap_rows: Vec<(usize, Vec<u8>)>,
+}
+
+impl Chunk {
+    /// Where partial `item` of this chunk starts in `text`.
+    fn start_of(&self, item: usize) -> usize {
+        match item {
+            0 => 0,
+            i => self.ends[i - 1],
+        }
+    }
 }
 
 /// The rendered partials, handed out in order; each chunk is freed once read.
@@ -222,10 +236,7 @@ impl Pieces {
             && n > 0
             && self.item + n < chunk.ends.len()
         {
-            let start = match self.item {
-                0 => 0,
-                i => chunk.ends[i - 1],
-            };
+            let start = chunk.start_of(self.item);
             let end = chunk.ends[self.item + n - 1];
             self.item += n;
             return Value::safe_string(&chunk.text[start..end]);
@@ -235,10 +246,7 @@ impl Pieces {
             let Some(chunk) = self.chunks.get_mut(self.chunk) else {
                 break;
             };
-            let start = match self.item {
-                0 => 0,
-                i => chunk.ends[i - 1],
-            };
+            let start = chunk.start_of(self.item);
             self.scratch
                 .push_str(&chunk.text[start..chunk.ends[self.item]]);
             self.item += 1;
