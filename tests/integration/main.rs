@@ -3,6 +3,11 @@
 
 mod cli;
 mod hostile;
+mod hostile_catalogue;
+mod hostile_cli;
+mod hostile_load;
+mod hostile_pack;
+mod hostile_scale;
 mod pack;
 mod pdf;
 mod report;
@@ -13,6 +18,15 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+
+/// Hostile-corpus folders pinned by the area test files (`hostile_*.rs`), each its own list.
+pub const HOSTILE_AREAS: &[&[&str]] = &[
+    hostile_catalogue::PINNED,
+    hostile_cli::PINNED,
+    hostile_load::PINNED,
+    hostile_pack::PINNED,
+    hostile_scale::PINNED,
+];
 
 /// The crate root: tests run with relative paths so outputs name files the same way everywhere.
 pub fn root() -> PathBuf {
