@@ -57,10 +57,14 @@ enum Command {
     /// answers-merged.csv, tickets/, summary.md, manifest.json and SHA256SUMS, written atomically.
     #[command(after_long_help = PACK_HELP)]
     Pack(PackArgs),
-    /// Re-check every checksum of a pack: exit 0 intact, 1 changed, missing or added files.
+    /// Re-check a pack against its SHA256SUMS and manifest.json: prints the problems and one
+    /// summary line; exit 0 intact, 1 changed, missing, added or unreadable files, 2 not a pack.
     Verify {
         /// The pack directory.
         dir: PathBuf,
+        /// Print a line for every file, not only the problems.
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
     /// Write a blank answer sheet for a catalogue (CSV, UTF-8 with BOM so Excel opens it).
     #[command(after_long_help = COLUMNS_HELP)]
@@ -367,7 +371,7 @@ fn run(cli: Cli) -> Result<()> {
             jobs: cli.jobs.map(|j| j.get()),
             ..args.into()
         }),
-        Command::Verify { dir } => crate::cli_pack::verify(&dir),
+        Command::Verify { dir, verbose } => crate::cli_pack::verify(&dir, verbose),
         Command::Init(args) => init(args),
         Command::Catalogue(CatalogueCommand::List) => {
             let mut out = String::new();

@@ -153,23 +153,46 @@ pub fn pack(run: PackRun) -> Result<()> {
     }
 }
 
-/// Re-check a pack's checksums; print one line per file.
-pub fn verify(dir: &Path) -> Result<()> {
+/// Re-check a pack against `SHA256SUMS` and `manifest.json`: print the problems (every file
+/// with `verbose`) and one summary line; exit 1 when anything is wrong.
+pub fn verify(dir: &Path, verbose: bool) -> Result<()> {
     let checks = pack::manifest::verify(dir)?;
-    let mut out = String::new();
     let failed = checks.iter().filter(|c| !c.passed()).count();
-    for c in &checks {
+    let mut out = String::new();
+    for c in checks.iter().filter(|c| verbose || !c.passed()) {
         out.push_str(&format!("{c}\n"));
     }
-    out.push_str(&format!(
-        "{}: {} files checked, {failed} problem(s)\n",
-        dir.display(),
-        checks.len()
-    ));
+    out.push_str(&verify_summary(dir, &checks, failed));
     crate::cli::emit(None, out.as_bytes())?;
     if failed > 0 {
         Err(Error::GateFailed(failed))
     } else {
         Ok(())
+    }
+}
+
+/// The last line of `verify`: the verdict, the count, and that checksums are not a signature
+/// (whoever can change a file can rewrite its checksums too).
+fn verify_summary(dir: &Path, checks: &[pack::manifest::Check], failed: usize) -> String {
+    let dir = pack::manifest::verify::shown(&dir.display().to_string());
+    let files = checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                pack::manifest::Check::Ok(_)
+                    | pack::manifest::Check::Changed(_)
+                    | pack::manifest::Check::Missing(_)
+                    | pack::manifest::Check::NotAFile(..)
+                    | pack::manifest::Check::Disagrees(..)
+            )
+        })
+        .count();
+    let unsigned = "the pack is not signed: this shows it is unchanged since its checksums \
+        were written, not who wrote them";
+    if failed == 0 {
+        format!("{dir}: intact, {files} files match SHA256SUMS and manifest.json; {unsigned}\n")
+    } else {
+        format!("{dir}: NOT INTACT, {failed} problem(s) in {files} files checked; {unsigned}\n")
     }
 }
