@@ -11,9 +11,14 @@ use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
 use crate::render::{self, Format, Lang, ReportOptions};
 
-const COLUMNS_HELP: &str = "\
-Answer overlays (--answers) are CSV files, UTF-8 (with or without BOM), Shift_JIS/CP932 or
-UTF-16 with BOM; headers are case-insensitive, English or Japanese, in any order:
+/// What an answer overlay holds, for the help of every command that reads overlays. A macro so
+/// that each command can append its own exit codes with `concat!`.
+macro_rules! overlays_help {
+    () => {
+        "\
+Answer overlays (--answers) are CSV files (UTF-8 with or without BOM, Shift_JIS/CP932 or UTF-16
+with BOM) or Excel workbooks (.xlsx: every sheet with an id column, or only --sheet NAME);
+headers are case-insensitive, English or Japanese, in any order:
   id (項番)               required; normalised: 設８３－１ and 設 83‐1 both mean 設83-1
   status (対応状況)        implemented 実施済/実施済み, partial 一部実施, planned 計画中,
                           not_implemented 未実施, not_applicable 対象外/該当なし, inherited 継承
@@ -29,16 +34,57 @@ not_applicable leaves the denominator. Overdue: a gap due before the report date
 Input limits (exceeding one is a located error, exit 2): --max-field-bytes (default 4MiB per
 cell), --max-rows (default 1000000 data rows per file or sheet; a table may also hold at most
 32 cells per allowed row), --max-file-bytes (default 256MiB per file, and per workbook
-unpacked). Only the first 1000 problems of a file are listed.
+unpacked). Only the first 1000 problems of a file are listed."
+    };
+}
 
-Exit codes: 0 success, 1 output could not be written, 2 bad input or usage.";
+/// `kansa --help`: every command's exit codes.
+const MAIN_HELP: &str = concat!(
+    overlays_help!(),
+    "\n\nExit codes: 0 success; 1 an output could not be written, a pack gate tripped (the pack \
+     is still written) or verify found a changed, missing or added file; 2 bad input or usage."
+);
+
+/// `kansa report --help`.
+const REPORT_HELP: &str = concat!(
+    overlays_help!(),
+    "\n\nExit codes: 0 written, 1 the output could not be written, 2 bad input or usage (nothing \
+     is written)."
+);
+
+/// `kansa validate --help`.
+const VALIDATE_HELP: &str = concat!(
+    overlays_help!(),
+    "\n\nExit codes: 0 every overlay is clean, 2 problems (every one listed) or bad usage."
+);
+
+/// `kansa init --help`: about the sheet it writes, not about --answers, which it does not take.
+const INIT_HELP: &str = "\
+The sheet lists every control of the catalogue with the answer columns to fill in: status
+(対応状況), responsibility (責任区分), answer (回答), evidence (証跡), owner (担当), due (期限),
+reviewed (確認日), notes (備考); Japanese headers and values by default, English with --lang en.
+--from pre-fills it from existing overlays (CSV or .xlsx, applied in order), so an
+organisation starts from its provider's answers. Give the filled-in sheet to `report` or
+`validate` as --answers.
+
+Exit codes: 0 written, 1 the output could not be written, 2 bad input or usage.";
+
+/// `kansa verify --help`.
+const VERIFY_HELP: &str = "\
+Every file must match both SHA256SUMS and manifest.json, and be a regular file inside the pack
+(symbolic links, FIFOs, devices and directories are refused, never read); files not listed
+are reported as added. The pack is not signed: an intact result shows that nothing changed
+since the checksums were written, not who wrote them.
+
+Exit codes: 0 intact; 1 a file changed, missing, added or not a regular file, or the two lists
+disagree or hold a bad line; 2 not a pack (no SHA256SUMS) or bad usage.";
 
 /// kansa (監査): gap analysis and regulator reports from a controls catalogue and your answers.
 #[derive(Debug, Parser)]
-#[command(name = "kansa", version, about, after_long_help = COLUMNS_HELP)]
+#[command(name = "kansa", version, about, after_long_help = MAIN_HELP)]
 pub struct Cli {
-    /// Threads to use (default: one per core); `pack` builds this many packs at once. The
-    /// output is the same whatever the number.
+    /// Threads to use (default: one per core; at most 4 per core). The output is the same
+    /// whatever the number.
     #[arg(short = 'j', long, global = true, value_name = "N", env = "KANSA_JOBS")]
     jobs: Option<std::num::NonZeroUsize>,
     #[command(subcommand)]
@@ -48,10 +94,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Merge the answer overlays onto the catalogue and render a gap-analysis report.
-    #[command(after_long_help = COLUMNS_HELP)]
+    #[command(after_long_help = REPORT_HELP)]
     Report(ReportArgs),
     /// Check answer overlays against the catalogue; exit 0 when clean, 2 with every problem listed.
-    #[command(after_long_help = COLUMNS_HELP)]
+    #[command(after_long_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
     /// Build submission packs from a kansa.toml: reports, assessment.json, gaps.csv,
     /// answers-merged.csv, tickets/, summary.md, manifest.json and SHA256SUMS, written atomically.
@@ -59,6 +105,7 @@ enum Command {
     Pack(PackArgs),
     /// Re-check a pack against its SHA256SUMS and manifest.json: prints the problems and one
     /// summary line; exit 0 intact, 1 changed, missing, added or unreadable files, 2 not a pack.
+    #[command(after_long_help = VERIFY_HELP)]
     Verify {
         /// The pack directory.
         dir: PathBuf,
@@ -67,7 +114,7 @@ enum Command {
         verbose: bool,
     },
     /// Write a blank answer sheet for a catalogue (CSV, UTF-8 with BOM so Excel opens it).
-    #[command(after_long_help = COLUMNS_HELP)]
+    #[command(after_long_help = INIT_HELP)]
     Init(InitArgs),
     /// List or show the built-in catalogues.
     #[command(subcommand)]
@@ -93,9 +140,14 @@ struct CatalogueArg {
 struct InputArgs {
     #[command(flatten)]
     catalogue: CatalogueArg,
-    /// An answer overlay (CSV); repeat for several, applied in order (provider first, yours last).
+    /// An answer overlay (CSV or .xlsx); repeat for several, applied in order (provider first,
+    /// yours last). At least one is needed, unless --no-answers.
     #[arg(long = "answers", value_name = "FILE")]
     answers: Vec<PathBuf>,
+    /// Run without any overlay on purpose: `report` writes a blank report (every control
+    /// unanswered), `validate` checks the catalogue alone.
+    #[arg(long, conflicts_with = "answers")]
+    no_answers: bool,
     /// Encoding of the overlays; detected by default.
     #[arg(long, value_enum, default_value = "auto")]
     encoding: EncodingChoice,
@@ -120,6 +172,26 @@ struct LimitArgs {
     /// Largest input file (catalogue or overlay), in bytes; units KiB, MiB, GiB accepted.
     #[arg(long, value_name = "BYTES", default_value = "256MiB", value_parser = size_arg)]
     max_file_bytes: u64,
+}
+
+impl InputArgs {
+    /// No `--answers` is a usage error unless `--no-answers` says it is meant: otherwise a
+    /// forgotten flag gives a 0% report, or a `validate` that checks nothing and passes.
+    /// Called after loading, so a broken catalogue is still reported as such.
+    fn require_answers(&self, command: &str) -> Result<()> {
+        if !self.answers.is_empty() || self.no_answers {
+            return Ok(());
+        }
+        let blank = if command == "report" {
+            "for a blank report (every control unanswered), add --no-answers"
+        } else {
+            "to check the catalogue alone, add --no-answers"
+        };
+        Err(Error::Usage(format!(
+            "{command}: no answer overlay given\n  hint: add --answers FILE (CSV or .xlsx, \
+             repeatable); {blank}"
+        )))
+    }
 }
 
 fn size_arg(s: &str) -> std::result::Result<u64, String> {
@@ -212,6 +284,8 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   max_field_bytes = \"4MiB\"              # per cell (default 4MiB)
   max_rows = 1000000                    # data rows per file or sheet (default 1000000)
   max_file_bytes = \"256MiB\"             # per input file (default 256MiB)
+
+-j N (or KANSA_JOBS=N) builds up to N packs at once.
 
 Exit codes: 0 built (gates passed), 1 a gate tripped (the pack is still written) or a
 write failed, 2 bad input or usage (nothing is replaced).";
@@ -356,11 +430,37 @@ pub fn main() -> std::process::ExitCode {
     }
 }
 
+/// Threads per core `-j` may ask for: enough to overlap waiting on the disk, while a typo such as
+/// `-j 99999` cannot start thousands of threads and stall the machine.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// `-j N` within the cap for a machine of `cores` cores, and the warning to print when N was
+/// lowered.
+fn capped_jobs(requested: usize, cores: usize) -> (usize, Option<String>) {
+    let cap = cores.max(1) * MAX_THREADS_PER_CORE;
+    if requested <= cap {
+        return (requested, None);
+    }
+    let warning = format!(
+        "warning: -j/KANSA_JOBS {requested} is more than {MAX_THREADS_PER_CORE} threads per core \
+         ({cores} cores here); using {cap}"
+    );
+    (cap, Some(warning))
+}
+
 fn run(cli: Cli) -> Result<()> {
-    if let Some(jobs) = cli.jobs {
+    let jobs = cli.jobs.map(|requested| {
+        let cores = std::thread::available_parallelism().map_or(1, |p| p.get());
+        let (jobs, warning) = capped_jobs(requested.get(), cores);
+        if let Some(warning) = warning {
+            eprintln!("{warning}");
+        }
+        jobs
+    });
+    if let Some(jobs) = jobs {
         // Only fails when a pool already exists, which `run` never builds before this.
         rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.get())
+            .num_threads(jobs)
             .build_global()
             .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     }
@@ -368,7 +468,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report(args),
         Command::Validate(args) => validate(args),
         Command::Pack(args) => crate::cli_pack::pack(crate::cli_pack::PackRun {
-            jobs: cli.jobs.map(|j| j.get()),
+            jobs,
             ..args.into()
         }),
         Command::Verify { dir, verbose } => crate::cli_pack::verify(&dir, verbose),
@@ -429,6 +529,7 @@ fn report(args: ReportArgs) -> Result<()> {
         &args.input.sheet,
         &limits,
     )?;
+    args.input.require_answers("report")?;
     timings.stage("load");
     // Each stage consumes the one before: texts move from the overlays to the view, never
     // copied, and nothing of the inputs outlives the view (large catalogues).
@@ -517,16 +618,24 @@ fn validate(args: ValidateArgs) -> Result<()> {
         input.encoding,
         &input.sheet,
         &limits,
-    )
-    .map(|(_, overlays)| overlays);
+    );
+    if result.is_ok() {
+        input.require_answers("validate")?;
+    }
     if args.format == ValidateFormat::Text {
-        for o in result? {
+        let (catalogue, overlays) = result?;
+        if overlays.is_empty() {
+            let n = catalogue.controls.len();
+            eprintln!("ok: catalogue {} ({n} controls)", input.catalogue.catalogue);
+        }
+        for o in overlays {
             let n = o.rows.len();
             let rows = if n == 1 { "row" } else { "rows" };
             eprintln!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
         }
         return Ok(());
     }
+    let result = result.map(|(_, overlays)| overlays);
     let (problems, failed) = match result {
         Ok(_) => (crate::diag::Diagnostics::default(), None),
         Err(Error::Input(d)) => (d.clone(), Some(Error::Input(d))),
@@ -620,5 +729,30 @@ pub(crate) fn emit_with(
                     source,
                 })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_are_capped_at_four_per_core_with_one_warning() {
+        assert_eq!(capped_jobs(1, 2), (1, None));
+        assert_eq!(capped_jobs(8, 2), (8, None));
+        let (jobs, warning) = capped_jobs(99_999, 2);
+        assert_eq!(jobs, 8);
+        assert_eq!(
+            warning.as_deref(),
+            Some(
+                "warning: -j/KANSA_JOBS 99999 is more than 4 threads per core (2 cores here); \
+                 using 8"
+            )
+        );
+        assert_eq!(
+            capped_jobs(5, 0).0,
+            4,
+            "an unknown core count counts as one"
+        );
     }
 }
