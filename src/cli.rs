@@ -324,8 +324,9 @@ struct ReportArgs {
     /// PDF font: a .ttf, .otf or .ttc file instead of the built-in IPAex Gothic.
     #[arg(long, value_name = "PATH")]
     font: Option<PathBuf>,
-    /// Face index within a .ttc font collection.
-    #[arg(long, value_name = "N", default_value = "0")]
+    /// Face index within a .ttc font collection given with --font; an index the font does not
+    /// have is an error.
+    #[arg(long, value_name = "N", default_value = "0", requires = "font")]
     font_index: u32,
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use tera::{Kwargs, State, Tera, Value};
 
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::render::markdown;
 
@@ -59,7 +60,52 @@ pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
         })?;
         all.insert(name, text);
     }
+    check_names(dir, &all)?;
     Ok(all)
+}
+
+/// Every file of a templates directory must either replace a built-in of the same name or be
+/// used by a template (`{% include "x.md" %}`, `import`, `extends`): a misspelt override
+/// (`reprot.md`, `report.mdd`, `Report.md`) would otherwise be ignored without a word, and the
+/// built-in used instead. All such files are listed at once, each with the nearest valid name.
+fn check_names(dir: &Path, all: &BTreeMap<String, String>) -> Result<()> {
+    let builtin: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+    let used = |name: &str| {
+        all.iter().any(|(other, text)| {
+            other != name
+                && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
+        })
+    };
+    let problems: Vec<Diagnostic> = all
+        .keys()
+        .filter(|name| !builtin.contains(&name.as_str()) && !used(name))
+        .map(|name| unknown_template(dir, name, &builtin))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(Diagnostics(problems)))
+    }
+}
+
+fn unknown_template(dir: &Path, name: &str, builtin: &[&str]) -> Diagnostic {
+    let lower = name.to_lowercase();
+    let nearest = crate::diag::nearest(&lower, builtin.iter().copied());
+    let rename = match nearest {
+        Some(valid) => format!("did you mean {valid}? "),
+        None => String::new(),
+    };
+    Diagnostic::new(
+        &dir.join(name).display().to_string(),
+        0,
+        0,
+        "not a template name kansa uses, and no template includes it",
+    )
+    .value(name)
+    .hint(format!(
+        "{rename}the templates are {}; rename the file, or remove it",
+        builtin.join(", ")
+    ))
 }
 
 /// A Tera instance with kansa's filters and the given templates.

@@ -46,6 +46,7 @@ pub(crate) struct Font {
 
 impl Font {
     pub(crate) fn load(src: &FontSource) -> Result<Self, PdfError> {
+        check_face_index(src)?;
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&src.bytes, src.index as usize, &mut warnings)
             .ok_or_else(|| {
@@ -114,6 +115,35 @@ impl Font {
     }
 }
 
+/// Faces in a font file: the count of a TrueType/OpenType collection (`ttcf` header), else 1.
+fn face_count(bytes: &[u8]) -> u32 {
+    match (bytes.get(..4), bytes.get(8..12)) {
+        (Some(b"ttcf"), Some(count)) => {
+            u32::from_be_bytes([count[0], count[1], count[2], count[3]])
+        }
+        _ => 1,
+    }
+}
+
+/// A face index past the last face is an error: the font parser would otherwise quietly use
+/// the first face, and `--font-index 7` on a one-face font would be silently ignored.
+fn check_face_index(src: &FontSource) -> Result<(), PdfError> {
+    let faces = face_count(&src.bytes);
+    if src.index < faces {
+        return Ok(());
+    }
+    let which = if faces == 1 {
+        "1 face (index 0)".to_owned()
+    } else {
+        format!("{faces} faces (index 0 to {})", faces.saturating_sub(1))
+    };
+    Err(PdfError::Font(format!(
+        "face index {} does not exist: the font has {which}; fix --font-index (font_index in \
+         kansa.toml)",
+        src.index
+    )))
+}
+
 /// Characters that are checked for coverage: everything but control
 /// characters (line feeds, tabs, ...), which are never drawn.
 pub(crate) fn is_checked(c: char) -> bool {
@@ -140,6 +170,32 @@ pub(crate) fn missing_in(f: &mut Font, text: &str) -> Vec<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_face_index_past_the_last_face_is_an_error() {
+        let mut one = FontSource::builtin();
+        assert!(Font::load(&one).is_ok());
+        one.index = 7;
+        let err = Font::load(&one).err().expect("index 7 of a one-face font");
+        assert_eq!(
+            err.to_string(),
+            "font error: face index 7 does not exist: the font has 1 face (index 0); fix \
+             --font-index (font_index in kansa.toml)"
+        );
+        let mut collection = b"ttcf\0\x01\0\0\0\0\0\x02".to_vec();
+        collection.resize(64, 0);
+        assert_eq!(face_count(&collection), 2);
+        let two = FontSource {
+            bytes: Cow::Owned(collection),
+            index: 2,
+        };
+        assert!(
+            check_face_index(&two)
+                .unwrap_err()
+                .to_string()
+                .contains("the font has 2 faces (index 0 to 1)")
+        );
+    }
 
     #[test]
     fn builtin_covers_japanese_and_reports_missing() {
