@@ -137,10 +137,9 @@ pub fn build_pack(
         .any(|g| *g == Gate::NewGaps || *g == Gate::Regression)
         && baseline.is_none()
     {
-        return Err(Error::Usage(format!(
-            "pack {}: --fail-on new-gaps/regression needs --baseline (a previous pack)",
-            pack.name
-        )));
+        return Err(Error::Usage(
+            "--fail-on new-gaps/regression needs --baseline (a previous pack)".to_owned(),
+        ));
     }
     let report_options = ReportOptions {
         lang: if pack.lang.as_deref() == Some("en") {
@@ -223,8 +222,7 @@ fn render_files(
             }
             other => {
                 return Err(Error::Usage(format!(
-                    "pack {}: format {other} is not available in this build",
-                    pack.name
+                    "format {other} is not available in this build"
                 )));
             }
         };

@@ -149,7 +149,9 @@ pub fn template_error(dir: Option<&Path>, e: tera::Error) -> Error {
 /// [`template_error`] for an error met while rendering `rendering`: errors that carry no file
 /// (an include cycle, a component recursing without end) are then still named.
 pub fn template_error_in(dir: Option<&Path>, rendering: &str, e: tera::Error) -> Error {
-    let message = e.to_string();
+    // Tera starts its report with its own "error: "; the binary prints one already.
+    let report = e.to_string();
+    let message = report.strip_prefix("error: ").unwrap_or(&report).to_owned();
     let name = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             r.filename().to_owned()
