@@ -113,7 +113,8 @@ enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
-    /// Write a blank answer sheet for a catalogue (CSV, UTF-8 with BOM so Excel opens it).
+    /// Write a blank answer sheet for a catalogue: CSV (UTF-8 with BOM so Excel opens it) or an
+    /// .xlsx workbook with dropdowns.
     #[command(after_long_help = INIT_HELP)]
     Init(InitArgs),
     /// List or show the built-in catalogues.

@@ -497,10 +497,14 @@ fn kind_name(kind: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Every entry under `dir` that is not a directory (files, links, FIFOs, ...), relative to
-/// it, sorted; symbolic links are listed, never followed.
+/// Every entry under `dir` that is not a directory (files, links, FIFOs, ...), and every empty
+/// directory (as `name/`), relative to it, sorted; symbolic links are listed, never followed.
+/// A pack never holds an empty directory, so one is something added.
 fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::result::Result<_, _>>()?;
+    if entries.is_empty() && !prefix.is_empty() {
+        out.push(prefix.to_owned());
+    }
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = format!("{prefix}{}", e.file_name().to_string_lossy());

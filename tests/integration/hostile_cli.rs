@@ -162,6 +162,32 @@ fn verify_cross_checks_sums_against_the_manifest() {
         stdout(&out)
     );
 
+    // A manifest entry naming a path outside the pack (the manifest re-summed): refused.
+    let (_t, pack) = pack_copy();
+    let mut m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
+    let outputs = m["outputs"].as_array_mut().unwrap();
+    let i = outputs
+        .iter()
+        .position(|o| o["path"] == "gaps.csv")
+        .unwrap();
+    outputs[i]["path"] = "../gaps.csv".into();
+    std::fs::write(pack.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
+    resum(&pack, "manifest.json");
+    let out = verify(&pack, &[]);
+    assert_fails_with(
+        "manifest path outside",
+        &out,
+        &format!(
+            "BAD LINE  manifest.json outputs[{i}]: path with an empty, `.` or `..` part: ../gaps.csv"
+        ),
+    );
+    assert!(
+        stdout(&out).contains("MISMATCH  gaps.csv: listed in SHA256SUMS but not in manifest.json"),
+        "{}",
+        stdout(&out)
+    );
+
     // manifest.json changed without its SUMS line: CHANGED, and the files are still checked.
     let (_t, pack) = pack_copy();
     std::fs::write(pack.join("manifest.json"), "{}").unwrap();
@@ -305,9 +331,11 @@ fn verify_escapes_file_names_for_the_terminal() {
     for name in ["x\rOK report.pdf", "y\u{1b}[2K", "z\u{202e}fdp.exe"] {
         std::fs::write(pack.join(name), "added").unwrap();
     }
+    std::fs::create_dir_all(pack.join("tickets/empty")).unwrap();
     let out = verify(&pack, &[]);
     let text = stdout(&out);
     assert_fails_with("added", &out, "UNLISTED  \"x\\rOK report.pdf\"");
+    assert!(text.contains("UNLISTED  tickets/empty/\n"), "{text}");
     assert!(text.contains("UNLISTED  \"y\\u{1b}[2K\""), "{text}");
     assert!(text.contains("UNLISTED  \"z\\u{202e}fdp.exe\""), "{text}");
     let raw = text
