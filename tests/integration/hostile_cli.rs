@@ -83,6 +83,16 @@ fn resum(pack: &Path, name: &str) {
     std::fs::write(pack.join("SHA256SUMS"), lines.join("\n") + "\n").unwrap();
 }
 
+/// Change the `outputs` of the pack's manifest and update its `SHA256SUMS` line, as someone
+/// covering their tracks would.
+fn edit_manifest(pack: &Path, edit: impl FnOnce(&mut Vec<serde_json::Value>)) {
+    let path = pack.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(m["outputs"].as_array_mut().unwrap());
+    std::fs::write(&path, serde_json::to_vec(&m).unwrap()).unwrap();
+    resum(pack, "manifest.json");
+}
+
 /// Assert exit 1 with `line` among the problems printed, and the summary saying so.
 fn assert_fails_with(what: &str, out: &Output, line: &str) {
     let text = stdout(out);
@@ -127,14 +137,7 @@ fn verify_cross_checks_sums_against_the_manifest() {
 
     // A file dropped from the manifest (and the manifest re-summed).
     let (_t, pack) = pack_copy();
-    let mut m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
-    m["outputs"]
-        .as_array_mut()
-        .unwrap()
-        .retain(|o| o["path"] != "gaps.csv");
-    std::fs::write(pack.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
-    resum(&pack, "manifest.json");
+    edit_manifest(&pack, |outputs| outputs.retain(|o| o["path"] != "gaps.csv"));
     assert_fails_with(
         "not in manifest",
         &verify(&pack, &[]),
@@ -164,16 +167,14 @@ fn verify_cross_checks_sums_against_the_manifest() {
 
     // A manifest entry naming a path outside the pack (the manifest re-summed): refused.
     let (_t, pack) = pack_copy();
-    let mut m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(pack.join("manifest.json")).unwrap()).unwrap();
-    let outputs = m["outputs"].as_array_mut().unwrap();
-    let i = outputs
-        .iter()
-        .position(|o| o["path"] == "gaps.csv")
-        .unwrap();
-    outputs[i]["path"] = "../gaps.csv".into();
-    std::fs::write(pack.join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
-    resum(&pack, "manifest.json");
+    let mut i = 0;
+    edit_manifest(&pack, |outputs| {
+        i = outputs
+            .iter()
+            .position(|o| o["path"] == "gaps.csv")
+            .unwrap();
+        outputs[i]["path"] = "../gaps.csv".into();
+    });
     let out = verify(&pack, &[]);
     assert_fails_with(
         "manifest path outside",
