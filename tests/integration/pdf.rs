@@ -126,7 +126,7 @@ fn a_title_cannot_add_headings_to_the_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("t.pdf");
     let out = kansa()
-        .args(["report", "--date", "2026-11-25", "--title"])
+        .args(["report", "--no-answers", "--date", "2026-11-25", "--title"])
         .arg("報告書\n## 注入された見出し")
         .arg("-o")
         .arg(&target)

@@ -90,7 +90,7 @@ fn format_follows_output_extension_and_write_is_atomic() {
 #[test]
 fn source_date_epoch_sets_the_report_date() {
     let out = kansa()
-        .args(["report", "--format", "json"])
+        .args(["report", "--no-answers", "--format", "json"])
         .env("SOURCE_DATE_EPOCH", "1767225600") // 2026-01-01T00:00:00Z
         .output()
         .unwrap();
@@ -168,7 +168,7 @@ fn user_templates_override_builtins_by_name() {
     )
     .unwrap();
     let out = kansa()
-        .args(["report", "--date", "2026-11-25", "--templates"])
+        .args(["report", "--no-answers", "--date", "2026-11-25", "--templates"])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -180,7 +180,7 @@ fn broken_template_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("report.md"), "line one\n{% for x in %}\n").unwrap();
     let out = kansa()
-        .args(["report", "--date", "2026-11-25", "--templates"])
+        .args(["report", "--no-answers", "--date", "2026-11-25", "--templates"])
         .arg(dir.path())
         .output()
         .unwrap();
