@@ -164,10 +164,11 @@ pub fn verify(dir: &Path) -> Result<Vec<Check>> {
 }
 
 fn not_a_pack(dir: &Path) -> Error {
+    let shown_dir = shown(&dir.display().to_string());
     let what = if dir.is_dir() {
-        format!("{} is not a kansa pack: it has no {SUMS}", dir.display())
+        format!("{shown_dir} is not a kansa pack: it has no {SUMS}")
     } else {
-        format!("{} is not a pack directory", dir.display())
+        format!("{shown_dir} is not a pack directory")
     };
     Error::Usage(format!(
         "{what}\n  hint: give the directory `kansa pack` wrote (OUT/<pack name>)"

@@ -264,6 +264,26 @@ fn verify_reads_only_regular_files_inside_the_pack() {
             },
             "NOT FILE  report.md: a socket",
         ),
+        (
+            "SHA256SUMS a symlink to an identical copy",
+            |p, o| {
+                std::fs::rename(p.join("SHA256SUMS"), o.join("SHA256SUMS")).unwrap();
+                symlink(o.join("SHA256SUMS"), p.join("SHA256SUMS")).unwrap();
+            },
+            "NOT FILE  SHA256SUMS: a symbolic link",
+        ),
+        (
+            "manifest.json a FIFO",
+            |p, _| {
+                std::fs::remove_file(p.join("manifest.json")).unwrap();
+                let made = std::process::Command::new("mkfifo")
+                    .arg(p.join("manifest.json"))
+                    .status()
+                    .unwrap();
+                assert!(made.success());
+            },
+            "NOT FILE  manifest.json: a FIFO",
+        ),
     ];
     for (what, setup, line) in cases {
         let (_t, pack) = pack_copy();
@@ -395,8 +415,9 @@ fn verify_of_something_that_is_not_a_pack_is_a_usage_error() {
         "{}",
         outcome(&out)
     );
-    let out = verify(&empty.path().join("nothing"), &[]);
+    let out = verify(&empty.path().join("nothing\r"), &[]);
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    assert!(!stderr(&out).contains('\r'), "raw CR: {}", outcome(&out));
     assert!(
         stderr(&out).contains("is not a pack directory"),
         "{}",

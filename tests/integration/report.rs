@@ -168,7 +168,13 @@ fn user_templates_override_builtins_by_name() {
     )
     .unwrap();
     let out = kansa()
-        .args(["report", "--no-answers", "--date", "2026-11-25", "--templates"])
+        .args([
+            "report",
+            "--no-answers",
+            "--date",
+            "2026-11-25",
+            "--templates",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -180,7 +186,13 @@ fn broken_template_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("report.md"), "line one\n{% for x in %}\n").unwrap();
     let out = kansa()
-        .args(["report", "--no-answers", "--date", "2026-11-25", "--templates"])
+        .args([
+            "report",
+            "--no-answers",
+            "--date",
+            "2026-11-25",
+            "--templates",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
