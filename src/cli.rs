@@ -316,9 +316,9 @@ struct ReportArgs {
     /// Directory whose template files override the built-ins by name (see `templates export`).
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// PDF paper size.
-    #[arg(long, value_enum, default_value = "a4")]
-    paper: PaperArg,
+    /// PDF paper size (default a4).
+    #[arg(long, value_enum)]
+    paper: Option<PaperArg>,
     /// PDF pages in landscape orientation.
     #[arg(long)]
     landscape: bool,
@@ -329,6 +329,31 @@ struct ReportArgs {
     /// have is an error.
     #[arg(long, value_name = "N", default_value = "0", requires = "font")]
     font_index: u32,
+}
+
+impl ReportArgs {
+    /// `--paper`, `--landscape`, `--font` and `--font-index` shape only the PDF: with another
+    /// format they would be ignored without a word (as `--font-index 7` on a one-face font
+    /// was), so they are a usage error.
+    fn check_pdf_only(&self, format: Format) -> Result<()> {
+        if format == Format::Pdf {
+            return Ok(());
+        }
+        let given = [
+            ("--paper", self.paper.is_some()),
+            ("--landscape", self.landscape),
+            ("--font", self.font.is_some()),
+        ];
+        match given.iter().find(|(_, set)| *set) {
+            None => Ok(()),
+            Some((flag, _)) => Err(Error::Usage(format!(
+                "{flag} applies only to PDF output, and this report is {}\n  hint: add \
+                 --format pdf (or -o FILE.pdf), or drop {flag}",
+                clap::ValueEnum::to_possible_value(&format)
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
+            ))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -513,6 +538,7 @@ fn report(args: ReportArgs) -> Result<()> {
         })?,
         _ => Format::Md,
     };
+    args.check_pdf_only(format)?;
     let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
     if to_stdout && matches!(format, Format::Pdf | Format::Xlsx) && std::io::stdout().is_terminal()
     {
@@ -545,7 +571,7 @@ fn report(args: ReportArgs) -> Result<()> {
         title: args.title,
         baseline: None,
         pdf: crate::render::PdfSettings {
-            paper: match args.paper {
+            paper: match args.paper.unwrap_or(PaperArg::A4) {
                 PaperArg::A4 => crate::render::pdf::Paper::A4,
                 PaperArg::Letter => crate::render::pdf::Paper::Letter,
             },

@@ -871,3 +871,59 @@ fn error_messages_carry_each_prefix_once() {
         assert!(!message.contains("error: "), "{what}: {message}");
     }
 }
+
+/// PDF-only flags with another format would be ignored without a word: usage errors.
+#[test]
+fn pdf_only_flags_with_another_format_are_errors() {
+    for (flags, format) in [
+        (&["--paper", "letter"][..], "md"),
+        (&["--landscape"][..], "html"),
+        (&["--font", "data/fonts/ipaexg.ttf"][..], "json"),
+        (
+            &["--font", "data/fonts/ipaexg.ttf", "--font-index", "0"][..],
+            "xlsx",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(format!("report.{format}"));
+        let out = kansa()
+            .args(["report", "--date", "2026-11-25"])
+            .args(flags)
+            .args(example_answers())
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {}", outcome(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: {} applies only to PDF output, and this report is {format}\n  hint: add \
+                 --format pdf (or -o FILE.pdf), or drop {}\n",
+                flags[0], flags[0]
+            ),
+            "{flags:?}"
+        );
+        crate::hostile::assert_nothing_written("pdf-only flag", dir.path());
+    }
+    // With PDF they are taken.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.pdf");
+    let out = kansa()
+        .args([
+            "report",
+            "--date",
+            "2026-11-25",
+            "--paper",
+            "letter",
+            "--landscape",
+        ])
+        .args(["--font", "data/fonts/ipaexg.ttf"])
+        .args(example_answers())
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", outcome(&out));
+    assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
+}
