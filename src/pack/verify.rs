@@ -105,6 +105,9 @@ struct Entry {
 /// files added to it. A directory without `SHA256SUMS` is a usage error; everything else wrong
 /// with the pack is a failed [`Check`].
 pub fn verify(dir: &Path) -> Result<Vec<Check>> {
+    if !dir.is_dir() {
+        return Err(not_a_pack(dir));
+    }
     let sums_bytes = match read_record(dir, SUMS) {
         Ok(bytes) => bytes,
         Err(Opened::Missing) => return Err(not_a_pack(dir)),

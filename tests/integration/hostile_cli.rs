@@ -418,6 +418,13 @@ fn verify_of_something_that_is_not_a_pack_is_a_usage_error() {
     let out = verify(&empty.path().join("nothing\r"), &[]);
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
     assert!(!stderr(&out).contains('\r'), "raw CR: {}", outcome(&out));
+    let out = verify(Path::new("README.md"), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    assert!(
+        stderr(&out).starts_with("error: README.md is not a pack directory"),
+        "{}",
+        outcome(&out)
+    );
     assert!(
         stderr(&out).contains("is not a pack directory"),
         "{}",
