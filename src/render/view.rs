@@ -4,13 +4,13 @@
 //! inputs always give the same bytes.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyse::{Analysis, Group, Totals};
+use crate::analyse::{Analysis, Totals};
 use crate::merge::{MergedAnswer, Sourced};
 use crate::model::{Control, Status};
 use crate::render::labels::{Lang, labels, responsibility_label, status_label};
@@ -56,7 +56,8 @@ pub struct Report {
     pub extra_columns: Vec<String>,
     /// Totals over everything.
     pub summary: TotalsView,
-    /// Sections → 大項目 → 中項目 → controls.
+    /// Sections → 大項目 → 中項目 → controls: each group once, in order of first appearance
+    /// in the catalogue (controls of a group listed apart in the catalogue are shown together).
     pub sections: Vec<SectionView>,
     /// Per responsibility (provider, customer, shared, unassigned).
     pub by_responsibility: Vec<NamedTotals>,
@@ -440,7 +441,7 @@ fn build_with(
         .with_min_len(256)
         .map(|(i, a)| control_view(analysis, i, a, lang, &shared))
         .collect();
-    mark_repeated_answers(&mut controls);
+    mark_repeated_answers(&mut controls, &display_order(analysis));
     unique_anchors(&mut controls);
     // Shared, not copied: a gap appears under its section and in the gap list.
     let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
@@ -501,7 +502,7 @@ fn build_with(
 }
 
 impl Report {
-    /// Every control, in catalogue order.
+    /// Every control, in the order the report shows them (grouped as `sections`).
     pub fn controls(&self) -> impl Iterator<Item = &ControlView> {
         self.sections
             .iter()
@@ -513,16 +514,17 @@ impl Report {
 }
 
 /// Set [`ControlView::answer_same_as`] on each control whose answer (and its source) equals the
-/// previous control's, pointing at the first control of the run.
-fn mark_repeated_answers(controls: &mut [ControlView]) {
+/// previous control's in `order` (the order the report shows them), pointing at the first
+/// control of the run.
+fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
     let mut first: Option<usize> = None;
-    for i in 0..controls.len() {
-        let same = i > 0
-            && controls[i].answer.is_some()
-            && controls[i].answer == controls[i - 1].answer
-            && controls[i].sources.answer == controls[i - 1].sources.answer;
+    for pair in order.windows(2) {
+        let (prev, i) = (pair[0], pair[1]);
+        let same = controls[i].answer.is_some()
+            && controls[i].answer == controls[prev].answer
+            && controls[i].sources.answer == controls[prev].sources.answer;
         if same {
-            let head = *first.get_or_insert(i - 1);
+            let head = *first.get_or_insert(prev);
             controls[i].answer_same_as = Some(controls[head].id.clone());
         } else {
             first = None;
@@ -537,74 +539,60 @@ fn pick(english: bool, native: &str, en: &Option<String>) -> String {
     }
 }
 
-/// Groups by (section, major, name), looked up once per control: hashing keeps catalogues
-/// whose every control has its own 中項目 linear.
-fn index(groups: &[Group]) -> HashMap<(&str, &str, &str), &Group> {
-    groups
-        .iter()
-        .map(|g| ((g.section.as_str(), g.major.as_str(), g.name.as_str()), g))
-        .collect()
-}
-
-/// Nest controls (already in catalogue order) into sections, 大項目 and 中項目.
+/// Nest the controls into the analysis's outline (sections, 大項目 and 中項目, each once, in
+/// order of first appearance): each control is moved to the one place the outline gives it.
 fn sections(
     analysis: &Analysis<'_>,
     controls: Vec<Arc<ControlView>>,
     lang: Lang,
 ) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
-    let (by_section, by_major, by_middle) = (
-        index(&analysis.by_section),
-        index(&analysis.by_major),
-        index(&analysis.by_middle),
-    );
-    let find = |groups: &HashMap<(&str, &str, &str), &'_ Group>, s: &str, ma: &str, n: &str| {
-        groups.get(&(s, ma, n)).map(|g| g.totals.clone())
-    };
-    let mut out: Vec<SectionView> = Vec::new();
-    for (c, view) in catalogue.controls.iter().zip(controls) {
-        let totals = |t: Option<Totals>| totals_view(&t.unwrap_or_default(), lang);
-        if out.last().is_none_or(|s| s.name != c.section) {
-            out.push(SectionView {
-                name: shown(&c.section),
-                label: shown(&catalogue.section_label(&c.section, lang == Lang::En)),
-                anchor: format!("section-{}", out.len() + 1),
-                totals: totals(find(&by_section, &c.section, "", &c.section)),
-                majors: Vec::new(),
-            });
-        }
-        let section = out.last_mut().expect("pushed above");
-        if section
-            .majors
-            .last()
-            .is_none_or(|m| m.name != visible(&c.major))
-        {
-            section.majors.push(MajorView {
-                name: shown(&c.major),
-                totals: totals(find(&by_major, &c.section, "", &c.major)),
-                middles: Vec::new(),
-            });
-        }
-        let major = section.majors.last_mut().expect("pushed above");
-        if major
-            .middles
-            .last()
-            .is_none_or(|m| m.name != visible(&c.middle))
-        {
-            major.middles.push(MiddleView {
-                name: shown(&c.middle),
-                totals: totals(find(&by_middle, &c.section, &c.major, &c.middle)),
-                controls: Vec::new(),
-            });
-        }
-        major
-            .middles
-            .last_mut()
-            .expect("pushed above")
-            .controls
-            .push(view);
-    }
-    out
+    let mut controls: Vec<Option<Arc<ControlView>>> = controls.into_iter().map(Some).collect();
+    let en = lang == Lang::En;
+    analysis
+        .outline
+        .iter()
+        .enumerate()
+        .map(|(n, s)| SectionView {
+            name: shown(&s.name),
+            label: shown(&catalogue.section_label(&s.name, en)),
+            anchor: format!("section-{}", n + 1),
+            totals: totals_view(&s.totals, lang),
+            majors: s
+                .majors
+                .iter()
+                .map(|m| MajorView {
+                    name: shown(&m.name),
+                    totals: totals_view(&m.totals, lang),
+                    middles: m
+                        .middles
+                        .iter()
+                        .map(|mid| MiddleView {
+                            name: shown(&mid.name),
+                            totals: totals_view(&mid.totals, lang),
+                            controls: mid
+                                .controls
+                                .iter()
+                                .filter_map(|&i| controls[i].take())
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Positions of the controls in the order the report shows them: section by section, as
+/// [`Analysis::outline`] groups them.
+fn display_order(analysis: &Analysis<'_>) -> Vec<usize> {
+    analysis
+        .outline
+        .iter()
+        .flat_map(|s| &s.majors)
+        .flat_map(|m| &m.middles)
+        .flat_map(|m| m.controls.iter().copied())
+        .collect()
 }
 
 /// Strings every control refers to, allocated once per report rather than once per control.
@@ -703,7 +691,7 @@ mod tests {
             mk("A5", None, "p"),
             mk("A6", None, "p"),
         ];
-        mark_repeated_answers(&mut v);
+        mark_repeated_answers(&mut v, &[0, 1, 2, 3, 4, 5]);
         let got: Vec<Option<&str>> = v.iter().map(|c| c.answer_same_as.as_deref()).collect();
         assert_eq!(got, [None, Some("A1"), Some("A1"), None, None, None]);
     }
