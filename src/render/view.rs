@@ -4,7 +4,7 @@
 //! inputs always give the same bytes.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -423,17 +423,17 @@ fn build_with(
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
     let en = lang == Lang::En;
+    let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
     let shared = Shared {
         labels: merged
             .overlays
             .iter()
             .map(|o| Arc::from(visible(&o.label)))
             .collect(),
-        extra_columns: merged
-            .extra_columns
-            .iter()
-            .map(|c| Arc::from(visible(c)))
-            .collect(),
+        extra_columns: extra.names.iter().map(|c| Arc::from(visible(c))).collect(),
+        catalogue_label: Arc::from(visible(&meta.id)),
+        catalogue_extra: catalogue.extra_columns.len(),
+        overlay_slot: extra.overlay_slot,
     };
     let mut controls: Vec<ControlView> = answers
         .into_par_iter()
@@ -480,7 +480,7 @@ fn build_with(
                 rows: o.rows,
             })
             .collect(),
-        extra_columns: merged.extra_columns.iter().map(|c| shown(c)).collect(),
+        extra_columns: shared.extra_columns.iter().map(|c| c.to_string()).collect(),
         summary: totals_view(&analysis.totals, lang),
         sections: sections(analysis, controls, lang),
         by_responsibility: analysis
@@ -595,12 +595,95 @@ fn display_order(analysis: &Analysis<'_>) -> Vec<usize> {
         .collect()
 }
 
+/// The report's extra columns: the catalogue's (in file order), then the overlays' the
+/// catalogue does not have. The catalogue is the bottom layer: where both have a column, an
+/// overlay's value wins and the catalogue's shows where no overlay gives one.
+struct ExtraColumns<'a> {
+    /// Column headers as in the files.
+    names: Vec<&'a str>,
+    /// Where each of `Merged::extra_columns` goes in `names`.
+    overlay_slot: Vec<usize>,
+}
+
+impl<'a> ExtraColumns<'a> {
+    fn new(catalogue: &'a [String], overlays: &'a [String]) -> Self {
+        let mut names: Vec<&str> = catalogue.iter().map(String::as_str).collect();
+        let at: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let overlay_slot = overlays
+            .iter()
+            .map(|c| {
+                at.get(c.as_str()).copied().unwrap_or_else(|| {
+                    names.push(c);
+                    names.len() - 1
+                })
+            })
+            .collect();
+        ExtraColumns {
+            names,
+            overlay_slot,
+        }
+    }
+}
+
 /// Strings every control refers to, allocated once per report rather than once per control.
 struct Shared {
     /// Overlay labels, by layer.
     labels: Vec<Arc<str>>,
-    /// Extra column headers, indexed like `Merged::extra_columns`.
+    /// Extra column headers as shown, the catalogue's first (see [`ExtraColumns`]).
     extra_columns: Vec<Arc<str>>,
+    /// The source named for values from the catalogue's own extra columns: its id.
+    catalogue_label: Arc<str>,
+    /// How many of `extra_columns` are the catalogue's.
+    catalogue_extra: usize,
+    /// Where each of `Merged::extra_columns` goes in `extra_columns`.
+    overlay_slot: Vec<usize>,
+}
+
+impl Shared {
+    /// A control's extra values in column order: the catalogue's, then the overlays' on top.
+    fn extra_values(
+        &self,
+        control: &Control,
+        answers: Vec<Option<Sourced<String>>>,
+    ) -> Vec<ExtraView> {
+        let overlay_value = |(slot, v): (usize, Option<Sourced<String>>)| {
+            v.map(|v| ExtraView {
+                name: Arc::clone(&self.extra_columns[slot]),
+                value: shown_owned(v.value),
+                source: Arc::clone(&self.labels[v.layer]),
+            })
+        };
+        if self.catalogue_extra == 0 {
+            // No catalogue columns: the overlays' columns are the report's, in order.
+            return answers
+                .into_iter()
+                .enumerate()
+                .filter_map(overlay_value)
+                .collect();
+        }
+        let mut slots: Vec<Option<ExtraView>> = vec![None; self.extra_columns.len()];
+        // The control's values come in column order: one pass over the columns finds them.
+        let mut values = control.extra.iter().peekable();
+        for (slot, name) in self.extra_columns[..self.catalogue_extra]
+            .iter()
+            .enumerate()
+        {
+            if let Some((_, value)) = values.next_if(|(n, _)| *visible(n) == **name) {
+                slots[slot] = Some(ExtraView {
+                    name: Arc::clone(name),
+                    value: shown(value),
+                    source: Arc::clone(&self.catalogue_label),
+                });
+            }
+        }
+        let from_overlays = self.overlay_slot.iter().copied().zip(answers);
+        for (slot, view) in from_overlays.map(|(slot, v)| (slot, overlay_value((slot, v)))) {
+            if view.is_some() {
+                slots[slot] = view;
+            }
+        }
+        slots.into_iter().flatten().collect()
+    }
 }
 
 fn control_view(
@@ -651,18 +734,7 @@ fn control_view(
         due: a.due.as_ref().map(|d| d.value.to_string()),
         reviewed: a.reviewed.as_ref().map(|d| d.value.to_string()),
         notes: text(a.notes),
-        extra: shared
-            .extra_columns
-            .iter()
-            .zip(a.extra)
-            .filter_map(|(name, v)| {
-                v.map(|v| ExtraView {
-                    name: Arc::clone(name),
-                    value: shown_owned(v.value),
-                    source: label(v.layer),
-                })
-            })
-            .collect(),
+        extra: shared.extra_values(c, a.extra),
         sources,
         answer_same_as: None,
         origins: a.rows,
@@ -851,5 +923,50 @@ mod tests {
         assert_eq!(r.summary.coverage, 33.3);
         assert_eq!(r.title, "Gap analysis report");
         assert_eq!(a1.answer_same_as, None);
+    }
+
+    /// The catalogue's extra columns reach the view (and so every format) before the
+    /// overlays'; where an overlay has the same column, its value wins over the catalogue's.
+    #[test]
+    fn catalogue_extra_columns_are_shown_under_overlay_values() {
+        let cat = crate::load::catalogue::parse_catalogue(
+            "c.csv",
+            "id,text,Reference,Level\nA1,t,ISO A.5,high\nA2,t,,low\n",
+            CatalogueMeta {
+                id: "cat".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let o = parse_overlay(
+            "o.csv",
+            "id,Level,Cost\nA1,,9\nA2,medium,\n".as_bytes(),
+            EncodingChoice::Auto,
+            &cat,
+        )
+        .unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(&cat, &[o]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        let r = build(&analysis, &ReportOptions::default());
+        assert_eq!(r.extra_columns, ["Reference", "Level", "Cost"]);
+        let extras = |c: &ControlView| {
+            c.extra
+                .iter()
+                .map(|x| format!("{}={}@{}", x.name, x.value, x.source))
+                .collect::<Vec<_>>()
+        };
+        let controls: Vec<&ControlView> = r.controls().collect();
+        assert_eq!(
+            extras(controls[0]),
+            ["Reference=ISO A.5@cat", "Level=high@cat", "Cost=9@o.csv"]
+        );
+        assert_eq!(extras(controls[1]), ["Level=medium@o.csv"]);
+        let aligned: Vec<Option<&str>> = controls[1]
+            .extra_by_column(&r.extra_columns)
+            .map(|x| x.map(|x| x.value.as_str()))
+            .collect();
+        assert_eq!(aligned, [None, Some("medium"), None]);
     }
 }
