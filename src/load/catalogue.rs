@@ -256,11 +256,19 @@ pub fn parse_catalogue_with(
             continue;
         }
         if let Some(first) = seen.insert(id.clone(), rec.line) {
+            let raw = rec.fields[layout.id].as_str();
+            let hint = if raw == id {
+                format!("already defined on line {first}")
+            } else {
+                format!(
+                    "already defined on line {first} (both read as {id:?} once width, dashes and spaces are normalised)"
+                )
+            };
             problems.push(
                 Diagnostic::new(file, rec.line, id_column, "duplicate id")
                     .column_name(&table.headers[layout.id])
-                    .value(&id)
-                    .hint(format!("already defined on line {first}")),
+                    .value(raw)
+                    .hint(hint),
             );
             continue;
         }
@@ -355,7 +363,13 @@ mod tests {
         let err = parse_catalogue("c.csv", "id,text\nA-1,x\nA‐1,y\n", CatalogueMeta::default())
             .unwrap_err();
         assert_eq!(err.0[0].line, 3);
-        assert_eq!(err.0[0].hint.as_deref(), Some("already defined on line 2"));
+        assert_eq!(err.0[0].value.as_deref(), Some("A‐1"));
+        assert_eq!(
+            err.0[0].hint.as_deref(),
+            Some(
+                "already defined on line 2 (both read as \"A-1\" once width, dashes and spaces are normalised)"
+            )
+        );
     }
 
     #[test]
