@@ -136,6 +136,9 @@ impl Analysis<'_> {
     }
 }
 
+/// Section, 基準大項目 and 中項目 names of a control.
+type Place<'c> = (&'c str, &'c str, &'c str);
+
 /// Builds the outline: each group found through a hash index, so a catalogue whose every
 /// control opens a new group, or whose groups interleave (設1, 運1, 技1, 設2, ...), stays
 /// linear; consecutive controls of the same 中項目 (the usual case) skip the lookups.
@@ -146,7 +149,7 @@ struct OutlineBuilder<'c> {
     major_at: HashMap<(usize, &'c str), usize>,
     middle_at: HashMap<(usize, usize, &'c str), usize>,
     /// The previous control's place: (section, major, middle) names and indexes.
-    last: Option<((&'c str, &'c str, &'c str), (usize, usize, usize))>,
+    last: Option<(Place<'c>, (usize, usize, usize))>,
 }
 
 /// The index of `name` in `list`, pushing a new entry made by `make` the first time it is seen.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyse::{Analysis, Totals};
+use crate::analyse::{Analysis, MajorGroup, SectionGroup, Totals};
 use crate::merge::{MergedAnswer, Sourced};
 use crate::model::{Control, Status};
 use crate::render::labels::{Lang, labels, responsibility_label, status_label};
@@ -549,38 +549,44 @@ fn sections(
     let catalogue = analysis.merged.catalogue;
     let mut controls: Vec<Option<Arc<ControlView>>> = controls.into_iter().map(Some).collect();
     let en = lang == Lang::En;
+    let mut section_view = |n: usize, s: &SectionGroup| SectionView {
+        name: shown(&s.name),
+        label: shown(&catalogue.section_label(&s.name, en)),
+        anchor: format!("section-{}", n + 1),
+        totals: totals_view(&s.totals, lang),
+        majors: s
+            .majors
+            .iter()
+            .map(|m| major_view(m, &mut controls, lang))
+            .collect(),
+    };
     analysis
         .outline
         .iter()
         .enumerate()
-        .map(|(n, s)| SectionView {
-            name: shown(&s.name),
-            label: shown(&catalogue.section_label(&s.name, en)),
-            anchor: format!("section-{}", n + 1),
-            totals: totals_view(&s.totals, lang),
-            majors: s
-                .majors
-                .iter()
-                .map(|m| MajorView {
-                    name: shown(&m.name),
-                    totals: totals_view(&m.totals, lang),
-                    middles: m
-                        .middles
-                        .iter()
-                        .map(|mid| MiddleView {
-                            name: shown(&mid.name),
-                            totals: totals_view(&mid.totals, lang),
-                            controls: mid
-                                .controls
-                                .iter()
-                                .filter_map(|&i| controls[i].take())
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-        })
+        .map(|(n, s)| section_view(n, s))
         .collect()
+}
+
+/// The view of one 基準大項目, taking its controls out of `controls`.
+fn major_view(m: &MajorGroup, controls: &mut [Option<Arc<ControlView>>], lang: Lang) -> MajorView {
+    MajorView {
+        name: shown(&m.name),
+        totals: totals_view(&m.totals, lang),
+        middles: m
+            .middles
+            .iter()
+            .map(|mid| MiddleView {
+                name: shown(&mid.name),
+                totals: totals_view(&mid.totals, lang),
+                controls: mid
+                    .controls
+                    .iter()
+                    .filter_map(|&i| controls[i].take())
+                    .collect(),
+            })
+            .collect(),
+    }
 }
 
 /// Positions of the controls in the order the report shows them: section by section, as

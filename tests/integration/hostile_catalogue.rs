@@ -76,8 +76,11 @@ fn outline(report: &serde_json::Value) -> Outline {
         .collect()
 }
 
-/// Cells of every sheet of a workbook, by sheet name: `(row, column, text)`.
-fn workbook_cells(path: &Path) -> Vec<(String, Vec<(usize, usize, String)>)> {
+/// A worksheet's used cells as `(row, column, text)`.
+type Cells = Vec<(usize, usize, String)>;
+
+/// Cells of every sheet of a workbook, by sheet name.
+fn workbook_cells(path: &Path) -> Vec<(String, Cells)> {
     use calamine::{Reader, Xlsx, open_workbook};
     let mut wb: Xlsx<_> = open_workbook(path).unwrap();
     wb.sheet_names()
@@ -91,6 +94,25 @@ fn workbook_cells(path: &Path) -> Vec<(String, Vec<(usize, usize, String)>)> {
             (name, cells)
         })
         .collect()
+}
+
+/// `kansa pack` on a copy of a case's folder (its `kansa.toml` names the pack after the case):
+/// the temporary directory, kept alive, and the pack's folder.
+fn pack_case(case: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let src = work.path().join("case");
+    copy_dir(&root().join(case_dir(case)), &src);
+    let out = kansa()
+        .arg("pack")
+        .arg(src.join("kansa.toml"))
+        .arg("--out")
+        .arg(work.path().join("out"))
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{case}: {}", outcome(&out));
+    let pack = work.path().join("out").join(case);
+    (work, pack)
 }
 
 /// Lines of `md` equal to `line`.
@@ -473,18 +495,7 @@ fn catalogue_extra_columns_reach_every_output() {
         "every-control sheet holds the catalogue's value"
     );
 
-    let work = tempfile::tempdir().unwrap();
-    let src = work.path().join("case");
-    copy_dir(&root().join(case_dir(case)), &src);
-    let out = kansa()
-        .arg("pack")
-        .arg(src.join("kansa.toml"))
-        .arg("--out")
-        .arg(work.path().join("out"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", outcome(&out));
-    let pack = work.path().join("out").join(case);
+    let (_work, pack) = pack_case(case);
     let merged = std::fs::read_to_string(pack.join("answers-merged.csv")).unwrap();
     assert!(
         merged.contains(",Reference,Level,Cost centre,"),
@@ -623,19 +634,7 @@ fn markdown_in_catalogue_text_is_literal() {
     }
     assert!(html.contains("<span class=\"id\">*A*</span>"));
 
-    let work = tempfile::tempdir().unwrap();
-    let src = work.path().join("case");
-    copy_dir(&root().join(case_dir(case)), &src);
-    let out = kansa()
-        .arg("pack")
-        .arg(src.join("kansa.toml"))
-        .arg("--out")
-        .arg(work.path().join("out"))
-        .args(["--quiet"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", outcome(&out));
-    let pack = work.path().join("out").join(case);
+    let (_work, pack) = pack_case(case);
     let summary = std::fs::read_to_string(pack.join("summary.md")).unwrap();
     let strong = markup_from_input(&summary)
         .into_iter()
