@@ -157,7 +157,7 @@ pub struct NamedTotals {
 pub struct SectionView {
     /// Name as in the catalogue.
     pub name: String,
-    /// Display name in the report language.
+    /// Display name in the report language, on one line (tabs and line breaks as spaces).
     pub label: String,
     /// Anchor for links.
     pub anchor: String,
@@ -332,6 +332,17 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 
 fn shown(text: &str) -> String {
     visible(text).into_owned()
+}
+
+/// A display name on one line: tabs and line breaks become spaces. A section label is a cell
+/// of the PDF's tab-separated chart lines, where a tab or a line break in a catalogue's
+/// section name would shift or split the bars.
+fn one_line(text: String) -> String {
+    if text.contains(['\t', '\r', '\n']) {
+        text.replace(['\t', '\r', '\n'], " ")
+    } else {
+        text
+    }
 }
 
 /// [`shown`] for a string the view may keep: most have nothing to replace and are moved.
@@ -551,7 +562,7 @@ fn sections(
     let en = lang == Lang::En;
     let mut section_view = |n: usize, s: &SectionGroup| SectionView {
         name: shown(&s.name),
-        label: shown(&catalogue.section_label(&s.name, en)),
+        label: one_line(shown(&catalogue.section_label(&s.name, en))),
         anchor: format!("section-{}", n + 1),
         totals: totals_view(&s.totals, lang),
         majors: s
@@ -974,5 +985,69 @@ mod tests {
             .map(|x| x.map(|x| x.value.as_str()))
             .collect();
         assert_eq!(aligned, [None, Some("medium"), None]);
+    }
+
+    /// Section names with a tab or a line break (a quoted CSV cell) are labelled on one line:
+    /// the PDF's chart reads one tab-separated line per section.
+    #[test]
+    fn section_labels_fit_the_pdf_chart() {
+        let cat = crate::load::catalogue::parse_catalogue(
+            "c.csv",
+            "id,section,text\nA1,\"Sec\tTab\",one\nA2,\"Sec\r\nLine\",two\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(&cat, &[]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        let r = build(&analysis, &ReportOptions::default());
+        let labels: Vec<&str> = r.sections.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["Sec Tab", "Sec  Line"]);
+        assert_eq!(
+            r.sections[0].name, "Sec\tTab",
+            "the name stays as in the catalogue"
+        );
+        let md = crate::render::render_report_markdown(&r, "report.pdf.md", None).unwrap();
+        let chart: Vec<&str> = md
+            .split("```kansa-chart\n")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .take_while(|l| !l.starts_with("```"))
+            .skip(1)
+            .collect();
+        assert_eq!(chart.len(), 3, "two sections and overall: {chart:?}");
+        assert!(
+            chart.iter().all(|l| l.split('\t').count() == 5),
+            "{chart:?}"
+        );
+    }
+
+    /// The PDF's "same answer as" names the first control's id escaped (it was printed raw:
+    /// `*A*` in italics), and an answer's own Markdown keeps its meaning in the table cell.
+    #[test]
+    fn same_answer_as_escapes_the_id_in_the_pdf_markdown() {
+        let cat = crate::load::catalogue::parse_catalogue(
+            "c.csv",
+            "id,text\n*A*,one\n_B_,two\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        let o = parse_overlay(
+            "o.csv",
+            "id,answer\n*A*,**重要** です\n_B_,**重要** です\n".as_bytes(),
+            EncodingChoice::Auto,
+            &cat,
+        )
+        .unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(&cat, &[o]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        let r = build(&analysis, &ReportOptions::default());
+        let md = crate::render::render_report_markdown(&r, "report.pdf.md", None).unwrap();
+        assert!(md.contains("（回答は \\*A\\* と同じ）"), "{md}");
+        assert!(md.contains("| **重要** です<br>"), "{md}");
     }
 }
