@@ -9,7 +9,8 @@
 //! Times are wall-clock medians, with every core in use as by the `kansa`
 //! command (`KANSA_BENCH_JOBS=1` pins the pool to one thread); the load stage
 //! reads the files from `target/bench-data/` as the command does.
-//! `KANSA_SCALE_STAGES=load,md` measures only those stages. Prints a Markdown
+//! `KANSA_SCALE_STAGES=load,md` measures only those stages; `KANSA_BENCH_INTERLEAVED=1`
+//! measures catalogues whose sections, 基準大項目 and 中項目 interleave. Prints a Markdown
 //! table and writes `target/scale/scale.md` and
 //! `target/scale/scale.svg` (log-log chart: a line parallel to the dashed
 //! slope-1 guide means cost grows linearly). The figures and the chart are
@@ -121,9 +122,10 @@ fn main() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
     let mut samples = Vec::new();
     for &n in &sizes {
-        let s = synth::synthetic(n);
-        let dir = root.join(format!("synthetic-{n}"));
-        synth::write_dir(n, &dir).expect("bench data");
+        let shape = synth::Shape::from_env();
+        let s = synth::synthetic_shaped(n, shape);
+        let dir = root.join(format!("synthetic-{n}{}", shape.suffix()));
+        synth::write_dir_shaped(n, shape, &dir).expect("bench data");
         let runs = match n {
             0..=2_000 => 7,
             2_001..=20_000 => 5,

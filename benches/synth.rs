@@ -31,11 +31,45 @@ pub const CATALOGUE_TOML: &str = "id = \"synthetic\"\nname = \"合成カタロ�
      [[sections]]\nname = \"運用\"\nprefix = \"運\"\n\n\
      [[sections]]\nname = \"技術\"\nprefix = \"技\"\n";
 
+/// How the catalogue lists its groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Each section, 基準大項目 and 中項目 in one run of rows, as FISC lists them.
+    Contiguous,
+    /// The same controls, rows reordered so that sections, 基準大項目 and 中項目 interleave:
+    /// 設1-1, 運1-1, 技1-1, 設…, every row in another 中項目 than the one before (issue 11:
+    /// grouping must not depend on the order).
+    Interleaved,
+}
+
+impl Shape {
+    /// `KANSA_BENCH_INTERLEAVED=1` makes the benches use interleaved catalogues.
+    pub fn from_env() -> Shape {
+        match std::env::var("KANSA_BENCH_INTERLEAVED").as_deref() {
+            Ok("1") => Shape::Interleaved,
+            _ => Shape::Contiguous,
+        }
+    }
+
+    /// Suffix of a bench-data directory of this shape.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Shape::Contiguous => "",
+            Shape::Interleaved => "-interleaved",
+        }
+    }
+}
+
 /// Write a catalogue directory of `n` controls (`controls.csv`, `catalogue.toml`) with its two
 /// overlays (`provider.csv`, `organisation.csv`) into `dir`, as `kansa report` reads them.
 pub fn write_dir(n: usize, dir: &std::path::Path) -> std::io::Result<()> {
+    write_dir_shaped(n, Shape::Contiguous, dir)
+}
+
+/// [`write_dir`] with the catalogue's rows in the given shape.
+pub fn write_dir_shaped(n: usize, shape: Shape, dir: &std::path::Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let s = synthetic(n);
+    let s = synthetic_shaped(n, shape);
     std::fs::write(dir.join("controls.csv"), s.catalogue)?;
     std::fs::write(dir.join("provider.csv"), s.provider)?;
     std::fs::write(dir.join("organisation.csv"), s.organisation)?;
@@ -121,8 +155,16 @@ pub fn id(i: usize, n: usize) -> String {
 
 /// A catalogue of `n` controls and two full overlays.
 pub fn synthetic(n: usize) -> Synthetic {
+    synthetic_shaped(n, Shape::Contiguous)
+}
+
+/// [`synthetic`] with the catalogue's rows in the given shape: the controls, ids, texts and
+/// overlays are the same in both shapes, only the catalogue's row order differs.
+pub fn synthetic_shaped(n: usize, shape: Shape) -> Synthetic {
     let mut rng = Rng(2012);
-    let mut catalogue = String::from("id,section,major,middle,text\n");
+    // (sort key, row): the key is the row's place in an interleaved catalogue: its rank
+    // within its 中項目, then the 中項目 within the section, then the section.
+    let mut rows: Vec<((usize, usize, usize), String)> = Vec::with_capacity(n);
     let mut provider = String::from("id,status,responsibility,answer,evidence\n");
     let mut organisation = String::from("id,status,answer,owner,due,cost centre\n");
     for i in 0..n {
@@ -130,10 +172,15 @@ pub fn synthetic(n: usize) -> Synthetic {
         let id = id(i, n);
         let k = 1 + rng.below(4);
         let text = rng.sentence(k);
-        catalogue.push_str(&format!(
-            "{id},{},大項目{s}-{ma}: 設備・運用の基準,中項目{ma}-{mi},{}\n",
-            SECTION_NAMES[s],
-            q(&text)
+        let middle = i * 300 / n;
+        let rank = i - (middle * n).div_ceil(300);
+        rows.push((
+            (rank, ma * 10 + mi, s),
+            format!(
+                "{id},{},大項目{s}-{ma}: 設備・運用の基準,中項目{ma}-{mi},{}\n",
+                SECTION_NAMES[s],
+                q(&text)
+            ),
         ));
         let resp = ["provider", "customer", "shared"][rng.below(3)];
         let answer = match rng.below(3) {
@@ -166,6 +213,13 @@ pub fn synthetic(n: usize) -> Synthetic {
             i % 28 + 1,
             i % 50
         ));
+    }
+    if shape == Shape::Interleaved {
+        rows.sort_by_key(|(key, _)| *key);
+    }
+    let mut catalogue = String::from("id,section,major,middle,text\n");
+    for (_, row) in rows {
+        catalogue.push_str(&row);
     }
     Synthetic {
         catalogue,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::merge::Merged;
-use crate::model::{Responsibility, Status};
+use crate::model::{Control, Responsibility, Status};
 
 /// Counts of one group of controls.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,17 +64,37 @@ impl Totals {
     }
 }
 
-/// A named group (section, 大項目, 中項目 or responsibility) and its totals.
+/// A section of the catalogue, its totals and its 基準大項目.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Group {
-    /// Section the group belongs to (its own name for sections).
-    pub section: String,
-    /// 基準大項目 (empty for sections).
-    pub major: String,
-    /// The group's own name.
+pub struct SectionGroup {
+    /// Name as in the catalogue.
+    pub name: String,
+    /// Counts over the section's controls.
+    pub totals: Totals,
+    /// 基準大項目 in order of first appearance within the section.
+    pub majors: Vec<MajorGroup>,
+}
+
+/// A 基準大項目 within a section, its totals and its 中項目.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MajorGroup {
+    /// Name as in the catalogue (may be empty).
     pub name: String,
     /// Counts.
     pub totals: Totals,
+    /// 中項目 in order of first appearance within the 基準大項目.
+    pub middles: Vec<MiddleGroup>,
+}
+
+/// A 中項目 within a 基準大項目, its totals and its controls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MiddleGroup {
+    /// Name as in the catalogue (may be empty).
+    pub name: String,
+    /// Counts.
+    pub totals: Totals,
+    /// Positions of its controls in the catalogue, in catalogue order.
+    pub controls: Vec<usize>,
 }
 
 /// The outcome for one control.
@@ -97,12 +117,10 @@ pub struct Analysis<'c> {
     pub outcomes: Vec<Outcome>,
     /// Totals over all controls.
     pub totals: Totals,
-    /// Per section, catalogue order.
-    pub by_section: Vec<Group>,
-    /// Per 基準大項目, catalogue order.
-    pub by_major: Vec<Group>,
-    /// Per 中項目, catalogue order.
-    pub by_middle: Vec<Group>,
+    /// Sections → 基準大項目 → 中項目 → controls: one group per distinct name at each level,
+    /// in order of first appearance, whether or not the catalogue lists a group's controls
+    /// together. Every renderer reads this one grouping.
+    pub outline: Vec<SectionGroup>,
     /// Per responsibility: provider, customer, shared, then unassigned (`None`).
     pub by_responsibility: Vec<(Option<Responsibility>, Totals)>,
 }
@@ -118,44 +136,91 @@ impl Analysis<'_> {
     }
 }
 
-/// Groups in first-seen (catalogue) order, with a hash index so that a catalogue whose every
-/// control opens a new group (or whose groups interleave) stays linear.
+/// Section, 基準大項目 and 中項目 names of a control.
+type Place<'c> = (&'c str, &'c str, &'c str);
+
+/// Builds the outline: each group found through a hash index, so a catalogue whose every
+/// control opens a new group, or whose groups interleave (設1, 運1, 技1, 設2, ...), stays
+/// linear; consecutive controls of the same 中項目 (the usual case) skip the lookups.
 #[derive(Default)]
-struct Groups {
-    list: Vec<Group>,
-    index: HashMap<(String, String, String), usize>,
+struct OutlineBuilder<'c> {
+    sections: Vec<SectionGroup>,
+    section_at: HashMap<&'c str, usize>,
+    major_at: HashMap<(usize, &'c str), usize>,
+    middle_at: HashMap<(usize, usize, &'c str), usize>,
+    /// The previous control's place: (section, major, middle) names and indexes.
+    last: Option<(Place<'c>, (usize, usize, usize))>,
 }
 
-impl Groups {
-    fn get(&mut self, section: &str, major: &str, name: &str) -> &mut Totals {
-        let same = |g: &Group| g.section == section && g.major == major && g.name == name;
-        // Groups arrive in catalogue order, so the match is almost always the last one.
-        let i = match self.list.last() {
-            Some(g) if same(g) => self.list.len() - 1,
-            _ => {
-                let key = (section.to_owned(), major.to_owned(), name.to_owned());
-                let next = self.list.len();
-                let i = *self.index.entry(key).or_insert(next);
-                if i == next {
-                    self.list.push(Group {
-                        section: section.to_owned(),
-                        major: major.to_owned(),
-                        name: name.to_owned(),
-                        totals: Totals::default(),
-                    });
-                }
-                i
+/// The index of `name` in `list`, pushing a new entry made by `make` the first time it is seen.
+fn slot<K: std::hash::Hash + Eq, T>(
+    at: &mut HashMap<K, usize>,
+    key: K,
+    list: &mut Vec<T>,
+    make: impl FnOnce() -> T,
+) -> usize {
+    *at.entry(key).or_insert_with(|| {
+        list.push(make());
+        list.len() - 1
+    })
+}
+
+impl<'c> OutlineBuilder<'c> {
+    /// Indexes of the section, 基準大項目 and 中項目 of `control`, created on first sight.
+    fn place(&mut self, control: &'c Control) -> (usize, usize, usize) {
+        let names = (
+            control.section.as_str(),
+            control.major.as_str(),
+            control.middle.as_str(),
+        );
+        if let Some((last, at)) = self.last
+            && last == names
+        {
+            return at;
+        }
+        let (section, major, middle) = names;
+        let s = slot(&mut self.section_at, section, &mut self.sections, || {
+            SectionGroup {
+                name: section.to_owned(),
+                totals: Totals::default(),
+                majors: Vec::new(),
             }
-        };
-        &mut self.list[i].totals
+        });
+        let majors = &mut self.sections[s].majors;
+        let ma = slot(&mut self.major_at, (s, major), majors, || MajorGroup {
+            name: major.to_owned(),
+            totals: Totals::default(),
+            middles: Vec::new(),
+        });
+        let middles = &mut majors[ma].middles;
+        let mi = slot(&mut self.middle_at, (s, ma, middle), middles, || {
+            MiddleGroup {
+                name: middle.to_owned(),
+                totals: Totals::default(),
+                controls: Vec::new(),
+            }
+        });
+        self.last = Some((names, (s, ma, mi)));
+        (s, ma, mi)
+    }
+
+    /// Count control `i` (with its outcome) in its section, 基準大項目 and 中項目.
+    fn add(&mut self, i: usize, control: &'c Control, outcome: Outcome) {
+        let (s, ma, mi) = self.place(control);
+        let section = &mut self.sections[s];
+        section.totals.add(outcome.status, outcome.overdue);
+        let major = &mut section.majors[ma];
+        major.totals.add(outcome.status, outcome.overdue);
+        let middle = &mut major.middles[mi];
+        middle.totals.add(outcome.status, outcome.overdue);
+        middle.controls.push(i);
     }
 }
 
 /// Compute outcomes and totals as of `report_date`.
 pub fn analyse(merged: Merged<'_>, report_date: Date) -> Analysis<'_> {
     let mut totals = Totals::default();
-    let (mut by_section, mut by_major, mut by_middle) =
-        (Groups::default(), Groups::default(), Groups::default());
+    let mut outline = OutlineBuilder::default();
     let mut by_resp: Vec<(Option<Responsibility>, Totals)> = Responsibility::ALL
         .iter()
         .map(|r| (Some(*r), Totals::default()))
@@ -169,24 +234,20 @@ pub fn analyse(merged: Merged<'_>, report_date: Date) -> Analysis<'_> {
             .map_or(Status::Unanswered, |s| s.value);
         let overdue = status.is_gap() && answer.due.as_ref().is_some_and(|d| d.value < report_date);
         totals.add(status, overdue);
-        let (s, ma, mi) = (&control.section, &control.major, &control.middle);
-        by_section.get(s, "", s).add(status, overdue);
-        by_major.get(s, "", ma).add(status, overdue);
-        by_middle.get(s, ma, mi).add(status, overdue);
         let resp = answer.responsibility.as_ref().map(|r| r.value);
         if let Some((_, t)) = by_resp.iter_mut().find(|(r, _)| *r == resp) {
             t.add(status, overdue);
         }
-        outcomes.push(Outcome { status, overdue });
+        let outcome = Outcome { status, overdue };
+        outline.add(outcomes.len(), control, outcome);
+        outcomes.push(outcome);
     }
     Analysis {
         merged,
         report_date,
         outcomes,
         totals,
-        by_section: by_section.list,
-        by_major: by_major.list,
-        by_middle: by_middle.list,
+        outline: outline.sections,
         by_responsibility: by_resp,
     }
 }
@@ -196,7 +257,7 @@ mod tests {
     use super::*;
     use crate::load::{EncodingChoice, parse_overlay};
     use crate::merge::merge;
-    use crate::model::{Catalogue, CatalogueMeta, Control};
+    use crate::model::{Catalogue, CatalogueMeta};
 
     #[test]
     fn gaps_met_not_applicable_and_overdue() {
@@ -254,16 +315,77 @@ mod tests {
         );
         assert_eq!(a.totals.coverage(), 25.0);
         assert_eq!(
-            a.by_section
+            a.outline
                 .iter()
                 .map(|g| g.name.as_str())
                 .collect::<Vec<_>>(),
             ["S", "T"]
         );
-        assert_eq!(a.by_major.len(), 3);
-        assert_eq!(a.by_section[1].totals.coverage(), 0.0);
+        assert_eq!(a.outline.iter().map(|s| s.majors.len()).sum::<usize>(), 3);
+        assert_eq!(a.outline[1].totals.coverage(), 0.0);
         assert_eq!(a.by_responsibility[1].1.total(), 2); // customer
         assert_eq!(a.by_responsibility[3].1.total(), 2); // unassigned
         assert_eq!(a.gap_indexes().collect::<Vec<_>>(), [1, 2, 4]);
+    }
+
+    /// Sections, 基準大項目 and 中項目 that interleave in the catalogue are each one group, in
+    /// order of first appearance, with the totals of all their controls.
+    #[test]
+    fn interleaved_groups_are_one_group_each() {
+        let c = |id: &str, section: &str, major: &str, middle: &str| Control {
+            id: id.into(),
+            section: section.into(),
+            major: major.into(),
+            middle: middle.into(),
+            text: "t".into(),
+            extra: vec![],
+        };
+        let cat = Catalogue::new(
+            CatalogueMeta::default(),
+            vec![
+                c("設1", "設備", "建物", "環境"),
+                c("運1", "運用", "体制", "規程"),
+                c("設2", "設備", "建物", "周囲"),
+                c("運2", "運用", "体制", "規程"),
+                c("設3", "設備", "建物", "環境"),
+                c("技1", "技術", "", ""),
+                c("運3", "運用", "管理", "規程"),
+                c("設4", "設備\u{200B}", "建物", "環境"),
+            ],
+        );
+        let a = analyse(merge(&cat, &[]), Date::new(2026, 2, 1).unwrap());
+        let names = |s: &SectionGroup| {
+            s.majors
+                .iter()
+                .map(|m| {
+                    let middles: Vec<String> = m
+                        .middles
+                        .iter()
+                        .map(|mi| format!("{}{:?}", mi.name, mi.controls))
+                        .collect();
+                    format!("{}:{}", m.name, middles.join(","))
+                })
+                .collect::<Vec<_>>()
+        };
+        let got: Vec<(String, usize, Vec<String>)> = a
+            .outline
+            .iter()
+            .map(|s| (s.name.clone(), s.totals.total(), names(s)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("設備".into(), 3, vec!["建物:環境[0, 4],周囲[2]".into()]),
+                (
+                    "運用".into(),
+                    3,
+                    vec!["体制:規程[1, 3]".into(), "管理:規程[6]".into()]
+                ),
+                ("技術".into(), 1, vec![":[5]".into()]),
+                ("設備\u{200B}".into(), 1, vec!["建物:環境[7]".into()]),
+            ]
+        );
+        assert_eq!(a.outline[0].majors[0].totals.total(), 3);
+        assert_eq!(a.outline[0].majors[0].middles[0].totals.total(), 2);
     }
 }

@@ -9,7 +9,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Descriptive metadata of a catalogue (`catalogue.toml` beside `controls.csv`).
+///
+/// Unknown keys are rejected: a misspelt `edtion` or `[[section]]` must not vanish silently.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct CatalogueMeta {
     /// Short machine name, e.g. `fisc-2012`.
     pub id: String,
@@ -43,6 +46,7 @@ pub struct CatalogueMeta {
 
 /// Display names of one section of a catalogue.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct SectionMeta {
     /// The value used in the `section` column.
     pub name: String,
@@ -67,7 +71,8 @@ pub struct Control {
     pub middle: String,
     /// 小項目: the text of the measure.
     pub text: String,
-    /// Extra catalogue columns, in file order.
+    /// Extra catalogue columns that have a value for this control, `(header, value)` in file
+    /// order (headers as in [`Catalogue::extra_columns`]).
     pub extra: Vec<(String, String)>,
 }
 
@@ -80,22 +85,35 @@ pub struct Catalogue {
     pub controls: Vec<Control>,
     /// SHA-256 of the controls file (hex), for manifests and cover pages.
     pub sha256: String,
+    /// Headers of the catalogue's extra columns, in file order: shown in every output, as
+    /// overlays' extra columns are.
+    pub extra_columns: Vec<String>,
     /// Id → position, so that matching 100k answers stays linear.
     index: HashMap<String, usize>,
 }
 
 impl Catalogue {
-    /// Build a catalogue; ids must already be normalised and unique.
+    /// Build a catalogue; ids must already be normalised and unique. Its extra columns are
+    /// those of the controls, in order of first appearance (a loader that knows the file's
+    /// order sets [`Catalogue::extra_columns`] itself).
     pub fn new(meta: CatalogueMeta, controls: Vec<Control>) -> Self {
         let index = controls
             .iter()
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
+        let mut extra_columns: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (name, _) in controls.iter().flat_map(|c| &c.extra) {
+            if seen.insert(name.as_str()) {
+                extra_columns.push(name.clone());
+            }
+        }
         Catalogue {
             meta,
             controls,
             sha256: String::new(),
+            extra_columns,
             index,
         }
     }

@@ -1,5 +1,6 @@
 //! Loading a controls catalogue: the built-in ones and user files.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use sha2::Digest;
@@ -57,11 +58,7 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
         (path.to_owned(), path.with_file_name("catalogue.toml"))
     };
     let meta = if meta_path.exists() {
-        let bytes = crate::fs::read_limited(&meta_path, limits.max_file_bytes)?;
-        parse_meta(
-            &meta_path.display().to_string(),
-            &String::from_utf8_lossy(&bytes),
-        )?
+        read_meta(&meta_path, limits)?
     } else {
         let stem = csv_path.file_stem().unwrap_or_default().to_string_lossy();
         CatalogueMeta {
@@ -76,24 +73,153 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     Ok(parse_catalogue_with(&file, &text, meta, limits)?)
 }
 
+/// Parse `catalogue.toml`. Unknown keys are errors (a typo such as `edtion` or `[[section]]`
+/// would otherwise be dropped without a word), located at their line and column.
 fn parse_meta(file: &str, text: &str) -> Result<CatalogueMeta> {
     toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(0, |s| text[..s.start].matches('\n').count() as u64 + 1);
+        let (line, column) = e.span().map_or((0, 0), |s| line_and_column(text, s.start));
         Error::Input(Diagnostics(vec![
             Diagnostic::new(
                 file,
                 line,
-                1,
-                format!("invalid catalogue metadata: {}", e.message()),
+                column,
+                format!("invalid catalogue metadata: {}", e.message().trim()),
             )
-            .hint("catalogue.toml needs at least id and name"),
+            .hint(
+                "catalogue.toml knows id, name, name_en, edition, publisher, publisher_en, \
+                 language, source, copyright and [[sections]] (name, name_en, prefix); \
+                 id and name are required",
+            ),
         ]))
     })
 }
 
-/// Parse catalogue CSV text (`id, section, major, middle, text` + extra columns).
+/// 1-based line and character column of byte offset `at` in `text`.
+fn line_and_column(text: &str, at: usize) -> (u64, u64) {
+    let before = &text[..text.floor_char_boundary(at)];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
+    (line, column)
+}
+
+/// Read `catalogue.toml`, decoded as overlays are (UTF-8 with or without BOM, Shift_JIS as
+/// Japanese editors save it, UTF-16), so that a Shift_JIS file does not become mojibake.
+fn read_meta(meta_path: &Path, limits: &Limits) -> Result<CatalogueMeta> {
+    let file = meta_path.display().to_string();
+    let bytes = crate::fs::read_limited(meta_path, limits.max_file_bytes)?;
+    let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
+    parse_meta(&file, &text)
+}
+
+/// A catalogue column kansa knows, by any of its header spellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum CatalogueColumn {
+    Id,
+    Section,
+    Major,
+    Middle,
+    Text,
+}
+
+/// Header spellings of a catalogue's columns, compared trimmed and lower-cased: English, or
+/// Japanese as overlays accept them (and as `kansa init` writes them).
+const CATALOGUE_HEADERS: &[(&str, CatalogueColumn)] = &[
+    ("id", CatalogueColumn::Id),
+    ("項番", CatalogueColumn::Id),
+    ("section", CatalogueColumn::Section),
+    ("区分", CatalogueColumn::Section),
+    ("major", CatalogueColumn::Major),
+    ("基準大項目", CatalogueColumn::Major),
+    ("middle", CatalogueColumn::Middle),
+    ("中項目", CatalogueColumn::Middle),
+    ("text", CatalogueColumn::Text),
+    ("control", CatalogueColumn::Text),
+    ("小項目", CatalogueColumn::Text),
+];
+
+fn catalogue_column(header: &str) -> Option<CatalogueColumn> {
+    let key = header.trim().to_lowercase();
+    CATALOGUE_HEADERS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, c)| *c)
+}
+
+/// Where each column of a catalogue table goes.
+struct Layout {
+    id: usize,
+    text: usize,
+    section: Option<usize>,
+    major: Option<usize>,
+    middle: Option<usize>,
+    /// Extra columns (kept and shown in every output), as (column, header) in file order.
+    extra: Vec<(usize, String)>,
+}
+
+/// Map the header row to columns: every problem of the header at once (a column given twice,
+/// an unnamed column with values, id or text missing).
+fn layout(file: &str, table: &table::Table, problems: &mut Problems) -> Option<Layout> {
+    let mut known: HashMap<CatalogueColumn, usize> = HashMap::new();
+    let mut extra: Vec<(usize, String)> = Vec::new();
+    let mut extra_names: HashMap<&str, usize> = HashMap::new();
+    for (i, header) in table.headers.iter().enumerate() {
+        let at =
+            || Diagnostic::new(file, 1, i as u64 + 1, "column given twice").column_name(header);
+        let first = match catalogue_column(header) {
+            Some(c) => *known.entry(c).or_insert(i),
+            None if header.trim().is_empty() => {
+                if table.records.iter().any(|r| !r.fields[i].trim().is_empty()) {
+                    problems.push(
+                        Diagnostic::new(
+                            file,
+                            1,
+                            i as u64 + 1,
+                            "values under an empty column header",
+                        )
+                        .hint("name the column (it is kept as an extra column), or delete it"),
+                    );
+                }
+                continue;
+            }
+            None => {
+                let first = *extra_names.entry(header.trim()).or_insert(i);
+                if first == i {
+                    extra.push((i, header.trim().to_owned()));
+                }
+                first
+            }
+        };
+        if first != i {
+            problems.push(at().hint(format!(
+                "column {} ({}) means the same; keep one",
+                first + 1,
+                table.headers[first]
+            )));
+        }
+    }
+    let (Some(&id), Some(&text)) = (
+        known.get(&CatalogueColumn::Id),
+        known.get(&CatalogueColumn::Text),
+    ) else {
+        problems.push(
+            Diagnostic::new(file, 1, 1, "a catalogue needs the columns id and text")
+                .value(table.headers.join(","))
+                .hint("header row: id,section,major,middle,text (or 項番,区分,基準大項目,中項目,小項目)"),
+        );
+        return None;
+    };
+    Some(Layout {
+        id,
+        text,
+        section: known.get(&CatalogueColumn::Section).copied(),
+        major: known.get(&CatalogueColumn::Major).copied(),
+        middle: known.get(&CatalogueColumn::Middle).copied(),
+        extra,
+    })
+}
+
+/// Parse catalogue CSV text (`id, section, major, middle, text` or their Japanese headers,
+/// plus extra columns, which are kept).
 pub fn parse_catalogue(
     file: &str,
     text: &str,
@@ -110,75 +236,73 @@ pub fn parse_catalogue_with(
     limits: &Limits,
 ) -> Result<Catalogue, Diagnostics> {
     let table = table::parse_with(file, text, limits)?;
-    let find = |name: &str| {
-        table
-            .headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name))
-    };
     let mut problems = Problems::default();
-    let (Some(id_col), Some(text_col)) = (find("id"), find("text")) else {
-        problems.push(
-            Diagnostic::new(file, 1, 1, "a catalogue needs the columns id and text")
-                .value(table.headers.join(","))
-                .hint("header row: id,section,major,middle,text"),
-        );
+    let Some(layout) = layout(file, &table, &mut problems) else {
         return Err(problems.finish(file));
     };
-    let (section_col, major_col, middle_col) = (find("section"), find("major"), find("middle"));
-    let known = [
-        Some(id_col),
-        Some(text_col),
-        section_col,
-        major_col,
-        middle_col,
-    ];
     let mut controls: Vec<Control> = Vec::with_capacity(table.records.len());
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = HashMap::new();
     for rec in &table.records {
         let cell = |c: Option<usize>| c.map_or(String::new(), |i| rec.fields[i].trim().to_owned());
-        let id = normalize_id(&rec.fields[id_col]);
+        let id_column = layout.id as u64 + 1;
+        let id = normalize_id(&rec.fields[layout.id]);
         if id.is_empty() {
-            problems.push(Diagnostic::new(
-                file,
-                rec.line,
-                id_col as u64 + 1,
-                "empty id",
-            ));
-            continue;
-        }
-        if let Some(first) = seen.insert(id.clone(), rec.line) {
             problems.push(
-                Diagnostic::new(file, rec.line, id_col as u64 + 1, "duplicate id")
-                    .column_name("id")
-                    .value(&id)
-                    .hint(format!("already defined on line {first}")),
+                Diagnostic::new(file, rec.line, id_column, "empty id")
+                    .column_name(&table.headers[layout.id])
+                    .value(rec.fields[layout.id].as_str())
+                    .hint("every control needs an id; fill it in or delete the row"),
             );
             continue;
         }
-        let extra = table
-            .headers
+        if let Some(first) = seen.insert(id.clone(), rec.line) {
+            let raw = rec.fields[layout.id].as_str();
+            let hint = if raw == id {
+                format!("already defined on line {first}")
+            } else {
+                format!(
+                    "already defined on line {first} (both read as {id:?} once width, dashes and spaces are normalised)"
+                )
+            };
+            problems.push(
+                Diagnostic::new(file, rec.line, id_column, "duplicate id")
+                    .column_name(&table.headers[layout.id])
+                    .value(raw)
+                    .hint(hint),
+            );
+            continue;
+        }
+        let extra = layout
+            .extra
             .iter()
-            .enumerate()
-            .filter(|(i, _)| !known.contains(&Some(*i)))
-            .map(|(i, h)| (h.clone(), rec.fields[i].clone()))
+            .filter_map(|(i, h)| {
+                let v = rec.fields[*i].trim();
+                (!v.is_empty()).then(|| (h.clone(), v.to_owned()))
+            })
             .collect();
         controls.push(Control {
             id,
-            section: cell(section_col),
-            major: cell(major_col),
-            middle: cell(middle_col),
-            text: cell(Some(text_col)),
+            section: cell(layout.section),
+            major: cell(layout.major),
+            middle: cell(layout.middle),
+            text: cell(Some(layout.text)),
             extra,
         });
     }
-    if problems.is_empty() {
-        let mut catalogue = Catalogue::new(meta, controls);
-        catalogue.sha256 = crate::load::overlay::hex(&sha2::Sha256::digest(text.as_bytes()));
-        Ok(catalogue)
-    } else {
-        Err(problems.finish(file))
+    if problems.is_empty() && controls.is_empty() {
+        problems.push(
+            Diagnostic::new(file, table.header_line, 1, "the catalogue has no controls")
+                .value(table.headers.join(","))
+                .hint("add one row per control under the header row (a report on no controls would claim 100% coverage)"),
+        );
     }
+    if !problems.is_empty() {
+        return Err(problems.finish(file));
+    }
+    let mut catalogue = Catalogue::new(meta, controls);
+    catalogue.extra_columns = layout.extra.into_iter().map(|(_, h)| h).collect();
+    catalogue.sha256 = crate::load::overlay::hex(&sha2::Sha256::digest(text.as_bytes()));
+    Ok(catalogue)
 }
 
 #[cfg(test)]
@@ -239,7 +363,13 @@ mod tests {
         let err = parse_catalogue("c.csv", "id,text\nA-1,x\nA‐1,y\n", CatalogueMeta::default())
             .unwrap_err();
         assert_eq!(err.0[0].line, 3);
-        assert_eq!(err.0[0].hint.as_deref(), Some("already defined on line 2"));
+        assert_eq!(err.0[0].value.as_deref(), Some("A‐1"));
+        assert_eq!(
+            err.0[0].hint.as_deref(),
+            Some(
+                "already defined on line 2 (both read as \"A-1\" once width, dashes and spaces are normalised)"
+            )
+        );
     }
 
     #[test]
@@ -247,5 +377,109 @@ mod tests {
         let err = load_catalogue("no-such-catalogue").unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.to_string().contains("fisc-2012"));
+    }
+    #[test]
+    fn japanese_headers_name_the_columns() {
+        let c = parse_catalogue(
+            "c.csv",
+            "項番,区分,基準大項目,中項目,小項目\n設1,設備,建物,環境,避けること。\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        let ctl = &c.controls[0];
+        assert_eq!(
+            (
+                &*ctl.id,
+                &*ctl.section,
+                &*ctl.major,
+                &*ctl.middle,
+                &*ctl.text
+            ),
+            ("設1", "設備", "建物", "環境", "避けること。")
+        );
+        assert!(c.extra_columns.is_empty());
+    }
+
+    #[test]
+    fn extra_columns_are_kept_in_file_order() {
+        let c = parse_catalogue(
+            "c.csv",
+            "id,Reference,text,Level\nA1, ISO 27001 A.5 ,x,\nA2,,y,high\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        assert_eq!(c.extra_columns, ["Reference", "Level"]);
+        assert_eq!(
+            c.controls[0].extra,
+            [("Reference".to_owned(), "ISO 27001 A.5".to_owned())]
+        );
+        assert_eq!(
+            c.controls[1].extra,
+            [("Level".to_owned(), "high".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_column_given_twice_is_an_error() {
+        let err = parse_catalogue("c.csv", "id,項番,text\nA1,A1,x\n", CatalogueMeta::default())
+            .unwrap_err();
+        assert_eq!((err.0[0].line, err.0[0].column), (1, 2));
+        assert_eq!(err.0[0].message, "column given twice");
+    }
+
+    #[test]
+    fn a_catalogue_without_controls_is_an_error() {
+        for text in ["id,section,text\n", "id,section,text\n,,\n , ,\n"] {
+            let err = parse_catalogue("c.csv", text, CatalogueMeta::default()).unwrap_err();
+            assert_eq!(err.0.len(), 1, "{text:?}");
+            assert_eq!(err.0[0].message, "the catalogue has no controls");
+            assert_eq!(err.0[0].line, 1);
+        }
+    }
+
+    #[test]
+    fn an_empty_id_is_located_with_its_column() {
+        let err =
+            parse_catalogue("c.csv", "text,id\nx,A1\ny, \n", CatalogueMeta::default()).unwrap_err();
+        let d = &err.0[0];
+        assert_eq!((d.line, d.column, d.message.as_str()), (3, 2, "empty id"));
+        assert_eq!(d.column_name.as_deref(), Some("id"));
+        assert!(d.hint.is_some());
+    }
+
+    #[test]
+    fn unknown_metadata_keys_are_errors() {
+        let err = parse_meta(
+            "catalogue.toml",
+            "id = \"x\"\nname = \"y\"\nedtion = \"2\"\n",
+        )
+        .unwrap_err();
+        let Error::Input(d) = err else {
+            panic!("not an input error: {err}")
+        };
+        assert_eq!((d.0[0].line, d.0[0].column), (3, 1));
+        assert!(d.0[0].message.contains("edtion"), "{}", d.0[0].message);
+        let err = parse_meta(
+            "catalogue.toml",
+            "id = \"x\"\nname = \"y\"\n[[section]]\nname = \"s\"\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("section"), "{err}");
+        let err = parse_meta(
+            "catalogue.toml",
+            "id = \"x\"\nname = \"y\"\n[[sections]]\nname = \"s\"\nname_jp = \"t\"\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("name_jp"), "{err}");
+    }
+
+    #[test]
+    fn shift_jis_metadata_is_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let (toml, _, _) = encoding_rs::SHIFT_JIS.encode("id = \"x\"\nname = \"安全対策基準\"\n");
+        std::fs::write(dir.path().join("catalogue.toml"), toml).unwrap();
+        std::fs::write(dir.path().join("controls.csv"), "id,text\nA1,x\n").unwrap();
+        let c = load_catalogue(dir.path().to_str().unwrap()).unwrap();
+        assert_eq!(c.meta.name, "安全対策基準");
     }
 }

@@ -3,18 +3,37 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-/// Escape text for one GFM table cell: `|`, backticks, backslashes, brackets and angle brackets
-/// lose their meaning (no raw HTML, no links or images), and line breaks (LF, CRLF and a lone
-/// CR, which Markdown also ends a line at) become `<br>` so a multi-line answer stays in its row.
+/// Inline Markdown that literal text (an id, a section name, a control text, an owner) must not
+/// turn into formatting: emphasis (`*A*` would print as italics), strikethrough, entity
+/// references (`&lt;` would print as `<`) and GitHub's `$math$`.
+fn is_inline_markup(b: u8) -> bool {
+    matches!(b, b'*' | b'_' | b'~' | b'&' | b'$')
+}
+
+/// Escape literal text for one GFM table cell: `|`, backticks, backslashes, brackets and angle
+/// brackets lose their meaning (no raw HTML, no links or images), as do emphasis,
+/// strikethrough, entity references and math; line breaks (LF, CRLF and a lone CR, which
+/// Markdown also ends a line at) become `<br>` so a multi-line value stays in its row.
 pub fn md_cell(text: &str) -> String {
+    escape_cell(text, true)
+}
+
+/// Escape answer Markdown for one GFM table cell: as [`md_cell`], but emphasis, strikethrough
+/// and entities keep their meaning (an answer's `**重要**` stays bold in the PDF).
+pub fn md_cell_markdown(text: &str) -> String {
+    escape_cell(text, false)
+}
+
+fn escape_cell(text: &str, literal: bool) -> String {
     let text = text.trim();
-    // Every character escaped below is ASCII: a byte scan tells that most cells need none.
-    if !text.bytes().any(|b| {
+    let special = |b: u8| {
         matches!(
             b,
             b'|' | b'`' | b'\\' | b'[' | b']' | b'<' | b'>' | b'\r' | b'\n'
-        )
-    }) {
+        ) || (literal && is_inline_markup(b))
+    };
+    // Every character escaped below is ASCII: a byte scan tells that most cells need none.
+    if !text.bytes().any(special) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -34,6 +53,10 @@ pub fn md_cell(text: &str) -> String {
                 out.push_str("<br>");
             }
             '\n' => out.push_str("<br>"),
+            c if literal && c.is_ascii() && is_inline_markup(c as u8) => {
+                out.push('\\');
+                out.push(c);
+            }
             _ => out.push(c),
         }
     }
@@ -216,28 +239,36 @@ fn neutralise_links(markdown: &str) -> String {
 }
 
 /// Escape plain text (a control text, an owner) for Markdown body text, on one line: newlines
-/// become spaces, so a control text cannot end a heading and start a block of its own.
+/// become spaces, so a control text cannot end a heading and start a block of its own; inline
+/// markup (emphasis, links, code, HTML, entities, math) is backslash-escaped, and so is a list,
+/// quote or heading marker at the start (`- x`, `1. x`, `= x`), where the text may open a line.
 pub fn md_plain(text: &str) -> String {
     let text = text.trim();
-    if !text.bytes().any(|b| {
+    let special = |b: u8| {
         matches!(
             b,
-            b'\r' | b'\n' | b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'#' | b'|'
-        )
-    }) {
+            b'\r' | b'\n' | b'\\' | b'`' | b'[' | b']' | b'<' | b'>' | b'#' | b'|'
+        ) || is_inline_markup(b)
+    };
+    let marker = block_marker_end(text);
+    if marker.is_none() && !text.bytes().any(special) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
             // CRLF is one space, as are a lone CR and a lone LF.
             '\r' => {
-                chars.next_if_eq(&'\n');
+                chars.next_if(|(_, c)| *c == '\n');
                 out.push(' ');
             }
             '\n' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' => {
+            c if c.is_ascii() && special(c as u8) => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ if Some(i) == marker => {
                 out.push('\\');
                 out.push(c);
             }
@@ -245,6 +276,20 @@ pub fn md_plain(text: &str) -> String {
         }
     }
     out
+}
+
+/// Where a line starting with `text` would open a list item or a setext underline: the byte
+/// of `-`, `+` or `=` at the start, or of the `.` / `)` after up to nine leading digits.
+fn block_marker_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    match bytes.first()? {
+        b'-' | b'+' | b'=' => Some(0),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            (digits <= 9 && matches!(bytes.get(digits), Some(b'.' | b')'))).then_some(digits)
+        }
+        _ => None,
+    }
 }
 
 /// An http, https or mailto URL, scheme first: no leading space (`< https://x>` would be
@@ -337,6 +382,10 @@ mod tests {
                 '<' => out.push_str("&lt;"),
                 '>' => out.push_str("&gt;"),
                 '\n' | '\r' => out.push_str("<br>"),
+                '*' | '_' | '~' | '&' | '$' => {
+                    out.push('\\');
+                    out.push(c);
+                }
                 _ => out.push(c),
             }
         }
@@ -345,16 +394,24 @@ mod tests {
 
     fn md_plain_reference(text: &str) -> String {
         let mut out = String::new();
-        for c in text
-            .trim()
-            .replace("\r\n", " ")
-            .replace(['\n', '\r'], " ")
-            .chars()
-        {
+        let text = text.trim().replace("\r\n", " ").replace(['\n', '\r'], " ");
+        // A list or setext marker opening the text: `-`, `+`, `=`, or digits then `.` / `)`.
+        let digits = text.chars().take_while(char::is_ascii_digit).count();
+        let marker = match text.chars().next() {
+            Some('-' | '+' | '=') => Some(0),
+            Some('0'..='9')
+                if digits <= 9 && matches!(text[digits..].chars().next(), Some('.' | ')')) =>
+            {
+                Some(digits)
+            }
+            _ => None,
+        };
+        for (i, c) in text.chars().enumerate() {
             if matches!(
                 c,
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-            ) {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '$'
+            ) || Some(i) == marker
+            {
                 out.push('\\');
             }
             out.push(c);
@@ -366,7 +423,7 @@ mod tests {
         #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
         #[test]
         fn single_pass_escapers_match_the_reference(
-            text in "[ a-z設\\r\\n\\t|`\\\\\\[\\]<>*_#\u{3000}]{0,40}"
+            text in "[ a-z0-9設\\r\\n\\t|`\\\\\\[\\]<>*_#~&$+=.)\\-\u{3000}]{0,40}"
         ) {
             proptest::prop_assert_eq!(md_cell(&text), md_cell_reference(&text));
             proptest::prop_assert_eq!(md_plain(&text), md_plain_reference(&text));
@@ -582,5 +639,91 @@ mod tests {
             to_safe_html("**重要**: 対応済"),
             "<p><strong>重要</strong>: 対応済</p>\n"
         );
+    }
+
+    /// What a GFM reader makes of `md`: the text it shows, and the first element that is not
+    /// plain text, a paragraph or a table (emphasis, a link, code, a list, a heading, math ...).
+    fn shown_as(md: &str) -> (String, Option<String>) {
+        let options = markdown_options() | Options::ENABLE_MATH | Options::ENABLE_GFM;
+        let mut text = String::new();
+        let mut markup = None;
+        for e in Parser::new_ext(md, options) {
+            match e {
+                Event::Text(t) => text.push_str(&t),
+                Event::Start(
+                    Tag::Paragraph
+                    | Tag::Table(_)
+                    | Tag::TableHead
+                    | Tag::TableRow
+                    | Tag::TableCell,
+                )
+                | Event::End(_) => {}
+                other => {
+                    markup.get_or_insert(format!("{other:?}"));
+                }
+            }
+        }
+        (text, markup)
+    }
+
+    /// Ids, section names and control texts are text, never Markdown: found when `*A*` came
+    /// out in italics. Every inline construct and every line-start marker stays literal, in a
+    /// table cell and in a line of its own.
+    #[test]
+    fn literal_text_stays_literal() {
+        for text in [
+            "*A*",
+            "_a_",
+            "__b__",
+            "~~s~~",
+            "~s~",
+            "&lt;b&gt;",
+            "A&amp;B",
+            "&#x41;",
+            "$x$",
+            "$$y$$",
+            "`c`",
+            "[l](x)",
+            "![i](x)",
+            "<https://x>",
+            "a\\*b",
+            "- a",
+            "+ a",
+            "= a",
+            "1. a",
+            "12) a",
+            "# h",
+            "> q",
+            "***",
+            "A|B",
+        ] {
+            let cell = format!("| h |\n|---|\n| {} |\n", md_cell(text));
+            assert_eq!(
+                shown_as(&cell),
+                (format!("h{text}"), None),
+                "cell {text:?}: {cell}"
+            );
+            let line = format!("{}\n", md_plain(text));
+            assert_eq!(
+                shown_as(&line),
+                (text.to_owned(), None),
+                "line {text:?}: {line}"
+            );
+        }
+        // Answers in PDF table cells keep their emphasis.
+        assert_eq!(md_cell_markdown("**重要** a|b"), "**重要** a\\|b");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(1000))]
+        #[test]
+        fn any_literal_text_reads_back_unchanged(
+            text in "[a-z0-9設*_~&$`#|<>!+=.()\\-\\[\\]\\\\:;]{1,24}"
+        ) {
+            let cell = format!("| h |\n|---|\n| {} |\n", md_cell(&text));
+            proptest::prop_assert_eq!(shown_as(&cell), (format!("h{text}"), None));
+            let line = format!("{}\n", md_plain(&text));
+            proptest::prop_assert_eq!(shown_as(&line), (text.clone(), None));
+        }
     }
 }

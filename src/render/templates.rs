@@ -115,6 +115,9 @@ pub fn engine(dir: Option<&Path>) -> Result<Tera> {
     tera.register_filter("md_cell", |v: &Value, _: Kwargs, _: &State| {
         markdown::md_cell(&text_of(v))
     });
+    tera.register_filter("md_cell_markdown", |v: &Value, _: Kwargs, _: &State| {
+        markdown::md_cell_markdown(&text_of(v))
+    });
     tera.register_filter("md_text", |v: &Value, _: Kwargs, _: &State| {
         markdown::md_text(&text_of(v))
     });

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyse::{Analysis, Group, Totals};
+use crate::analyse::{Analysis, MajorGroup, SectionGroup, Totals};
 use crate::merge::{MergedAnswer, Sourced};
 use crate::model::{Control, Status};
 use crate::render::labels::{Lang, labels, responsibility_label, status_label};
@@ -56,7 +56,8 @@ pub struct Report {
     pub extra_columns: Vec<String>,
     /// Totals over everything.
     pub summary: TotalsView,
-    /// Sections → 大項目 → 中項目 → controls.
+    /// Sections → 大項目 → 中項目 → controls: each group once, in order of first appearance
+    /// in the catalogue (controls of a group listed apart in the catalogue are shown together).
     pub sections: Vec<SectionView>,
     /// Per responsibility (provider, customer, shared, unassigned).
     pub by_responsibility: Vec<NamedTotals>,
@@ -156,7 +157,7 @@ pub struct NamedTotals {
 pub struct SectionView {
     /// Name as in the catalogue.
     pub name: String,
-    /// Display name in the report language.
+    /// Display name in the report language, on one line (tabs and line breaks as spaces).
     pub label: String,
     /// Anchor for links.
     pub anchor: String,
@@ -333,6 +334,17 @@ fn shown(text: &str) -> String {
     visible(text).into_owned()
 }
 
+/// A display name on one line: tabs and line breaks become spaces. A section label is a cell
+/// of the PDF's tab-separated chart lines, where a tab or a line break in a catalogue's
+/// section name would shift or split the bars.
+fn one_line(text: String) -> String {
+    if text.contains(['\t', '\r', '\n']) {
+        text.replace(['\t', '\r', '\n'], " ")
+    } else {
+        text
+    }
+}
+
 /// [`shown`] for a string the view may keep: most have nothing to replace and are moved.
 fn shown_owned(text: String) -> String {
     match visible(&text) {
@@ -422,17 +434,17 @@ fn build_with(
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
     let en = lang == Lang::En;
+    let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
     let shared = Shared {
         labels: merged
             .overlays
             .iter()
             .map(|o| Arc::from(visible(&o.label)))
             .collect(),
-        extra_columns: merged
-            .extra_columns
-            .iter()
-            .map(|c| Arc::from(visible(c)))
-            .collect(),
+        extra_columns: extra.names.iter().map(|c| Arc::from(visible(c))).collect(),
+        catalogue_label: Arc::from(visible(&meta.id)),
+        catalogue_extra: catalogue.extra_columns.len(),
+        overlay_slot: extra.overlay_slot,
     };
     let mut controls: Vec<ControlView> = answers
         .into_par_iter()
@@ -440,7 +452,7 @@ fn build_with(
         .with_min_len(256)
         .map(|(i, a)| control_view(analysis, i, a, lang, &shared))
         .collect();
-    mark_repeated_answers(&mut controls);
+    mark_repeated_answers(&mut controls, &display_order(analysis));
     unique_anchors(&mut controls);
     // Shared, not copied: a gap appears under its section and in the gap list.
     let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
@@ -479,7 +491,7 @@ fn build_with(
                 rows: o.rows,
             })
             .collect(),
-        extra_columns: merged.extra_columns.iter().map(|c| shown(c)).collect(),
+        extra_columns: shared.extra_columns.iter().map(|c| c.to_string()).collect(),
         summary: totals_view(&analysis.totals, lang),
         sections: sections(analysis, controls, lang),
         by_responsibility: analysis
@@ -501,7 +513,7 @@ fn build_with(
 }
 
 impl Report {
-    /// Every control, in catalogue order.
+    /// Every control, in the order the report shows them (grouped as `sections`).
     pub fn controls(&self) -> impl Iterator<Item = &ControlView> {
         self.sections
             .iter()
@@ -513,16 +525,17 @@ impl Report {
 }
 
 /// Set [`ControlView::answer_same_as`] on each control whose answer (and its source) equals the
-/// previous control's, pointing at the first control of the run.
-fn mark_repeated_answers(controls: &mut [ControlView]) {
+/// previous control's in `order` (the order the report shows them), pointing at the first
+/// control of the run.
+fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
     let mut first: Option<usize> = None;
-    for i in 0..controls.len() {
-        let same = i > 0
-            && controls[i].answer.is_some()
-            && controls[i].answer == controls[i - 1].answer
-            && controls[i].sources.answer == controls[i - 1].sources.answer;
+    for pair in order.windows(2) {
+        let (prev, i) = (pair[0], pair[1]);
+        let same = controls[i].answer.is_some()
+            && controls[i].answer == controls[prev].answer
+            && controls[i].sources.answer == controls[prev].sources.answer;
         if same {
-            let head = *first.get_or_insert(i - 1);
+            let head = *first.get_or_insert(prev);
             controls[i].answer_same_as = Some(controls[head].id.clone());
         } else {
             first = None;
@@ -537,82 +550,157 @@ fn pick(english: bool, native: &str, en: &Option<String>) -> String {
     }
 }
 
-/// Groups by (section, major, name), looked up once per control: hashing keeps catalogues
-/// whose every control has its own 中項目 linear.
-fn index(groups: &[Group]) -> HashMap<(&str, &str, &str), &Group> {
-    groups
-        .iter()
-        .map(|g| ((g.section.as_str(), g.major.as_str(), g.name.as_str()), g))
-        .collect()
-}
-
-/// Nest controls (already in catalogue order) into sections, 大項目 and 中項目.
+/// Nest the controls into the analysis's outline (sections, 大項目 and 中項目, each once, in
+/// order of first appearance): each control is moved to the one place the outline gives it.
 fn sections(
     analysis: &Analysis<'_>,
     controls: Vec<Arc<ControlView>>,
     lang: Lang,
 ) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
-    let (by_section, by_major, by_middle) = (
-        index(&analysis.by_section),
-        index(&analysis.by_major),
-        index(&analysis.by_middle),
-    );
-    let find = |groups: &HashMap<(&str, &str, &str), &'_ Group>, s: &str, ma: &str, n: &str| {
-        groups.get(&(s, ma, n)).map(|g| g.totals.clone())
-    };
-    let mut out: Vec<SectionView> = Vec::new();
-    for (c, view) in catalogue.controls.iter().zip(controls) {
-        let totals = |t: Option<Totals>| totals_view(&t.unwrap_or_default(), lang);
-        if out.last().is_none_or(|s| s.name != c.section) {
-            out.push(SectionView {
-                name: shown(&c.section),
-                label: shown(&catalogue.section_label(&c.section, lang == Lang::En)),
-                anchor: format!("section-{}", out.len() + 1),
-                totals: totals(find(&by_section, &c.section, "", &c.section)),
-                majors: Vec::new(),
-            });
-        }
-        let section = out.last_mut().expect("pushed above");
-        if section
+    let mut controls: Vec<Option<Arc<ControlView>>> = controls.into_iter().map(Some).collect();
+    let en = lang == Lang::En;
+    let mut section_view = |n: usize, s: &SectionGroup| SectionView {
+        name: shown(&s.name),
+        label: one_line(shown(&catalogue.section_label(&s.name, en))),
+        anchor: format!("section-{}", n + 1),
+        totals: totals_view(&s.totals, lang),
+        majors: s
             .majors
-            .last()
-            .is_none_or(|m| m.name != visible(&c.major))
-        {
-            section.majors.push(MajorView {
-                name: shown(&c.major),
-                totals: totals(find(&by_major, &c.section, "", &c.major)),
-                middles: Vec::new(),
-            });
-        }
-        let major = section.majors.last_mut().expect("pushed above");
-        if major
+            .iter()
+            .map(|m| major_view(m, &mut controls, lang))
+            .collect(),
+    };
+    analysis
+        .outline
+        .iter()
+        .enumerate()
+        .map(|(n, s)| section_view(n, s))
+        .collect()
+}
+
+/// The view of one 基準大項目, taking its controls out of `controls`.
+fn major_view(m: &MajorGroup, controls: &mut [Option<Arc<ControlView>>], lang: Lang) -> MajorView {
+    MajorView {
+        name: shown(&m.name),
+        totals: totals_view(&m.totals, lang),
+        middles: m
             .middles
-            .last()
-            .is_none_or(|m| m.name != visible(&c.middle))
-        {
-            major.middles.push(MiddleView {
-                name: shown(&c.middle),
-                totals: totals(find(&by_middle, &c.section, &c.major, &c.middle)),
-                controls: Vec::new(),
-            });
-        }
-        major
-            .middles
-            .last_mut()
-            .expect("pushed above")
-            .controls
-            .push(view);
+            .iter()
+            .map(|mid| MiddleView {
+                name: shown(&mid.name),
+                totals: totals_view(&mid.totals, lang),
+                controls: mid
+                    .controls
+                    .iter()
+                    .filter_map(|&i| controls[i].take())
+                    .collect(),
+            })
+            .collect(),
     }
-    out
+}
+
+/// Positions of the controls in the order the report shows them: section by section, as
+/// [`Analysis::outline`] groups them.
+fn display_order(analysis: &Analysis<'_>) -> Vec<usize> {
+    analysis
+        .outline
+        .iter()
+        .flat_map(|s| &s.majors)
+        .flat_map(|m| &m.middles)
+        .flat_map(|m| m.controls.iter().copied())
+        .collect()
+}
+
+/// The report's extra columns: the catalogue's (in file order), then the overlays' the
+/// catalogue does not have. The catalogue is the bottom layer: where both have a column, an
+/// overlay's value wins and the catalogue's shows where no overlay gives one.
+struct ExtraColumns<'a> {
+    /// Column headers as in the files.
+    names: Vec<&'a str>,
+    /// Where each of `Merged::extra_columns` goes in `names`.
+    overlay_slot: Vec<usize>,
+}
+
+impl<'a> ExtraColumns<'a> {
+    fn new(catalogue: &'a [String], overlays: &'a [String]) -> Self {
+        let mut names: Vec<&str> = catalogue.iter().map(String::as_str).collect();
+        let at: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let overlay_slot = overlays
+            .iter()
+            .map(|c| {
+                at.get(c.as_str()).copied().unwrap_or_else(|| {
+                    names.push(c);
+                    names.len() - 1
+                })
+            })
+            .collect();
+        ExtraColumns {
+            names,
+            overlay_slot,
+        }
+    }
 }
 
 /// Strings every control refers to, allocated once per report rather than once per control.
 struct Shared {
     /// Overlay labels, by layer.
     labels: Vec<Arc<str>>,
-    /// Extra column headers, indexed like `Merged::extra_columns`.
+    /// Extra column headers as shown, the catalogue's first (see [`ExtraColumns`]).
     extra_columns: Vec<Arc<str>>,
+    /// The source named for values from the catalogue's own extra columns: its id.
+    catalogue_label: Arc<str>,
+    /// How many of `extra_columns` are the catalogue's.
+    catalogue_extra: usize,
+    /// Where each of `Merged::extra_columns` goes in `extra_columns`.
+    overlay_slot: Vec<usize>,
+}
+
+impl Shared {
+    /// A control's extra values in column order: the catalogue's, then the overlays' on top.
+    fn extra_values(
+        &self,
+        control: &Control,
+        answers: Vec<Option<Sourced<String>>>,
+    ) -> Vec<ExtraView> {
+        let overlay_value = |(slot, v): (usize, Option<Sourced<String>>)| {
+            v.map(|v| ExtraView {
+                name: Arc::clone(&self.extra_columns[slot]),
+                value: shown_owned(v.value),
+                source: Arc::clone(&self.labels[v.layer]),
+            })
+        };
+        if self.catalogue_extra == 0 {
+            // No catalogue columns: the overlays' columns are the report's, in order.
+            return answers
+                .into_iter()
+                .enumerate()
+                .filter_map(overlay_value)
+                .collect();
+        }
+        let mut slots: Vec<Option<ExtraView>> = vec![None; self.extra_columns.len()];
+        // The control's values come in column order: one pass over the columns finds them.
+        let mut values = control.extra.iter().peekable();
+        for (slot, name) in self.extra_columns[..self.catalogue_extra]
+            .iter()
+            .enumerate()
+        {
+            if let Some((_, value)) = values.next_if(|(n, _)| *visible(n) == **name) {
+                slots[slot] = Some(ExtraView {
+                    name: Arc::clone(name),
+                    value: shown(value),
+                    source: Arc::clone(&self.catalogue_label),
+                });
+            }
+        }
+        let from_overlays = self.overlay_slot.iter().copied().zip(answers);
+        for (slot, view) in from_overlays.map(|(slot, v)| (slot, overlay_value((slot, v)))) {
+            if view.is_some() {
+                slots[slot] = view;
+            }
+        }
+        slots.into_iter().flatten().collect()
+    }
 }
 
 fn control_view(
@@ -663,18 +751,7 @@ fn control_view(
         due: a.due.as_ref().map(|d| d.value.to_string()),
         reviewed: a.reviewed.as_ref().map(|d| d.value.to_string()),
         notes: text(a.notes),
-        extra: shared
-            .extra_columns
-            .iter()
-            .zip(a.extra)
-            .filter_map(|(name, v)| {
-                v.map(|v| ExtraView {
-                    name: Arc::clone(name),
-                    value: shown_owned(v.value),
-                    source: label(v.layer),
-                })
-            })
-            .collect(),
+        extra: shared.extra_values(c, a.extra),
         sources,
         answer_same_as: None,
         origins: a.rows,
@@ -703,7 +780,7 @@ mod tests {
             mk("A5", None, "p"),
             mk("A6", None, "p"),
         ];
-        mark_repeated_answers(&mut v);
+        mark_repeated_answers(&mut v, &[0, 1, 2, 3, 4, 5]);
         let got: Vec<Option<&str>> = v.iter().map(|c| c.answer_same_as.as_deref()).collect();
         assert_eq!(got, [None, Some("A1"), Some("A1"), None, None, None]);
     }
@@ -863,5 +940,114 @@ mod tests {
         assert_eq!(r.summary.coverage, 33.3);
         assert_eq!(r.title, "Gap analysis report");
         assert_eq!(a1.answer_same_as, None);
+    }
+
+    /// The catalogue's extra columns reach the view (and so every format) before the
+    /// overlays'; where an overlay has the same column, its value wins over the catalogue's.
+    #[test]
+    fn catalogue_extra_columns_are_shown_under_overlay_values() {
+        let cat = crate::load::catalogue::parse_catalogue(
+            "c.csv",
+            "id,text,Reference,Level\nA1,t,ISO A.5,high\nA2,t,,low\n",
+            CatalogueMeta {
+                id: "cat".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let o = parse_overlay(
+            "o.csv",
+            "id,Level,Cost\nA1,,9\nA2,medium,\n".as_bytes(),
+            EncodingChoice::Auto,
+            &cat,
+        )
+        .unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(&cat, &[o]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        let r = build(&analysis, &ReportOptions::default());
+        assert_eq!(r.extra_columns, ["Reference", "Level", "Cost"]);
+        let extras = |c: &ControlView| {
+            c.extra
+                .iter()
+                .map(|x| format!("{}={}@{}", x.name, x.value, x.source))
+                .collect::<Vec<_>>()
+        };
+        let controls: Vec<&ControlView> = r.controls().collect();
+        assert_eq!(
+            extras(controls[0]),
+            ["Reference=ISO A.5@cat", "Level=high@cat", "Cost=9@o.csv"]
+        );
+        assert_eq!(extras(controls[1]), ["Level=medium@o.csv"]);
+        let aligned: Vec<Option<&str>> = controls[1]
+            .extra_by_column(&r.extra_columns)
+            .map(|x| x.map(|x| x.value.as_str()))
+            .collect();
+        assert_eq!(aligned, [None, Some("medium"), None]);
+    }
+
+    /// Section names with a tab or a line break (a quoted CSV cell) are labelled on one line:
+    /// the PDF's chart reads one tab-separated line per section.
+    #[test]
+    fn section_labels_fit_the_pdf_chart() {
+        let cat = crate::load::catalogue::parse_catalogue(
+            "c.csv",
+            "id,section,text\nA1,\"Sec\tTab\",one\nA2,\"Sec\r\nLine\",two\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(&cat, &[]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        let r = build(&analysis, &ReportOptions::default());
+        let labels: Vec<&str> = r.sections.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["Sec Tab", "Sec  Line"]);
+        assert_eq!(
+            r.sections[0].name, "Sec\tTab",
+            "the name stays as in the catalogue"
+        );
+        let md = crate::render::render_report_markdown(&r, "report.pdf.md", None).unwrap();
+        let chart: Vec<&str> = md
+            .split("```kansa-chart\n")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .take_while(|l| !l.starts_with("```"))
+            .skip(1)
+            .collect();
+        assert_eq!(chart.len(), 3, "two sections and overall: {chart:?}");
+        assert!(
+            chart.iter().all(|l| l.split('\t').count() == 5),
+            "{chart:?}"
+        );
+    }
+
+    /// The PDF's "same answer as" names the first control's id escaped (it was printed raw:
+    /// `*A*` in italics), and an answer's own Markdown keeps its meaning in the table cell.
+    #[test]
+    fn same_answer_as_escapes_the_id_in_the_pdf_markdown() {
+        let cat = crate::load::catalogue::parse_catalogue(
+            "c.csv",
+            "id,text\n*A*,one\n_B_,two\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        let o = parse_overlay(
+            "o.csv",
+            "id,answer\n*A*,**重要** です\n_B_,**重要** です\n".as_bytes(),
+            EncodingChoice::Auto,
+            &cat,
+        )
+        .unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(&cat, &[o]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        let r = build(&analysis, &ReportOptions::default());
+        let md = crate::render::render_report_markdown(&r, "report.pdf.md", None).unwrap();
+        assert!(md.contains("（回答は \\*A\\* と同じ）"), "{md}");
+        assert!(md.contains("| **重要** です<br>"), "{md}");
     }
 }

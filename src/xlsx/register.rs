@@ -1,6 +1,8 @@
 //! The report as a workbook (`kansa report --format xlsx`): a summary, the gap register that
 //! teams track remediation in, and every control with every column and its provenance.
 
+use std::collections::HashMap;
+
 use rust_xlsxwriter::{ConditionalFormatFormula, Format, FormatAlign, Workbook, Worksheet};
 
 use super::{XlsxError, properties, sheet_name};
@@ -63,13 +65,14 @@ impl Formats {
     }
 }
 
-/// The display name of a section, as the report shows it.
-fn section_label<'r>(report: &'r Report, name: &'r str) -> &'r str {
+/// Display names of the sections, by name, as the report shows them: built once per sheet, so
+/// that a catalogue with many sections does not search them all for every row.
+fn section_labels(report: &Report) -> HashMap<&str, &str> {
     report
         .sections
         .iter()
-        .find(|s| s.name == name)
-        .map_or(name, |s| s.label.as_str())
+        .map(|s| (s.name.as_str(), s.label.as_str()))
+        .collect()
 }
 
 fn key_label(report: &Report) -> &'static str {
@@ -80,11 +83,14 @@ fn key_label(report: &Report) -> &'static str {
 }
 
 /// Columns that start both list sheets: key, id, section, major, middle, control text.
-fn identity<'r>(report: &'r Report, c: &'r ControlView) -> [&'r str; 6] {
+fn identity<'r>(sections: &HashMap<&'r str, &'r str>, c: &'r ControlView) -> [&'r str; 6] {
     [
         &c.key,
         &c.id,
-        section_label(report, &c.section),
+        sections
+            .get(c.section.as_str())
+            .copied()
+            .unwrap_or(&c.section),
         &c.major,
         &c.middle,
         &c.text,
@@ -112,11 +118,12 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         14.0, 9.0, 10.0, 16.0, 16.0, 50.0, 11.0, 10.0, 12.0, 11.0, 9.0, 24.0, 28.0,
     ];
     let f = Formats::new();
+    let sections = section_labels(report);
     let rows: Vec<Vec<&str>> = report
         .gaps
         .iter()
         .map(|c| {
-            let mut row = identity(report, c).to_vec();
+            let mut row = identity(&sections, c).to_vec();
             let overdue = if c.overdue { l["overdue_flag"] } else { "" };
             row.extend([
                 c.status_label,
@@ -183,11 +190,12 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
         .flat_map(|s| &s.majors)
         .flat_map(|m| &m.middles)
         .flat_map(|m| &m.controls);
+    let sections = section_labels(report);
     let rows: Vec<Vec<&str>> = controls
         .map(|c| {
             let fields = fields_of(Some(c));
             let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
-            let mut row = identity(report, c).to_vec();
+            let mut row = identity(&sections, c).to_vec();
             row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
             row.push(if c.overdue { l["overdue_flag"] } else { "" });
             row.extend(extra.iter().map(|e| e.map_or("", |e| e.value.as_str())));
