@@ -174,8 +174,8 @@ struct PackArgs {
     /// Exit 1 (after writing) when a new gap or a status regression appears; repeatable.
     #[arg(long, value_enum, value_name = "new-gaps|regression")]
     fail_on: Vec<crate::pack::Gate>,
-    /// Exit 1 (after writing) when coverage is under PERCENT.
-    #[arg(long, value_name = "PERCENT")]
+    /// Exit 1 (after writing) when coverage is under PERCENT (0 to 100).
+    #[arg(long, value_name = "PERCENT", value_parser = crate::pack::config::percent_arg)]
     fail_under: Option<f64>,
     /// Missing evidence files are errors (exit 2), not warnings.
     #[arg(long)]

@@ -115,7 +115,7 @@ pub fn build_pack(
 ) -> Result<PackOutcome> {
     // Checked when the config was read.
     let limits = pack.limits.limits().unwrap_or_default();
-    let overlay_paths: Vec<PathBuf> = pack.overlays.iter().map(|o| config.resolve(o)).collect();
+    let overlay_paths: Vec<PathBuf> = pack.overlays().iter().map(|o| config.resolve(o)).collect();
     let (catalogue, overlays) = load::load_inputs_with(
         &resolve_catalogue(config, &pack.catalogue),
         &overlay_paths,
@@ -189,7 +189,7 @@ pub fn build_pack(
         Some(o) => o.clone(),
         None => config.resolve(pack.out.as_deref().unwrap_or("packs")),
     };
-    let dir = root.join(exports::safe_file_stem(&pack.name).trim_start_matches("gap-"));
+    let dir = root.join(config::dir_name(&pack.name));
     publish::publish(&dir, &files)?;
     Ok(PackOutcome {
         name: pack.name.clone(),
@@ -289,7 +289,7 @@ fn manifest_json(
         // Paths as written in the config, so the manifest does not depend on the working directory.
         inputs: overlays
             .iter()
-            .zip(&pack.overlays)
+            .zip(pack.overlays())
             .map(|(o, p)| serde_json::json!({"path": p, "label": o.label, "sha256": o.sha256, "encoding": o.encoding}))
             .collect(),
         templates: template_sources
