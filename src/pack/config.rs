@@ -360,14 +360,14 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                 "add overlays = [\"answers.csv\"]; for a pack of the catalogue alone write overlays = []",
             ));
         }
-        if let Some(v) = p.gates.fail_under {
-            if let Err(e) = check_percent(v) {
-                problems.push(
-                    at(format!("[pack.gates] fail_under: {e}"))
-                        .value(v.to_string())
-                        .hint("fail_under = 80.0 (coverage percent, 0 to 100)"),
-                );
-            }
+        if let Some(v) = p.gates.fail_under
+            && let Err(e) = check_percent(v)
+        {
+            problems.push(
+                at(format!("[pack.gates] fail_under: {e}"))
+                    .value(v.to_string())
+                    .hint("fail_under = 80.0 (coverage percent, 0 to 100)"),
+            );
         }
         for f in &p.formats {
             if !["md", "html", "pdf", "json", "xlsx"].contains(&f.as_str()) {

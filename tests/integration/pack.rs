@@ -45,7 +45,7 @@ fn example_overlays() -> Vec<PathBuf> {
         .collect()
 }
 
-fn run_pack(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn run_pack(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     kansa()
         .arg("pack")
         .arg(config)
