@@ -489,17 +489,21 @@ fn report(args: ReportArgs) -> Result<()> {
 /// Every file `report` reads: the catalogue (unless built in), the overlays, the templates and
 /// the font; none of them may be the output.
 fn report_inputs(args: &ReportArgs) -> Vec<PathBuf> {
-    let catalogue = &args.input.catalogue.catalogue;
-    let mut inputs = Vec::new();
-    if !load::BUILTINS.iter().any(|b| b.id == catalogue.as_str()) {
-        inputs.extend(crate::fs::input_files(Path::new(catalogue)));
-    }
+    let mut inputs = catalogue_files(&args.input.catalogue.catalogue);
     inputs.extend(args.input.answers.iter().cloned());
     if let Some(t) = &args.templates {
         inputs.extend(crate::fs::input_files(t));
     }
     inputs.extend(args.font.iter().cloned());
     inputs
+}
+
+/// The files of a catalogue given by path (none for a built-in one).
+fn catalogue_files(catalogue: &str) -> Vec<PathBuf> {
+    if load::BUILTINS.iter().any(|b| b.id == catalogue) {
+        return Vec::new();
+    }
+    crate::fs::input_files(Path::new(catalogue))
 }
 
 /// `KANSA_TIMINGS=1`: the wall time of each stage of `report` on standard error, to see where
@@ -576,6 +580,11 @@ fn init(args: InitArgs) -> Result<()> {
         }
         _ => InitFormat::Csv,
     };
+    if let Some(output) = args.output.as_deref().filter(|p| *p != Path::new("-")) {
+        let mut inputs = catalogue_files(&args.catalogue.catalogue);
+        inputs.extend(args.from.iter().cloned());
+        crate::fs::refuse_output_over_input(output, &inputs)?;
+    }
     let (catalogue, overlays) = load::load_inputs_with(
         &args.catalogue.catalogue,
         &args.from,

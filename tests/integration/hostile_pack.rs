@@ -220,6 +220,14 @@ fn report_refuses_to_overwrite_its_inputs() {
             .unwrap()
             .starts_with("id,")
     );
+    // `init --from` is held to the same rule.
+    let out = kansa()
+        .current_dir(dir)
+        .args(["init", "--from", "v.csv", "-o", "./hard.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    assert_eq!(std::fs::read(&answers).unwrap(), original);
     // Another file is written as usual.
     let out = run("report.md", &[]);
     assert!(out.status.success(), "{}", outcome(&out));
