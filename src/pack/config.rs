@@ -178,7 +178,9 @@ impl PackConfig {
 /// names nothing is prefixed or stripped, so `x` and `gap-x` stay apart; [`load`] refuses names
 /// that give no usable directory or the same one as another pack.
 pub fn dir_name(name: &str) -> String {
-    name.chars()
+    use unicode_normalization::UnicodeNormalization;
+    // Composed first: a combining accent is a mark, not a letter, and would become `_`.
+    name.nfc()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
                 c
@@ -395,12 +397,12 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                 ),
             );
         }
-        let dir = dir_name(&p.name).to_lowercase();
+        let dir = super::exports::folded(&dir_name(&p.name));
         if let Some((j, q)) = packs
             .iter()
             .enumerate()
             .skip(i + 1)
-            .find(|(_, q)| dir_name(&q.name).to_lowercase() == dir)
+            .find(|(_, q)| super::exports::folded(&dir_name(&q.name)) == dir)
         {
             problems.push(
                 at(format!(
@@ -518,11 +520,17 @@ mod tests {
         assert_eq!(dir_name("../x"), "___x");
         let two = |a: &str, b: &str| {
             load_text(&format!(
-                "[[pack]]\nname = {a:?}\noverlays = []\n[[pack]]\nname = {b:?}\noverlays = []\n"
+                "[[pack]]\nname = \"{a}\"\noverlays = []\n[[pack]]\nname = \"{b}\"\noverlays = []\n"
             ))
         };
         assert!(two("x", "gap-x").is_ok());
-        for (a, b) in [("a/b", "a_b"), ("Bank", "bank"), ("x", "x"), ("a.b", "A b")] {
+        for (a, b) in [
+            ("a/b", "a_b"),
+            ("Bank", "bank"),
+            ("x", "x"),
+            ("a.b", "A b"),
+            ("caf\u{e9}", "CAFE\u{301}"),
+        ] {
             let err = two(a, b).unwrap_err();
             assert!(
                 err.contains(&format!("kansa.toml:1:1: [[pack]] #1 ({a:?})")),

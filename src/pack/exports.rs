@@ -142,6 +142,13 @@ pub fn safe_file_stem(raw: &str) -> String {
     format!("gap-{stem}")
 }
 
+/// A name as a case-insensitive file system compares it (APFS, NTFS): lower case, and the
+/// composed Unicode form, so `é` written as `e` + U+0301 is the same name as `é`.
+pub fn folded(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
+}
+
 /// Ticket file names for the gaps, unique even when two ids sanitise alike or differ only by
 /// case (`A1` and `a1` would be one file on macOS and Windows): the first keeps its name, later
 /// ones get `-2`, `-3`, ... in report order, skipping any name already taken, so the result is
@@ -155,7 +162,7 @@ pub fn ticket_names(report: &Report) -> Vec<(String, &ControlView)> {
             let stem = safe_file_stem(&c.id);
             let mut name = format!("{stem}.md");
             let mut n = 1;
-            while !taken.insert(name.to_lowercase()) {
+            while !taken.insert(folded(&name)) {
                 n += 1;
                 name = format!("{stem}-{n}.md");
             }
@@ -184,6 +191,13 @@ mod tests {
             assert!(!stem.contains(['/', '\\', '.', '\0']), "{raw:?} → {stem}");
         }
         assert_eq!(safe_file_stem("設83-1"), "gap-設83-1");
+    }
+
+    #[test]
+    fn folding_ignores_case_and_composition() {
+        assert_eq!(folded("Gap-A1.md"), folded("gap-a1.md"));
+        assert_eq!(folded("caf\u{e9}"), folded("CAFE\u{301}"));
+        assert_ne!(folded("a1"), folded("a2"));
     }
 
     #[test]
