@@ -76,6 +76,10 @@ pub struct PackConfig {
     /// Input limits for this pack's catalogue and overlays.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// Line of this pack's `[[pack]]` header in the file (0 when unknown), to locate problems
+    /// found while building it.
+    #[serde(skip)]
+    pub line: u64,
 }
 
 /// `[pack.limits]`: the `--max-field-bytes`, `--max-rows` and `--max-file-bytes` of `report`
@@ -287,7 +291,7 @@ pub fn load(path: &Path) -> Result<Config> {
             format!("not UTF-8: {e}"),
         )]))
     })?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+    let mut file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map_or((0, 0), |s| {
             let before = &text[..s.start];
             let line = before.matches('\n').count() as u64 + 1;
@@ -307,6 +311,9 @@ pub fn load(path: &Path) -> Result<Config> {
     let problems = check_packs(&file.packs, &text, &shown);
     if !problems.is_empty() {
         return Err(Error::Input(problems));
+    }
+    for (pack, line) in file.packs.iter_mut().zip(pack_header_lines(&text)) {
+        pack.line = line;
     }
     let base = path
         .parent()

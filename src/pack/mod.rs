@@ -162,8 +162,8 @@ fn check_evidence(
     }
     let missing = Diagnostic::new(
         &config.path.display().to_string(),
-        0,
-        0,
+        pack.line,
+        u64::from(pack.line > 0),
         format!(
             "[[pack]] {:?}: evidence_root is not a directory; no evidence file was checked",
             pack.name

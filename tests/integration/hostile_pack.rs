@@ -478,7 +478,12 @@ fn config_traps_of_a_new_user() {
     assert!(out.status.success(), "{}", outcome(&out));
     let err = stderr(&out);
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
-    assert!(err.contains("evidence_root is not a directory"), "{err}");
+    assert!(
+        err.contains(
+            "kansa.toml:1:1 (evidence_root): [[pack]] \"bank\": evidence_root is not a directory"
+        ),
+        "{err}"
+    );
     assert!(err.contains("nowhere"), "{err}");
     let before = walk(&out_root);
     let out = pack(&cfg, &out_root, &["--strict"]);
