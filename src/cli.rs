@@ -245,14 +245,17 @@ struct PackArgs {
     /// Output root (a pack goes to OUT/<name>); overrides `out` in the config.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// A previous pack (directory, packs root or its assessment.json): adds "changes since".
+    /// A previous pack (directory, packs root or its assessment.json): adds "changes since". A
+    /// pack without a previous version there (or of another catalogue) is built without, and
+    /// says so.
     #[arg(long, value_name = "DIR|assessment.json")]
     baseline: Option<PathBuf>,
-    /// Exit 1 (after writing) when a new gap or a status regression appears; repeatable.
+    /// Exit 1 (after writing) when a new gap or a status regression appears; repeatable. Not
+    /// evaluated (a note says so) for a pack without a baseline.
     #[arg(long, value_enum, value_name = "new-gaps|regression")]
     fail_on: Vec<crate::pack::Gate>,
-    /// Exit 1 (after writing) when coverage is under PERCENT.
-    #[arg(long, value_name = "PERCENT")]
+    /// Exit 1 (after writing) when coverage is under PERCENT (0 to 100).
+    #[arg(long, value_name = "PERCENT", value_parser = crate::pack::config::percent_arg)]
     fail_under: Option<f64>,
     /// Missing evidence files are errors (exit 2), not warnings.
     #[arg(long)]
@@ -268,19 +271,19 @@ struct PackArgs {
 const PACK_HELP: &str = "\
 kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   [[pack]]
-  name = \"example-bank\"                 # directory name under out
+  name = \"example-bank\"                 # directory under out (other than letters, digits, -, _ → _)
   organisation = \"架空銀行（例）\"
   catalogue = \"fisc-2012\"               # built-in name or path
-  overlays = [\"../aws-2012/answers.csv\", \"answers.csv\"]   # applied in order
-  date = \"2026-11-25\"                   # default: SOURCE_DATE_EPOCH, else today
+  overlays = [\"../aws-2012/answers.csv\", \"answers.csv\"]   # applied in order; [] for none
+  date = 2026-11-25                     # quoted or not; default: SOURCE_DATE_EPOCH, else today
   lang = \"ja\"                           # ja | en
   formats = [\"md\", \"html\", \"pdf\", \"xlsx\"]   # default md, html, pdf; JSON and CSVs always
   paper = \"a4\"                          # PDF: a4 | letter; landscape = true; font = \"x.ttf\"
   out = \"../../target/packs\"            # default: packs/ beside the config
   evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
   [pack.gates]
-  fail_on = [\"regression\"]              # new-gaps | regression (need --baseline)
-  fail_under = 80.0                     # coverage percent
+  fail_on = [\"regression\"]              # new-gaps | regression (skipped without a baseline)
+  fail_under = 80.0                     # coverage percent, 0 to 100
   [pack.limits]                         # as --max-field-bytes, --max-rows, --max-file-bytes
   max_field_bytes = \"4MiB\"              # per cell (default 4MiB)
   max_rows = 1000000                    # data rows per file or sheet (default 1000000)
@@ -547,6 +550,9 @@ fn report(args: ReportArgs) -> Result<()> {
                 .to_owned(),
         ));
     }
+    if let Some(output) = args.output.as_deref().filter(|p| *p != Path::new("-")) {
+        crate::fs::refuse_output_over_input(output, &report_inputs(&args))?;
+    }
     let date = report_date(args.date.as_deref())?;
     let limits = args.input.limits.limits();
     let mut timings = Timings::from_env();
@@ -611,6 +617,26 @@ fn report(args: ReportArgs) -> Result<()> {
         Some(e) => Err(e),
         None => written,
     }
+}
+
+/// Every file `report` reads: the catalogue (unless built in), the overlays, the templates and
+/// the font; none of them may be the output.
+fn report_inputs(args: &ReportArgs) -> Vec<PathBuf> {
+    let mut inputs = catalogue_files(&args.input.catalogue.catalogue);
+    inputs.extend(args.input.answers.iter().cloned());
+    if let Some(t) = &args.templates {
+        inputs.extend(crate::fs::input_files(t));
+    }
+    inputs.extend(args.font.iter().cloned());
+    inputs
+}
+
+/// The files of a catalogue given by path (none for a built-in one).
+fn catalogue_files(catalogue: &str) -> Vec<PathBuf> {
+    if load::BUILTINS.iter().any(|b| b.id == catalogue) {
+        return Vec::new();
+    }
+    crate::fs::input_files(Path::new(catalogue))
 }
 
 /// `KANSA_TIMINGS=1`: the wall time of each stage of `report` on standard error, to see where
@@ -695,6 +721,11 @@ fn init(args: InitArgs) -> Result<()> {
         }
         _ => InitFormat::Csv,
     };
+    if let Some(output) = args.output.as_deref().filter(|p| *p != Path::new("-")) {
+        let mut inputs = catalogue_files(&args.catalogue.catalogue);
+        inputs.extend(args.from.iter().cloned());
+        crate::fs::refuse_output_over_input(output, &inputs)?;
+    }
     let (catalogue, overlays) = load::load_inputs_with(
         &args.catalogue.catalogue,
         &args.from,

@@ -58,13 +58,20 @@ impl Log {
                 o.dir.display()
             ),
             serde_json::json!({"level": "info", "event": "pack", "pack": o.name, "dir": o.dir,
-                "files": o.files, "coverage": o.coverage, "gaps": o.gaps, "overdue": o.overdue}),
+                "baseline": o.had_baseline, "files": o.files, "coverage": o.coverage, "gaps": o.gaps, "overdue": o.overdue}),
         );
         for w in &o.warnings {
             self.line(
                 true,
                 format!("warning: pack {}: {w}", o.name),
                 serde_json::json!({"level": "warning", "event": "evidence", "pack": o.name, "problem": w}),
+            );
+        }
+        for n in &o.notices {
+            self.line(
+                true,
+                format!("note: pack {}: {n}", o.name),
+                serde_json::json!({"level": "warning", "event": "notice", "pack": o.name, "message": n}),
             );
         }
         for g in &o.gate_failures {

@@ -112,11 +112,28 @@ pub fn load_baseline(path: &Path) -> Result<Baseline> {
         .flat_map(|m| m.controls)
         .collect();
     Ok(Baseline {
-        path: shown,
+        path: recorded_path(&file),
         report_date: wire.report_date,
         catalogue: wire.catalogue.id,
         controls,
     })
+}
+
+/// The baseline's path as outputs record it: as given when relative, only the last two parts
+/// when absolute (`/home/alice/ci/baseline/assessment.json` → `baseline/assessment.json`), so no
+/// user name or machine layout leaks into a report.
+fn recorded_path(file: &Path) -> String {
+    if file.is_relative() {
+        return file.display().to_string();
+    }
+    let parts: Vec<String> = file
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts[parts.len().saturating_sub(2)..].join("/")
 }
 
 /// One control whose status, owner or due date changed.
@@ -279,4 +296,22 @@ pub fn compare(report: &Report, baseline: &Baseline) -> Changes {
         .map(|c| c.id.clone())
         .collect();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An absolute `--baseline` must not put the user's directories into the pack.
+    #[test]
+    fn absolute_baseline_paths_are_not_recorded() {
+        assert_eq!(
+            recorded_path(Path::new("/home/alice/ci/baseline/assessment.json")),
+            "baseline/assessment.json"
+        );
+        assert_eq!(
+            recorded_path(Path::new("baseline/x/assessment.json")),
+            "baseline/x/assessment.json"
+        );
+    }
 }

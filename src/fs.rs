@@ -126,31 +126,32 @@ pub fn write_atomic_with(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kansa-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".kansa-").suffix(".tmp");
+    // Created as `>` would create it: 0666 less the umask (tempfile's default is a private 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
     {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
         write(&mut out).and_then(|()| out.flush()).map_err(io_err)?;
     }
-    readable_by_all(tmp.as_file()).map_err(io_err)?;
+    keep_existing_mode(path, tmp.as_file()).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }
 
-/// Temporary files are created private (0600); a report is an ordinary file (0644), like one
-/// written with `>` under the usual umask.
-pub fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+/// A file that is being replaced keeps its permission bits: a report the user made private
+/// (0600) stays private when it is written again.
+fn keep_existing_mode(path: &Path, file: &std::fs::File) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => file.set_permissions(meta.permissions()),
+        _ => Ok(()),
     }
-    let _ = file;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -191,14 +192,35 @@ mod tests {
         write_atomic(&target, b"one").unwrap();
         write_atomic(&target, b"two").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"two");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&target).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o644);
-        }
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    /// The umask of this process, as the kernel reports it.
+    #[cfg(target_os = "linux")]
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    /// Regression: a report set to 0600 became 0644 when written again, and new files ignored
+    /// the umask.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn write_atomic_keeps_modes_and_honours_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.md");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        write_atomic(&target, b"one").unwrap();
+        assert_eq!(mode(&target), 0o666 & !umask());
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_atomic(&target, b"two").unwrap();
+        assert_eq!(mode(&target), 0o600);
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o664)).unwrap();
+        write_atomic(&target, b"three").unwrap();
+        assert_eq!(mode(&target), 0o664);
     }
 
     /// Regression: `-o /dev/null` once replaced the device with a regular file.
@@ -218,5 +240,158 @@ mod tests {
         let err = write_atomic(&target, b"x").unwrap_err();
         assert!(err.to_string().starts_with("cannot write"), "{err}");
         assert!(!target.exists());
+    }
+}
+
+/// What makes two paths one file: device and inode on Unix (so hard links, symbolic links and
+/// `./`, `..` spellings all agree), the canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(FileIdInner);
+
+#[cfg(unix)]
+type FileIdInner = (u64, u64);
+#[cfg(not(unix))]
+type FileIdInner = std::path::PathBuf;
+
+/// The identity of an existing file, `None` when it does not exist.
+pub fn file_id(path: &Path) -> Option<FileId> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|m| FileId((m.dev(), m.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::canonicalize(path).ok().map(FileId)
+    }
+}
+
+/// The files an input path stands for: the file itself, or the files directly in a directory
+/// (a catalogue directory, a template directory).
+pub fn input_files(path: &Path) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(path) {
+        Ok(entries) => entries
+            .filter_map(std::result::Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect(),
+        Err(_) => vec![path.to_owned()],
+    }
+}
+
+/// Refuse to write `output` when it is one of `inputs` (the same file through a link or another
+/// spelling): `-o answers.csv` must not replace the answers with the report.
+pub fn refuse_output_over_input(output: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
+    let Some(out) = file_id(output) else {
+        return Ok(());
+    };
+    match inputs.iter().find(|i| file_id(i).as_ref() == Some(&out)) {
+        Some(input) => Err(Error::Usage(format!(
+            "{}: the output is the input {} (the same file); refusing to overwrite an input\n  hint: write the output to another file",
+            output.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Refuse to replace the directory `dir` when an input lives inside it (by path, through links,
+/// or as a hard link to one of its files): replacing the pack would delete the input.
+pub fn refuse_dir_holding_input(dir: &Path, inputs: &[std::path::PathBuf]) -> Result<()> {
+    let Ok(real_dir) = std::fs::canonicalize(dir) else {
+        return Ok(());
+    };
+    let mut inside = std::collections::HashSet::new();
+    collect_ids(dir, &mut inside, 0);
+    let found = inputs.iter().find(|i| {
+        std::fs::canonicalize(i).is_ok_and(|r| r.starts_with(&real_dir))
+            || file_id(i).is_some_and(|id| inside.contains(&id))
+    });
+    match found {
+        Some(input) => Err(Error::Usage(format!(
+            "{}: the input {} lives in this pack directory, which the build replaces; refusing to delete an input\n  hint: keep inputs outside the output root, or choose another --out",
+            dir.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Identities of the files under `dir` (a pack is two levels deep; a bound keeps a hostile tree
+/// from taking long).
+fn collect_ids(dir: &Path, out: &mut std::collections::HashSet<FileId>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(std::result::Result::ok) {
+        let Ok(t) = e.file_type() else { continue };
+        if t.is_dir() && depth < 8 {
+            collect_ids(&e.path(), out, depth + 1);
+        } else if t.is_file() {
+            out.extend(file_id(&e.path()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    /// Regression: `report --answers v.csv -o v.csv` overwrote its input; every spelling of
+    /// the same file is caught: itself, `./`, `..`, a symbolic link and a hard link.
+    #[cfg(unix)]
+    #[test]
+    fn outputs_that_are_inputs_are_refused_by_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("v.csv");
+        std::fs::write(&input, "id\n").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::os::unix::fs::symlink(&input, dir.path().join("link.csv")).unwrap();
+        std::fs::hard_link(&input, dir.path().join("hard.csv")).unwrap();
+        let inputs = [input.clone()];
+        for out in ["v.csv", "./v.csv", "sub/../v.csv", "link.csv", "hard.csv"] {
+            let err = refuse_output_over_input(&dir.path().join(out), &inputs).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(
+                err.to_string().contains("refusing to overwrite an input"),
+                "{err}"
+            );
+        }
+        std::fs::write(dir.path().join("other.md"), "").unwrap();
+        assert!(refuse_output_over_input(&dir.path().join("other.md"), &inputs).is_ok());
+        assert!(refuse_output_over_input(&dir.path().join("new.md"), &inputs).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_holding_an_input_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let pack = dir.path().join("pack");
+        std::fs::create_dir_all(pack.join("tickets")).unwrap();
+        std::fs::write(pack.join("tickets/answers.csv"), "id\n").unwrap();
+        let outside = dir.path().join("hard.csv");
+        std::fs::hard_link(pack.join("tickets/answers.csv"), &outside).unwrap();
+        for input in [
+            pack.join("tickets/answers.csv"),
+            pack.join("tickets/../tickets/answers.csv"),
+            outside,
+        ] {
+            let err = refuse_dir_holding_input(&pack, &[input]).unwrap_err();
+            assert!(
+                err.to_string().contains("refusing to delete an input"),
+                "{err}"
+            );
+        }
+        std::fs::write(dir.path().join("elsewhere.csv"), "id\n").unwrap();
+        assert!(refuse_dir_holding_input(&pack, &[dir.path().join("elsewhere.csv")]).is_ok());
+        assert!(
+            refuse_dir_holding_input(
+                &dir.path().join("none"),
+                &[dir.path().join("elsewhere.csv")]
+            )
+            .is_ok()
+        );
     }
 }

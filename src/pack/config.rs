@@ -23,7 +23,7 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PackConfig {
-    /// Pack directory name under the output root (sanitised).
+    /// Pack directory name under the output root (see [`dir_name`]).
     pub name: String,
     /// Organisation named in the reports.
     #[serde(default)]
@@ -34,11 +34,13 @@ pub struct PackConfig {
     /// Catalogue: built-in name or path.
     #[serde(default = "default_catalogue")]
     pub catalogue: String,
-    /// Answer overlays, applied in order.
+    /// Answer overlays, applied in order. Required: a pack of the catalogue alone (every
+    /// control unanswered) is asked for with `overlays = []`, never built by forgetting the key.
     #[serde(default)]
-    pub overlays: Vec<String>,
-    /// Report date (`YYYY-MM-DD`); default `SOURCE_DATE_EPOCH`, else today.
-    #[serde(default)]
+    pub overlays: Option<Vec<String>>,
+    /// Report date (`YYYY-MM-DD`, quoted or as a TOML date); default `SOURCE_DATE_EPOCH`, else
+    /// today.
+    #[serde(default, deserialize_with = "date_text")]
     pub date: Option<String>,
     /// `ja` (default) or `en`.
     #[serde(default)]
@@ -74,6 +76,10 @@ pub struct PackConfig {
     /// Input limits for this pack's catalogue and overlays.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// Line of this pack's `[[pack]]` header in the file (0 when unknown), to locate problems
+    /// found while building it.
+    #[serde(skip)]
+    pub line: u64,
 }
 
 /// `[pack.limits]`: the `--max-field-bytes`, `--max-rows` and `--max-file-bytes` of `report`
@@ -144,6 +150,89 @@ pub struct Gates {
     pub fail_under: Option<f64>,
 }
 
+/// `date = "2026-01-01"` or the TOML date `date = 2026-01-01`, both as text; a TOML date with
+/// a time or offset is refused, since a report date is a day.
+fn date_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum DateValue {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    match DateValue::deserialize(d)? {
+        DateValue::Text(t) => Ok(Some(t)),
+        DateValue::Toml(t) if t.time.is_none() && t.offset.is_none() => Ok(Some(t.to_string())),
+        DateValue::Toml(t) => Err(serde::de::Error::custom(format!(
+            "date {t} has a time; give the day only, e.g. date = 2026-11-25"
+        ))),
+    }
+}
+
+impl PackConfig {
+    /// The overlays, none when the pack asked for none.
+    pub fn overlays(&self) -> &[String] {
+        self.overlays.as_deref().unwrap_or_default()
+    }
+}
+
+/// The directory a pack is published to under the output root: the name with every character
+/// but letters, digits, `-` and `_` replaced by `_`, at most 80 characters. Unlike ticket file
+/// names nothing is prefixed or stripped, so `x` and `gap-x` stay apart; [`load`] refuses names
+/// that give no usable directory or the same one as another pack.
+pub fn dir_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    // Composed first: a combining accent is a mark, not a letter, and would become `_`.
+    name.nfc()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect()
+}
+
+/// Why a pack name gives no usable directory, if it does not.
+fn dir_name_problem(name: &str) -> Option<&'static str> {
+    const DEVICES: &[&str] = &[
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let dir = dir_name(name);
+    if name.trim().is_empty() {
+        Some("pack name is empty")
+    } else if !dir.chars().any(char::is_alphanumeric) {
+        Some("pack name has no letter or digit to name its directory")
+    } else if DEVICES.contains(&dir.to_lowercase().as_str()) {
+        Some("pack name is a device name on Windows")
+    } else {
+        None
+    }
+}
+
+/// A coverage threshold must be a percentage: NaN would turn the gate off, infinity or
+/// anything over 100 would trip it always, a negative one never.
+pub fn check_percent(value: f64) -> std::result::Result<f64, String> {
+    if value.is_finite() && (0.0..=100.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not a percentage from 0 to 100"))
+    }
+}
+
+/// `--fail-under PERCENT`.
+pub fn percent_arg(s: &str) -> std::result::Result<f64, String> {
+    let value: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number; give a percentage from 0 to 100"))?;
+    check_percent(value)
+}
+
 fn default_catalogue() -> String {
     "fisc-2012".to_owned()
 }
@@ -202,7 +291,7 @@ pub fn load(path: &Path) -> Result<Config> {
             format!("not UTF-8: {e}"),
         )]))
     })?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+    let mut file: ConfigFile = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map_or((0, 0), |s| {
             let before = &text[..s.start];
             let line = before.matches('\n').count() as u64 + 1;
@@ -219,16 +308,76 @@ pub fn load(path: &Path) -> Result<Config> {
             .hint("see examples/example-bank/kansa.toml for every key"),
         ]))
     })?;
+    let problems = check_packs(&file.packs, &text, &shown);
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    for (pack, line) in file.packs.iter_mut().zip(pack_header_lines(&text)) {
+        pack.line = line;
+    }
+    let base = path
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_owned);
+    Ok(Config {
+        path: path.to_owned(),
+        base: if base.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            base
+        },
+        packs: file.packs,
+    })
+}
+
+/// The line of each `[[pack]]` header, to locate a pack's problems in the file.
+fn pack_header_lines(text: &str) -> Vec<u64> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[pack]]"))
+        .map(|(i, _)| i as u64 + 1)
+        .collect()
+}
+
+/// Every problem of the packs that TOML itself does not catch.
+fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
     let mut problems = Diagnostics::default();
-    for (i, p) in file.packs.iter().enumerate() {
+    if packs.is_empty() {
+        problems.push(
+            Diagnostic::new(shown, 1, 1, "no [[pack]] table: nothing to build").hint(
+                "add a [[pack]] with name and overlays; see examples/example-bank/kansa.toml",
+            ),
+        );
+    }
+    let lines = pack_header_lines(text);
+    for (i, p) in packs.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
         let at = |msg: String| {
             Diagnostic::new(
-                &shown,
-                0,
-                0,
-                format!("[[pack]] #{} ({}): {msg}", i + 1, p.name),
+                shown,
+                line,
+                u64::from(line > 0),
+                format!("[[pack]] #{} ({:?}): {msg}", i + 1, p.name),
             )
         };
+        if let Some(problem) = dir_name_problem(&p.name) {
+            problems.push(at(problem.to_owned()).value(&p.name).hint(
+                "give each pack a name with letters or digits, e.g. name = \"example-bank\"",
+            ));
+        }
+        if p.overlays.is_none() {
+            problems.push(at("no answers overlays".into()).hint(
+                "add overlays = [\"answers.csv\"]; for a pack of the catalogue alone write overlays = []",
+            ));
+        }
+        if let Some(v) = p.gates.fail_under
+            && let Err(e) = check_percent(v)
+        {
+            problems.push(
+                at(format!("[pack.gates] fail_under: {e}"))
+                    .value(v.to_string())
+                    .hint("fail_under = 80.0 (coverage percent, 0 to 100)"),
+            );
+        }
         for f in &p.formats {
             if !["md", "html", "pdf", "json", "xlsx"].contains(&f.as_str()) {
                 problems.push(
@@ -255,26 +404,25 @@ pub fn load(path: &Path) -> Result<Config> {
                 ),
             );
         }
-        if file.packs.iter().filter(|q| q.name == p.name).count() > 1 {
-            problems
-                .push(at("pack name used twice".into()).hint("each [[pack]] needs its own name"));
+        let dir = super::exports::folded(&dir_name(&p.name));
+        if let Some((j, q)) = packs
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, q)| super::exports::folded(&dir_name(&q.name)) == dir)
+        {
+            problems.push(
+                at(format!(
+                    "pack directory {:?} is also the directory of [[pack]] #{} ({:?})",
+                    dir_name(&p.name),
+                    j + 1,
+                    q.name
+                ))
+                .hint("pack names must differ after replacing all but letters, digits, - and _ by _, ignoring case"),
+            );
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems));
-    }
-    let base = path
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_owned);
-    Ok(Config {
-        path: path.to_owned(),
-        base: if base.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            base
-        },
-        packs: file.packs,
-    })
+    problems
 }
 
 #[cfg(test)]
@@ -297,7 +445,7 @@ mod tests {
         let p = dir.path().join("kansa.toml");
         std::fs::write(
             &p,
-            "[[pack]]\nname = \"a\"\n[pack.limits]\nmax_field_bytes = \"8MiB\"\nmax_rows = 10\nmax_file_bytes = 1024\n",
+            "[[pack]]\nname = \"a\"\noverlays = []\n[pack.limits]\nmax_field_bytes = \"8MiB\"\nmax_rows = 10\nmax_file_bytes = 1024\n",
         )
         .unwrap();
         let l = load(&p).unwrap().packs[0].limits.limits().unwrap();
@@ -329,5 +477,103 @@ mod tests {
         let err = load(&p).unwrap_err().to_string();
         assert!(err.contains("unknown format \"docx\""), "{err}");
         assert!(err.contains("unknown gate \"worse\""), "{err}");
+    }
+
+    fn load_text(text: &str) -> std::result::Result<Config, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("kansa.toml");
+        std::fs::write(&p, text).unwrap();
+        load(&p).map_err(|e| {
+            assert_eq!(e.exit_code(), 2, "{e}");
+            e.to_string()
+        })
+    }
+
+    /// Regression: `date = 2026-01-01` (a TOML date) gave "invalid type: map".
+    #[test]
+    fn toml_dates_are_accepted_as_days() {
+        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = 2026-01-01\n").unwrap();
+        assert_eq!(c.packs[0].date.as_deref(), Some("2026-01-01"));
+        let c =
+            load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = \"2026-01-02\"\n").unwrap();
+        assert_eq!(c.packs[0].date.as_deref(), Some("2026-01-02"));
+        let err = load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = 2026-01-01T10:00:00\n")
+            .unwrap_err();
+        assert!(err.contains("kansa.toml:4:"), "{err}");
+        assert!(err.contains("give the day only"), "{err}");
+    }
+
+    /// Regression: `pack = []` built nothing and exited 0; a pack without `overlays` built a
+    /// report of the catalogue alone without a word.
+    #[test]
+    fn no_packs_and_no_overlays_are_errors() {
+        let err = load_text("pack = []\n").unwrap_err();
+        assert!(err.contains("kansa.toml:1:1: no [[pack]] table"), "{err}");
+        let err = load_text("# packs\n\n[[pack]]\nname = \"a\"\n").unwrap_err();
+        assert!(
+            err.contains("kansa.toml:3:1: [[pack]] #1 (\"a\"): no answers overlays"),
+            "{err}"
+        );
+        assert!(err.contains("overlays = []"), "{err}");
+        assert!(load_text("[[pack]]\nname = \"a\"\noverlays = []\n").is_ok());
+    }
+
+    /// Regression: `x` and `gap-x`, `a/b` and `a_b` published to one directory; `gap-` to the
+    /// output root itself; `""` to `gap/`.
+    #[test]
+    fn pack_names_give_distinct_usable_directories() {
+        assert_eq!(dir_name("gap-x"), "gap-x");
+        assert_eq!(dir_name("a/b"), "a_b");
+        assert_eq!(dir_name("../x"), "___x");
+        let two = |a: &str, b: &str| {
+            load_text(&format!(
+                "[[pack]]\nname = \"{a}\"\noverlays = []\n[[pack]]\nname = \"{b}\"\noverlays = []\n"
+            ))
+        };
+        assert!(two("x", "gap-x").is_ok());
+        for (a, b) in [
+            ("a/b", "a_b"),
+            ("Bank", "bank"),
+            ("x", "x"),
+            ("a.b", "A b"),
+            ("caf\u{e9}", "CAFE\u{301}"),
+        ] {
+            let err = two(a, b).unwrap_err();
+            assert!(
+                err.contains(&format!("kansa.toml:1:1: [[pack]] #1 ({a:?})")),
+                "{err}"
+            );
+            assert!(err.contains(&format!("[[pack]] #2 ({b:?})")), "{err}");
+        }
+        assert_eq!(dir_name("gap-"), "gap-");
+        assert!(two("gap-", "ok").is_ok());
+        for bad in ["", "  ", "--", "..", "/", "con", "NUL"] {
+            let err = two(bad, "ok").unwrap_err();
+            assert!(err.contains("[[pack]] #1"), "{bad:?}: {err}");
+        }
+        let err = two("-", "ok").unwrap_err();
+        assert!(err.contains("no letter or digit"), "{err}");
+    }
+
+    /// Regression: `fail_under = nan` turned the gate off.
+    #[test]
+    fn fail_under_must_be_a_percentage() {
+        for bad in ["nan", "inf", "-inf", "-1.0", "100.5"] {
+            let err = load_text(&format!(
+                "[[pack]]\nname = \"a\"\noverlays = []\n[pack.gates]\nfail_under = {bad}\n"
+            ))
+            .unwrap_err();
+            assert!(err.contains("[pack.gates] fail_under"), "{bad}: {err}");
+            assert!(err.contains("0 to 100"), "{bad}: {err}");
+        }
+        for ok in ["0.0", "80", "100.0"] {
+            let text =
+                format!("[[pack]]\nname = \"a\"\noverlays = []\n[pack.gates]\nfail_under = {ok}\n");
+            assert!(load_text(&text).is_ok(), "{ok}");
+        }
+        for bad in ["NaN", "nan", "inf", "-0.5", "101", "1e3", "x", ""] {
+            assert!(percent_arg(bad).is_err(), "{bad}");
+        }
+        assert_eq!(percent_arg("80"), Ok(80.0));
     }
 }

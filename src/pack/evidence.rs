@@ -19,6 +19,9 @@ pub struct EvidenceFile {
     pub sha256: String,
     /// Size in bytes.
     pub bytes: u64,
+    /// Where it was read (an input of the pack, not written to the manifest).
+    #[serde(skip)]
+    pub path: std::path::PathBuf,
 }
 
 /// File references found in the evidence cells, checked against the root.
@@ -89,7 +92,7 @@ fn stays_inside(item: &str) -> bool {
 /// missing, not a regular file (a directory, FIFO or device is never read), or a symbolic link
 /// out of the root.
 fn resolve(root: &Path, item: &str) -> std::result::Result<std::path::PathBuf, &'static str> {
-    let path = root.join(item);
+    let path = root.join(native(item));
     let meta = std::fs::metadata(&path).map_err(|_| "evidence file not found")?;
     if !meta.is_file() {
         return Err("evidence path is not a regular file");
@@ -102,6 +105,12 @@ fn resolve(root: &Path, item: &str) -> std::result::Result<std::path::PathBuf, &
         return Err("evidence path leaves the evidence root");
     }
     Ok(path)
+}
+
+/// A reference with `\` separators (written on Windows: `sys\restore.txt`) as a path of this
+/// system; [`stays_inside`] already treats both as separators.
+fn native(item: &str) -> String {
+    item.replace('\\', std::path::MAIN_SEPARATOR_STR)
 }
 
 /// SHA-256 and size of a file, read in blocks (an evidence video is not loaded whole).
@@ -134,17 +143,21 @@ pub fn check(analysis: &Analysis<'_>, root: &Path) -> EvidenceReport {
         for item in references(&evidence.value).filter(|i| looks_like_file(i)) {
             let inside = stays_inside(item);
             let outcome = if inside {
-                resolve(root, item)
-                    .and_then(|path| digest_file(&path).map_err(|_| "evidence file cannot be read"))
+                resolve(root, item).and_then(|path| {
+                    digest_file(&path)
+                        .map(|d| (d, path))
+                        .map_err(|_| "evidence file cannot be read")
+                })
             } else {
                 Err("evidence path leaves the evidence root")
             };
             match outcome {
-                Ok((sha256, bytes)) => report.found.push(EvidenceFile {
+                Ok(((sha256, bytes), path)) => report.found.push(EvidenceFile {
                     control: control.id.clone(),
                     reference: item.to_owned(),
                     sha256,
                     bytes,
+                    path,
                 }),
                 Err(message) => {
                     let layer = &merged.overlays[evidence.layer];
@@ -156,7 +169,7 @@ pub fn check(analysis: &Analysis<'_>, root: &Path) -> EvidenceReport {
                     let hint = match message {
                         "evidence path leaves the evidence root" => "write evidence paths relative to evidence_root, without .., a drive or a leading / (links out of the root are not followed)".to_owned(),
                         "evidence path is not a regular file" => "name a file; directories, pipes and devices are not read".to_owned(),
-                        _ => format!("looked for {}", root.join(item).display()),
+                        _ => format!("looked for {}", root.join(native(item)).display()),
                     };
                     report.missing.push(
                         Diagnostic::new(&layer.path, line, 0, message)
@@ -246,5 +259,25 @@ mod tests {
         );
         assert_eq!(resolve(&root, "none.txt"), Err("evidence file not found"));
         assert_eq!(digest_file(&root.join("ok.txt")).unwrap().1, 4);
+    }
+
+    /// Regression: `sys\restore.txt` was not found although `sys/restore.txt` exists.
+    #[test]
+    fn backslash_separators_resolve() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("sys/sub")).unwrap();
+        std::fs::write(dir.path().join("sys/sub/restore.txt"), "ok").unwrap();
+        for item in [
+            "sys\\sub\\restore.txt",
+            "sys/sub\\restore.txt",
+            "sys/sub/restore.txt",
+        ] {
+            let path = resolve(dir.path(), item).unwrap();
+            assert_eq!(std::fs::read(path).unwrap(), b"ok", "{item}");
+        }
+        assert_eq!(
+            resolve(dir.path(), "sys\\none.txt"),
+            Err("evidence file not found")
+        );
     }
 }

@@ -1,7 +1,5 @@
 //! Files a pack carries besides the reports: spreadsheets for Excel users and one ticket per gap.
 
-use std::collections::BTreeMap;
-
 use crate::init::neutralise_formula;
 use crate::render::view::{ControlView, Report};
 
@@ -144,21 +142,30 @@ pub fn safe_file_stem(raw: &str) -> String {
     format!("gap-{stem}")
 }
 
-/// Ticket file names for the gaps, unique even when two ids sanitise alike.
+/// A name as a case-insensitive file system compares it (APFS, NTFS): lower case, and the
+/// composed Unicode form, so `é` written as `e` + U+0301 is the same name as `é`.
+pub fn folded(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().collect::<String>().to_lowercase()
+}
+
+/// Ticket file names for the gaps, unique even when two ids sanitise alike or differ only by
+/// case (`A1` and `a1` would be one file on macOS and Windows): the first keeps its name, later
+/// ones get `-2`, `-3`, ... in report order, skipping any name already taken, so the result is
+/// the same on every run and every file system.
 pub fn ticket_names(report: &Report) -> Vec<(String, &ControlView)> {
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut taken: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     report
         .gaps
         .iter()
         .map(|c| {
             let stem = safe_file_stem(&c.id);
-            let n = used.entry(stem.clone()).or_insert(0);
-            *n += 1;
-            let name = if *n == 1 {
-                format!("{stem}.md")
-            } else {
-                format!("{stem}-{n}.md")
-            };
+            let mut name = format!("{stem}.md");
+            let mut n = 1;
+            while !taken.insert(folded(&name)) {
+                n += 1;
+                name = format!("{stem}-{n}.md");
+            }
             (name, &**c)
         })
         .collect()
@@ -184,6 +191,13 @@ mod tests {
             assert!(!stem.contains(['/', '\\', '.', '\0']), "{raw:?} → {stem}");
         }
         assert_eq!(safe_file_stem("設83-1"), "gap-設83-1");
+    }
+
+    #[test]
+    fn folding_ignores_case_and_composition() {
+        assert_eq!(folded("Gap-A1.md"), folded("gap-a1.md"));
+        assert_eq!(folded("caf\u{e9}"), folded("CAFE\u{301}"));
+        assert_ne!(folded("a1"), folded("a2"));
     }
 
     #[test]

@@ -62,8 +62,13 @@ pub struct PackOutcome {
     pub gaps: usize,
     /// Number of overdue gaps.
     pub overdue: usize,
-    /// Warnings (missing evidence files).
+    /// Warnings (missing evidence files, a missing evidence root).
     pub warnings: Vec<Diagnostic>,
+    /// What the build did without being an error: no baseline for this pack, a baseline from
+    /// another catalogue left out, gates that need a baseline not evaluated.
+    pub notices: Vec<String>,
+    /// Whether the pack was compared with a baseline.
+    pub had_baseline: bool,
     /// One line per tripped gate.
     pub gate_failures: Vec<String>,
 }
@@ -87,6 +92,8 @@ struct Manifest<'a> {
     templates: Vec<serde_json::Value>,
     evidence: &'a [evidence::EvidenceFile],
     evidence_missing: Vec<String>,
+    /// The previous pack compared with (its report date and catalogue), `null` when none.
+    baseline: Option<serde_json::Value>,
     outputs: Vec<ManifestFile<'a>>,
 }
 
@@ -98,13 +105,109 @@ fn resolve_catalogue(config: &Config, name: &str) -> String {
     }
 }
 
-/// The baseline for one pack: `DIR/<name>/assessment.json`, `DIR/assessment.json` or the file.
-fn baseline_for(path: &Path, name: &str) -> Result<crate::diff::Baseline> {
-    let per_pack = path.join(name);
-    if per_pack.join("assessment.json").exists() {
-        return crate::diff::load_baseline(&per_pack);
+/// The directory one pack of this run is published to.
+fn target_dir(config: &Config, pack: &PackConfig, options: &PackOptions) -> PathBuf {
+    let root = match &options.out {
+        Some(o) => o.clone(),
+        None => config.resolve(pack.out.as_deref().unwrap_or("packs")),
+    };
+    root.join(config::dir_name(&pack.name))
+}
+
+/// The baseline for one pack: `DIR/<pack dir>/assessment.json`, else `DIR/assessment.json` or
+/// the file itself. A packs root without this pack (a pack new in the config) gives no
+/// baseline, and so does a baseline of another catalogue; either is said in a notice.
+fn baseline_for(
+    path: &Path,
+    pack: &PackConfig,
+    catalogue: &str,
+    notices: &mut Vec<String>,
+) -> Result<Option<crate::diff::Baseline>> {
+    let per_pack = path.join(config::dir_name(&pack.name));
+    let baseline = if per_pack.join("assessment.json").is_file() {
+        crate::diff::load_baseline(&per_pack)?
+    } else if path.is_dir() && !path.join("assessment.json").exists() {
+        notices.push(format!(
+            "no baseline: {} holds no previous version of this pack (looked for {}); built without \"changes since\"",
+            path.display(),
+            per_pack.join("assessment.json").display()
+        ));
+        return Ok(None);
+    } else {
+        crate::diff::load_baseline(path)?
+    };
+    if baseline.catalogue != catalogue {
+        notices.push(format!(
+            "no baseline: {} is an assessment of catalogue {}, this pack uses {}; built without \"changes since\"",
+            baseline.path, baseline.catalogue, catalogue
+        ));
+        return Ok(None);
     }
-    crate::diff::load_baseline(path)
+    Ok(Some(baseline))
+}
+
+/// The evidence check, or one warning naming `evidence_root` when the directory is missing
+/// (instead of one "not found" per reference).
+fn check_evidence(
+    config: &Config,
+    pack: &PackConfig,
+    analysis: &crate::analyse::Analysis<'_>,
+) -> evidence::EvidenceReport {
+    let Some(root) = &pack.evidence_root else {
+        return evidence::EvidenceReport::default();
+    };
+    let dir = config.resolve(root);
+    if dir.is_dir() {
+        return evidence::check(analysis, &dir);
+    }
+    let missing = Diagnostic::new(
+        &config.path.display().to_string(),
+        pack.line,
+        u64::from(pack.line > 0),
+        format!(
+            "[[pack]] {:?}: evidence_root is not a directory; no evidence file was checked",
+            pack.name
+        ),
+    )
+    .column_name("evidence_root")
+    .value(root)
+    .hint(format!(
+        "looked for {}; create it, or fix or remove evidence_root",
+        dir.display()
+    ));
+    evidence::EvidenceReport {
+        found: Vec::new(),
+        missing: vec![missing],
+    }
+}
+
+/// Every file the pack reads that exists on disk: config, catalogue, overlays, templates, font
+/// and evidence files. (The baseline is read whole before anything is replaced, and replacing
+/// yesterday's pack with today's is what `--baseline DIR --out DIR` asks for.)
+fn pack_inputs(config: &Config, pack: &PackConfig) -> Vec<PathBuf> {
+    let mut inputs = vec![config.path.clone()];
+    if !load::BUILTINS.iter().any(|b| b.id == pack.catalogue) {
+        inputs.extend(crate::fs::input_files(&config.resolve(&pack.catalogue)));
+    }
+    inputs.extend(pack.overlays().iter().map(|o| config.resolve(o)));
+    if let Some(t) = &pack.templates {
+        inputs.extend(crate::fs::input_files(&config.resolve(t)));
+    }
+    inputs.extend(pack.font.iter().map(|f| config.resolve(f)));
+    inputs
+}
+
+/// Refuse when an input lives in the directory of any pack of this run: a pack's input may
+/// live in another pack's directory, which that build replaces.
+fn refuse_inputs_in_packs(
+    config: &Config,
+    options: &PackOptions,
+    inputs: &[PathBuf],
+) -> Result<()> {
+    for other in &config.packs {
+        crate::fs::refuse_dir_holding_input(&target_dir(config, other, options), inputs)?;
+    }
+    Ok(())
 }
 
 /// Build one pack and publish it; gates are evaluated but only reported.
@@ -113,9 +216,11 @@ pub fn build_pack(
     pack: &PackConfig,
     options: &PackOptions,
 ) -> Result<PackOutcome> {
+    // Before anything is read: an input in a pack directory is refused however it parses.
+    refuse_inputs_in_packs(config, options, &pack_inputs(config, pack))?;
     // Checked when the config was read.
     let limits = pack.limits.limits().unwrap_or_default();
-    let overlay_paths: Vec<PathBuf> = pack.overlays.iter().map(|o| config.resolve(o)).collect();
+    let overlay_paths: Vec<PathBuf> = pack.overlays().iter().map(|o| config.resolve(o)).collect();
     let (catalogue, overlays) = load::load_inputs_with(
         &resolve_catalogue(config, &pack.catalogue),
         &overlay_paths,
@@ -125,22 +230,30 @@ pub fn build_pack(
     )?;
     let date = crate::cli::report_date(pack.date.as_deref())?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
-    let baseline = options
-        .baseline
-        .as_deref()
-        .map(|b| baseline_for(b, &pack.name))
-        .transpose()?;
+    let mut notices = Vec::new();
+    let baseline = match options.baseline.as_deref() {
+        Some(b) => baseline_for(b, pack, &catalogue.meta.id, &mut notices)?,
+        None => None,
+    };
     let gates = gates(pack, options);
-    if gates
+    let unevaluated: Vec<&str> = gates
         .0
         .iter()
-        .any(|g| *g == Gate::NewGaps || *g == Gate::Regression)
-        && baseline.is_none()
-    {
-        return Err(Error::Usage(
-            "--fail-on new-gaps/regression needs --baseline (a previous pack)".to_owned(),
+        .filter(|_| baseline.is_none())
+        .map(|g| match g {
+            Gate::NewGaps => "new-gaps",
+            Gate::Regression => "regression",
+        })
+        .collect();
+    if !unevaluated.is_empty() {
+        notices.push(format!(
+            "gate {} not evaluated: there is no baseline to compare with (the first build of a pack has none)",
+            unevaluated.join(", ")
         ));
     }
+    let baseline_record = baseline
+        .as_ref()
+        .map(|b| serde_json::json!({"report_date": b.report_date, "catalogue": b.catalogue}));
     let report_options = ReportOptions {
         lang: if pack.lang.as_deref() == Some("en") {
             Lang::En
@@ -165,10 +278,10 @@ pub fn build_pack(
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
     let mut files = render_files(&report, pack, templates_dir.as_deref(), &report_options.pdf)?;
 
-    let evidence = match &pack.evidence_root {
-        Some(root) => evidence::check(&analysis, &config.resolve(root)),
-        None => evidence::EvidenceReport::default(),
-    };
+    let evidence = check_evidence(config, pack, &analysis);
+    let dir = target_dir(config, pack, options);
+    let evidence_files: Vec<PathBuf> = evidence.found.iter().map(|e| e.path.clone()).collect();
+    refuse_inputs_in_packs(config, options, &evidence_files)?;
     if options.strict && !evidence.missing.is_empty() {
         return Err(Error::Input(Diagnostics(evidence.missing)));
     }
@@ -178,17 +291,13 @@ pub fn build_pack(
         &overlays,
         templates_dir.as_deref(),
         &evidence,
+        baseline_record,
         &files,
     )?;
     files.insert("manifest.json".into(), manifest);
     let sums = manifest::sha256sums(&files);
     files.insert("SHA256SUMS".into(), sums);
 
-    let root = match &options.out {
-        Some(o) => o.clone(),
-        None => config.resolve(pack.out.as_deref().unwrap_or("packs")),
-    };
-    let dir = root.join(exports::safe_file_stem(&pack.name).trim_start_matches("gap-"));
     publish::publish(&dir, &files)?;
     Ok(PackOutcome {
         name: pack.name.clone(),
@@ -198,6 +307,8 @@ pub fn build_pack(
         gaps: report.summary.gaps,
         overdue: report.summary.overdue,
         warnings: evidence.missing,
+        had_baseline: report.changes.is_some(),
+        notices,
         gate_failures: gate_failures(&report, &gates),
     })
 }
@@ -272,6 +383,7 @@ fn manifest_json(
     overlays: &[crate::model::Overlay],
     templates: Option<&Path>,
     evidence: &evidence::EvidenceReport,
+    baseline: Option<serde_json::Value>,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>> {
     let template_sources = render::templates::sources(templates)?;
@@ -287,7 +399,7 @@ fn manifest_json(
         // Paths as written in the config, so the manifest does not depend on the working directory.
         inputs: overlays
             .iter()
-            .zip(&pack.overlays)
+            .zip(pack.overlays())
             .map(|(o, p)| serde_json::json!({"path": p, "label": o.label, "sha256": o.sha256, "encoding": o.encoding}))
             .collect(),
         templates: template_sources
@@ -296,6 +408,7 @@ fn manifest_json(
             .collect(),
         evidence: &evidence.found,
         evidence_missing: evidence.missing.iter().map(|d| d.value.clone().unwrap_or_default()).collect(),
+        baseline,
         outputs: files
             .iter()
             .map(|(p, b)| ManifestFile { path: p, sha256: manifest::sha256(b), bytes: b.len() })

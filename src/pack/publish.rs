@@ -1,10 +1,27 @@
 //! Writing a pack atomically: build it in a temporary directory beside the target, then swap it
 //! into place, so a failed run leaves the previous pack untouched and never a half-written one.
+//!
+//! At every instant the target holds either the old pack or the new one: on Linux the two
+//! directories are exchanged in one `renameat2(RENAME_EXCHANGE)`; elsewhere (or on a file system
+//! without it) the old pack is first renamed aside to `.kansa-old-<name>-<unique>`, and a run
+//! killed between the two renames is repaired by the next one, which renames it back.
+//!
+//! Leftovers of killed runs are cleaned by the next run in the same output root, but only what is
+//! provably kansa's own: a directory named `.kansa-pack-…` or `.kansa-old-…` that holds kansa's
+//! build marker or a kansa manifest, and that no running kansa holds locked.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+
+/// Prefix of a pack being built.
+const STAGING_PREFIX: &str = ".kansa-pack-";
+/// Prefix of an old pack moved aside during a swap.
+const OLD_PREFIX: &str = ".kansa-old-";
+/// Present in a kansa directory while it is incomplete (being built or being removed).
+const MARKER: &str = ".kansa-incomplete";
 
 fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> Error + 'p {
     move |source| Error::Io {
@@ -14,80 +31,283 @@ fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -
     }
 }
 
+/// Is `dir` a pack kansa wrote? Only kansa's own marks count: a `manifest.json` with kansa's
+/// fields (`schema_version`, `kansa_version`, `pack`, `outputs`) beside a `SHA256SUMS`. A web
+/// site's `manifest.json` is not one.
+pub fn is_kansa_pack(dir: &Path) -> bool {
+    let Ok(bytes) = crate::fs::read(&dir.join("manifest.json")) else {
+        return false;
+    };
+    let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(&bytes) else {
+        return false;
+    };
+    m.get("schema_version")
+        .is_some_and(serde_json::Value::is_u64)
+        && m.get("kansa_version")
+            .is_some_and(serde_json::Value::is_string)
+        && m.get("pack").is_some_and(serde_json::Value::is_string)
+        && m.get("outputs").is_some_and(serde_json::Value::is_array)
+        && dir.join("SHA256SUMS").is_file()
+}
+
+/// Refuse to replace anything but a kansa pack or an empty directory.
+fn check_replaceable(target: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if meta.is_dir() && is_kansa_pack(target) {
+        return Ok(());
+    }
+    let empty = meta.is_dir()
+        && std::fs::read_dir(target)
+            .map_err(io("cannot read", target))?
+            .next()
+            .is_none();
+    if empty {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} exists and is not a kansa pack (no manifest.json and SHA256SUMS written by kansa); refusing to replace it\n  hint: choose another --out or pack name, or move the directory away",
+        target.display()
+    )))
+}
+
+/// The file name of the target, for leftover names.
+fn target_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
 /// Replace `target` with a directory holding exactly `files` (relative path → bytes).
 pub fn publish(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if target.exists() && !(target.is_dir() && target.join("manifest.json").exists()) {
-        let empty = target.is_dir()
-            && std::fs::read_dir(target)
-                .map_err(io("cannot read", target))?
-                .next()
-                .is_none();
-        if !empty {
-            return Err(Error::Usage(format!(
-                "{} exists and is not a kansa pack; refusing to replace it",
-                target.display()
-            )));
-        }
-    }
+    check_replaceable(target)?;
     std::fs::create_dir_all(parent).map_err(io("cannot write", parent))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".kansa-pack-")
+    clean_leftovers(parent, &target_name(target));
+    let (staged, _staged_lock) = stage(parent, target, files)?;
+    swap(&staged, target)
+}
+
+/// Write `files` into a new locked directory beside the target; the marker is removed last, so
+/// the directory is marked as kansa's at every instant (marker first, then the manifest).
+fn stage(
+    parent: &Path,
+    target: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<(PathBuf, File)> {
+    let prefix = format!("{STAGING_PREFIX}{}-", target_name(target));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // A pack is shared like any directory made with mkdir: 0777 less the umask, or the mode
+    // of the pack it replaces.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o777));
+    }
+    let tmp = builder
         .tempdir_in(parent)
         .map_err(io("cannot write", parent))?;
+    let lock = lock_dir(tmp.path()).map_err(io("cannot write", tmp.path()))?;
+    let marker = tmp.path().join(MARKER);
+    std::fs::write(&marker, b"").map_err(io("cannot write", &marker))?;
     for (rel, bytes) in files {
         let path = tmp.path().join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(io("cannot write", dir))?;
         }
         std::fs::write(&path, bytes).map_err(io("cannot write", &path))?;
+        keep_mode(&target.join(rel), &path).map_err(io("cannot write", &path))?;
     }
-    // tempdir() makes a private (0700) directory; a pack is meant to be shared.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))
-            .map_err(io("cannot write", tmp.path()))?;
+    keep_mode(target, tmp.path()).map_err(io("cannot write", tmp.path()))?;
+    std::fs::remove_file(&marker).map_err(io("cannot write", &marker))?;
+    // From here the directory is the new pack: keep it when `tmp` is dropped.
+    Ok((tmp.keep(), lock))
+}
+
+/// Give `new` the permission bits of `old` when `old` exists: a pack or file the user made
+/// private stays private when it is rebuilt.
+fn keep_mode(old: &Path, new: &Path) -> std::io::Result<()> {
+    match std::fs::metadata(old) {
+        Ok(meta) => std::fs::set_permissions(new, meta.permissions()),
+        Err(_) => Ok(()),
     }
-    // Swap: move the old pack aside, move the new one in, then drop the old one. If the second
-    // rename fails the old pack is put back.
-    let old = parent.join(format!(
-        ".kansa-old-{}-{}",
-        target
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-        std::process::id()
-    ));
-    let had_old = target.exists();
-    if had_old {
-        std::fs::rename(target, &old).map_err(io("cannot replace", target))?;
-    }
-    if let Err(e) = std::fs::rename(tmp.path(), target) {
-        if had_old {
-            let _ = std::fs::rename(&old, target);
+}
+
+/// An exclusive advisory lock on a directory, held while this run owns it: the next run's
+/// cleaning skips locked directories, and the lock dies with the process (`kill -9` too).
+fn lock_dir(dir: &Path) -> std::io::Result<File> {
+    let file = File::open(dir)?;
+    file.lock()?;
+    Ok(file)
+}
+
+/// Swap the staged pack into place; the old pack, if any, is removed afterwards.
+fn swap(staged: &Path, target: &Path) -> Result<()> {
+    let Ok(old_lock) = lock_dir(target) else {
+        // No old pack: a plain rename (the target is missing or an empty directory).
+        return std::fs::rename(staged, target).map_err(|e| {
+            let _ = discard(staged);
+            io("cannot replace", target)(e)
+        });
+    };
+    match exchange(staged, target) {
+        Ok(()) => {
+            // `staged` now holds the old pack, still locked by `old_lock`.
+            let removed = discard(staged).map_err(io("cannot remove", staged));
+            drop(old_lock);
+            return removed;
         }
+        Err(e) if !exchange_unsupported(&e) => {
+            let _ = discard(staged);
+            return Err(io("cannot replace", target)(e));
+        }
+        Err(_) => {}
+    }
+    let aside = unused_name(target, OLD_PREFIX);
+    if let Err(e) = std::fs::rename(target, &aside) {
+        let _ = discard(staged);
         return Err(io("cannot replace", target)(e));
     }
-    // The temporary directory now is the target: forget it instead of deleting it.
-    let _ = tmp.keep();
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(io("cannot remove", &old))?;
+    if let Err(e) = std::fs::rename(staged, target) {
+        let _ = std::fs::rename(&aside, target);
+        let _ = discard(staged);
+        return Err(io("cannot replace", target)(e));
     }
-    Ok(())
+    let removed = discard(&aside).map_err(io("cannot remove", &aside));
+    drop(old_lock);
+    removed
+}
+
+/// Exchange two directories in one step, where the system can.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The kernel or file system has no exchange (old kernels, some network file systems).
+fn exchange_unsupported(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Unsupported
+        || matches!(e.raw_os_error(), Some(code) if code == 22 || code == 38 || code == 95)
+}
+
+/// `.kansa-old-<name>-<unique>` beside `target`, not depending on the process id alone (a
+/// container's kansa is always PID 1) and not naming anything that exists.
+fn unused_name(target: &Path, prefix: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let base = format!(
+        "{prefix}{}-{}-{nanos:x}",
+        target_name(target),
+        std::process::id()
+    );
+    let parent = target.parent().unwrap_or(Path::new("."));
+    (0u32..)
+        .map(|n| parent.join(format!("{base}-{n}")))
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| parent.join(base))
+}
+
+/// Remove a kansa directory so that an interruption leaves it recognisable: the marker is
+/// written first and removed last.
+fn discard(dir: &Path) -> std::io::Result<()> {
+    let ignore_missing = |r: std::io::Result<()>| match r {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
+    let marker = dir.join(MARKER);
+    ignore_missing(std::fs::write(&marker, b""))?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        let path = entry.path();
+        ignore_missing(if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        })?;
+    }
+    ignore_missing(std::fs::remove_file(&marker))?;
+    ignore_missing(std::fs::remove_dir(dir))
+}
+
+/// Clean what killed runs left in `parent`, and put back an old pack a run killed between its
+/// two renames left aside. Failures are ignored: leftovers never stop a build.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let mut leftovers: Vec<PathBuf> = entries
+        .filter_map(std::result::Result::ok)
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            (n.starts_with(STAGING_PREFIX) || n.starts_with(OLD_PREFIX))
+                && e.file_type().is_ok_and(|t| t.is_dir())
+        })
+        .map(|e| e.path())
+        .collect();
+    leftovers.sort();
+    let target = parent.join(name);
+    for dir in leftovers {
+        // A running kansa holds its directories locked; a failed lock means "not ours to touch".
+        let Ok(lock) =
+            File::open(&dir).and_then(|f| f.try_lock().map(|()| f).map_err(std::io::Error::from))
+        else {
+            continue;
+        };
+        let incomplete = dir.join(MARKER).is_file();
+        if !incomplete && !is_kansa_pack(&dir) {
+            continue;
+        }
+        let own_old = dir.file_name().is_some_and(|n| {
+            n.to_string_lossy()
+                .starts_with(&format!("{OLD_PREFIX}{name}-"))
+        });
+        if own_old && !incomplete && std::fs::symlink_metadata(&target).is_err() {
+            let _ = std::fs::rename(&dir, &target);
+        } else {
+            let _ = discard(&dir);
+        }
+        drop(lock);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn manifest() -> Vec<u8> {
+        br#"{"schema_version": 1, "kansa_version": "0", "pack": "p", "outputs": []}"#.to_vec()
+    }
+
     fn files(content: &str) -> BTreeMap<String, Vec<u8>> {
         BTreeMap::from([
-            ("manifest.json".to_owned(), b"{}".to_vec()),
+            ("manifest.json".to_owned(), manifest()),
+            ("SHA256SUMS".to_owned(), b"".to_vec()),
             ("tickets/a.md".to_owned(), content.as_bytes().to_vec()),
         ])
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
     }
 
     #[test]
@@ -100,11 +320,8 @@ mod tests {
             std::fs::read_to_string(target.join("tickets/a.md")).unwrap(),
             "two"
         );
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, ["pack"]);
+        assert_eq!(names(dir.path()), ["pack"]);
+        assert_eq!(names(&target), ["SHA256SUMS", "manifest.json", "tickets"]);
     }
 
     #[test]
@@ -114,5 +331,106 @@ mod tests {
         let err = publish(dir.path(), &files("one")).unwrap_err();
         assert!(err.to_string().contains("not a kansa pack"), "{err}");
         assert!(dir.path().join("precious.txt").exists());
+    }
+
+    /// Regression: any folder with a `manifest.json` (a web site) was taken for a pack.
+    #[test]
+    fn a_web_manifest_is_not_a_pack_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        std::fs::write(
+            site.join("manifest.json"),
+            r#"{"name": "app", "icons": []}"#,
+        )
+        .unwrap();
+        std::fs::write(site.join("SHA256SUMS"), "").unwrap();
+        std::fs::write(site.join("index.html"), "<p>").unwrap();
+        let err = publish(&site, &files("one")).unwrap_err();
+        assert!(err.to_string().contains("not a kansa pack"), "{err}");
+        assert_eq!(names(&site), ["SHA256SUMS", "index.html", "manifest.json"]);
+    }
+
+    /// A `kill -9` during a build leaves a staging directory; the next run removes it, but
+    /// never one a running kansa holds, nor a look-alike without kansa's marks.
+    #[test]
+    fn leftovers_of_killed_runs_are_cleaned_and_only_those() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pack");
+        let killed = dir.path().join(".kansa-pack-pack-abc123");
+        std::fs::create_dir_all(killed.join("tickets")).unwrap();
+        std::fs::write(killed.join(MARKER), "").unwrap();
+        std::fs::write(killed.join("tickets/x.md"), "half").unwrap();
+        let busy = dir.path().join(".kansa-pack-other-def456");
+        std::fs::create_dir(&busy).unwrap();
+        std::fs::write(busy.join(MARKER), "").unwrap();
+        let _held = lock_dir(&busy).unwrap();
+        let foreign = dir.path().join(".kansa-old-notes");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        publish(&target, &files("one")).unwrap();
+        assert_eq!(
+            names(dir.path()),
+            [".kansa-old-notes", ".kansa-pack-other-def456", "pack"]
+        );
+    }
+
+    /// Killed between the two renames of the fallback swap: the pack directory is missing and
+    /// the old pack sits aside; the next run puts it back before replacing it, and a run that
+    /// fails (here: a target that is not a pack) still finds it restored.
+    #[test]
+    fn an_old_pack_left_aside_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pack");
+        publish(&target, &files("old")).unwrap();
+        let aside = dir.path().join(".kansa-old-pack-1-ff-0");
+        std::fs::rename(&target, &aside).unwrap();
+        clean_leftovers(dir.path(), "pack");
+        assert_eq!(names(dir.path()), ["pack"]);
+        assert_eq!(
+            std::fs::read_to_string(target.join("tickets/a.md")).unwrap(),
+            "old"
+        );
+    }
+
+    /// The swap without exchange (other systems) leaves the same result.
+    #[test]
+    fn fallback_swap_replaces_and_cleans() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pack");
+        publish(&target, &files("old")).unwrap();
+        let staged = dir.path().join(".kansa-pack-pack-x");
+        std::fs::create_dir_all(staged.join("tickets")).unwrap();
+        for (rel, bytes) in files("new") {
+            std::fs::write(staged.join(rel), bytes).unwrap();
+        }
+        let aside = unused_name(&target, OLD_PREFIX);
+        std::fs::rename(&target, &aside).unwrap();
+        std::fs::rename(&staged, &target).unwrap();
+        discard(&aside).unwrap();
+        assert_eq!(names(dir.path()), ["pack"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn modes_follow_the_old_pack_and_the_umask() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pack");
+        publish(&target, &files("one")).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // New: what mkdir and open(0666) give under the umask of the test process, never 0700.
+        assert_eq!(mode(&target) & 0o700, 0o700);
+        assert_ne!(
+            mode(&target),
+            0o700,
+            "a new pack is not private unless the umask says so"
+        );
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o750)).unwrap();
+        let file = target.join("tickets/a.md");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        publish(&target, &files("two")).unwrap();
+        assert_eq!(mode(&target), 0o750);
+        assert_eq!(mode(&file), 0o600);
     }
 }

@@ -45,7 +45,7 @@ fn example_overlays() -> Vec<PathBuf> {
         .collect()
 }
 
-fn run_pack(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn run_pack(config: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     kansa()
         .arg("pack")
         .arg(config)
@@ -237,6 +237,8 @@ fn baseline_regression_trips_the_gate_and_shows_in_every_format() {
 fn failures_leave_the_previous_pack_intact() {
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("packs");
+    // An empty evidence root: every referenced file is missing (a missing root is one message).
+    std::fs::create_dir(work.path().join("ev")).unwrap();
     let cfg = write_config(work.path(), "evidence_root = \"ev\"\n", &example_overlays());
     assert!(run_pack(&cfg, &out, &[]).status.success());
     let before = tree(&out.join("bank"));
