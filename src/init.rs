@@ -5,14 +5,7 @@ use crate::model::Catalogue;
 use crate::render::Lang;
 use crate::render::labels::{responsibility_input, status_input};
 
-/// Excel runs a cell that starts with `= + - @` (or a tab / carriage return) as a formula;
-/// a leading apostrophe makes it text.
-pub fn neutralise_formula(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
+pub use crate::load::values::{neutralise_formula, strip_formula_guard};
 
 /// An answer sheet: UTF-8 with BOM and CRLF, as Excel expects, one row per control; answer
 /// cells pre-filled from `prefill` (e.g. the provider's overlay) when given.
@@ -104,5 +97,43 @@ mod tests {
         assert_eq!(neutralise_formula("=1+1"), "'=1+1");
         assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise_formula("設1"), "設1");
+    }
+
+    /// Every trigger character, and values that really begin with an apostrophe, come back
+    /// exactly as they were written.
+    #[test]
+    fn the_guard_round_trips() {
+        for value in [
+            "-",
+            "+81-3-1234-5678",
+            "=SUM(A1)",
+            "@team",
+            "\tx",
+            "\rx",
+            "'",
+            "'quoted'",
+            "'-",
+            "''=x",
+            "it's",
+            "設1",
+            "",
+        ] {
+            let written = neutralise_formula(value);
+            assert_eq!(
+                strip_formula_guard(&written),
+                value,
+                "{value:?} as {written:?}"
+            );
+        }
+        assert_eq!(
+            neutralise_formula("'-"),
+            "''-",
+            "a real apostrophe keeps its own guard"
+        );
+        assert_eq!(
+            strip_formula_guard("'hello"),
+            "'hello",
+            "only the guard is stripped"
+        );
     }
 }

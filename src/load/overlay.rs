@@ -44,8 +44,27 @@ pub fn csv_table(
     limits: &Limits,
 ) -> Result<(Table, &'static str), Diagnostics> {
     let decoded = decode::decode(path, bytes, encoding)?;
-    let table = table::parse_with(path, &decoded.text, limits)?;
+    let mut table = table::parse_with(path, &decoded.text, limits)?;
+    strip_formula_guards(&mut table);
     Ok((table, decoded.encoding))
+}
+
+/// CSV cells written by kansa (`init`, pack exports) carry an apostrophe before `= + - @`, so
+/// Excel shows them as text; that guard is not part of the value (an owner `-` stays `-`).
+/// Workbook cells are typed strings and have no guard to strip.
+fn strip_formula_guards(table: &mut Table) {
+    let cells = table
+        .headers
+        .iter_mut()
+        .chain(table.records.iter_mut().flat_map(|r| r.fields.iter_mut()));
+    for cell in cells {
+        if cell.starts_with('\'') {
+            let stripped = values::strip_formula_guard(cell);
+            if stripped.len() != cell.len() {
+                cell.remove(0);
+            }
+        }
+    }
 }
 
 /// Check the rows of one or more tables (a CSV file, or the sheets of a workbook) against the

@@ -62,6 +62,9 @@ pub fn read_tables(
     if let Some(problem) = compound_file(path, bytes) {
         return Err(problem);
     }
+    if let Some(problem) = other_format(path, bytes) {
+        return Err(problem);
+    }
     if let Some(problem) = over_unpacked_limit(path, bytes, limits) {
         return Err(problem);
     }
@@ -228,6 +231,18 @@ fn compound_file(path: &str, bytes: &[u8]) -> Option<Diagnostics> {
             NOT_XLSX_HINT,
         )
     })
+}
+
+/// A file whose signature says it is something else than a workbook (an `.ods` or a PDF
+/// named `.xlsx`): named for what it is, rather than as a damaged workbook.
+fn other_format(path: &str, bytes: &[u8]) -> Option<Diagnostics> {
+    let kind = crate::load::decode::binary_kind(bytes);
+    match kind {
+        // A zip archive without the usual names is left to the workbook reader to judge.
+        Some(k) if k.contains("(.xlsx)") || k == "a zip archive" => None,
+        Some(k) => Some(problem(path, format!("this is {k}"), NOT_XLSX_HINT)),
+        None => None,
+    }
 }
 
 const NOT_XLSX_HINT: &str = "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks";
