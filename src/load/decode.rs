@@ -411,7 +411,13 @@ mod tests {
     fn utf8_with_a_few_bad_bytes_stays_utf8() {
         let good = "項番,対応状況,回答\n設1,実施済,耐震構造の建物に設置している\n";
         // A CESU-8 surrogate pair (U+1F600 as two UTF-16 halves), and one lone 0x80 byte.
-        for bad in [&b"\xED\xA0\xBD\xED\xB8\x80"[..], &b"\x80"[..]] {
+        for (bad, message) in [
+            (
+                &b"\xED\xA0\xBD\xED\xB8\x80"[..],
+                "a UTF-16 surrogate written as UTF-8 (CESU-8), not valid UTF-8",
+            ),
+            (&b"\x80"[..], "bytes that are not valid UTF-8"),
+        ] {
             let mut bytes = good.as_bytes().to_vec();
             bytes.extend_from_slice("設2,一部実施,対策".as_bytes());
             bytes.extend_from_slice(bad);
@@ -419,7 +425,7 @@ mod tests {
             let err = auto(&bytes).unwrap_err();
             assert_eq!(err.len(), 1, "{bad:?}");
             assert_eq!((err.0[0].line, err.0[0].column), (3, 11));
-            assert_eq!(err.0[0].message, "bytes that are not valid UTF-8");
+            assert_eq!(err.0[0].message, message);
         }
     }
 
