@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod decode;
 pub mod ids;
+pub mod labels;
 pub mod limits;
 pub mod overlay;
 pub mod table;
@@ -152,9 +153,13 @@ fn check_overlay_files(read: Vec<Result<ReadFile>>, catalogue: &Catalogue) -> Re
             Err(e) => return Err(e),
         }
     }
-    if problems.is_empty() {
-        Ok(overlays)
-    } else {
-        Err(Error::Input(problems))
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
     }
+    let paths: Vec<&str> = overlays.iter().map(|o| o.path.as_str()).collect();
+    let labels = labels::unique_labels(&paths);
+    for (overlay, label) in overlays.iter_mut().zip(labels) {
+        overlay.label = label;
+    }
+    Ok(overlays)
 }

@@ -13,6 +13,7 @@ pub const PINNED: &[&str] = &[
     "enc-binary-overlays",
     "enc-bom-vs-forced-encoding",
     "val-dates-out-of-range",
+    "xlsx-uncached-and-hidden",
 ];
 
 const UTF8_HINT: &str = "hint: save the file as UTF-8";
@@ -255,4 +256,265 @@ fn init_refuses_an_existing_sheet_without_force() {
         "a device is written: {}",
         outcome(&out)
     );
+}
+
+/// A workbook of one or more sheets of strings; `edit` may change each sheet before saving.
+fn sheets_workbook(
+    path: &std::path::Path,
+    sheets: &[(&str, &[&[&str]])],
+    edit: impl Fn(usize, &mut rust_xlsxwriter::Worksheet),
+) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (i, (name, rows)) in sheets.iter().enumerate() {
+        let ws = wb.add_worksheet().set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+        edit(i, ws);
+    }
+    wb.save(path).unwrap();
+}
+
+/// Replace `from` by `to` in one member of a zip archive (an xlsx), keeping the others.
+fn edit_zip_member(path: &std::path::Path, member: &str, from: &str, to: &str) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == member {
+            let text = String::from_utf8(data).unwrap();
+            assert!(text.contains(from), "{member} has no {from:?}");
+            data = text.replace(from, to).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+fn validate(path: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    kansa()
+        .arg("validate")
+        .args(extra)
+        .arg("--answers")
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
+/// `xlsx-uncached-and-hidden`: formulas saved without a value are errors at their cell (they
+/// read as empty before); answers on hidden and very hidden sheets are errors unless the
+/// sheet is named with `--sheet`; hidden rows and columns of a visible sheet count; a date cell
+/// after 2999 is out of range.
+#[test]
+fn generated_uncached_formulas_and_hidden_sheets() {
+    let case = "xlsx-uncached-and-hidden";
+    let dir = tempfile::tempdir().unwrap();
+    let header: &[&str] = &["項番", "対応状況", "担当"];
+
+    let path = dir.path().join("formulas.xlsx");
+    sheets_workbook(&path, &[("運用", &[header, &["運10-1"]])], |_, ws| {
+        ws.set_formula_result_default("");
+        ws.write_formula(1, 1, "=\"実施\"&\"済\"").unwrap();
+        ws.write_formula(1, 2, "=UPPER(\"team\")").unwrap();
+    });
+    // rust_xlsxwriter writes an empty cached value; many writers leave none at all.
+    edit_zip_member(&path, "xl/worksheets/sheet1.xml", "<v></v>", "");
+    let out = validate(&path, &[]);
+    assert_located(
+        case,
+        "uncached formulas",
+        &out,
+        &[
+            "formulas.xlsx!運用!B2 (対応状況): formula without a saved value",
+            "formulas.xlsx!運用!C2 (担当): formula without a saved value",
+            "hint: the program that wrote the file saved the formula but not its result",
+        ],
+    );
+
+    for (state, words) in [
+        ("hidden", "answers on a hidden sheet"),
+        ("veryHidden", "answers on a very hidden sheet"),
+    ] {
+        let path = dir.path().join(format!("{state}.xlsx"));
+        sheets_workbook(
+            &path,
+            &[
+                ("運用", &[header, &["運10-1", "実施済"]]),
+                ("old", &[header, &["設1", "未実施"]]),
+            ],
+            |i, ws| {
+                if i == 1 {
+                    ws.set_hidden(true);
+                }
+            },
+        );
+        if state == "veryHidden" {
+            edit_zip_member(
+                &path,
+                "xl/workbook.xml",
+                "state=\"hidden\"",
+                "state=\"veryHidden\"",
+            );
+        }
+        let out = validate(&path, &[]);
+        assert_located(
+            case,
+            state,
+            &out,
+            &[
+                &format!("{state}.xlsx!old!A1: {words}"),
+                "--sheet old",
+                "1 problem found",
+            ],
+        );
+        let out = validate(&path, &["--sheet", "old"]);
+        assert!(out.status.success(), "{state} named: {}", outcome(&out));
+        assert!(stderr(&out).contains("(1 row, xlsx)"), "{}", outcome(&out));
+    }
+
+    // Hidden rows and columns of a visible sheet are answers like any other.
+    let path = dir.path().join("hidden-rows.xlsx");
+    sheets_workbook(
+        &path,
+        &[(
+            "運用",
+            &[header, &["運10-1", "実施済", "a"], &["設1", "未実施", "b"]],
+        )],
+        |_, ws| {
+            ws.set_row_hidden(2).unwrap();
+            ws.set_column_hidden(2).unwrap();
+        },
+    );
+    let out = validate(&path, &[]);
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert!(stderr(&out).contains("(2 rows, xlsx)"), "{}", outcome(&out));
+
+    // A date cell in the year 3000 (serial 401769).
+    let path = dir.path().join("dates.xlsx");
+    sheets_workbook(
+        &path,
+        &[("運用", &[&["項番", "期限"], &["運10-1"]])],
+        |_, ws| {
+            let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+            ws.write_number_with_format(1, 1, 401_769.0, &date).unwrap();
+        },
+    );
+    let out = validate(&path, &[]);
+    assert_located(
+        case,
+        "date",
+        &out,
+        &["dates.xlsx!運用!B2 (期限): date out of range \"3000-01-01\""],
+    );
+}
+
+/// The sources of one control in a JSON report.
+fn json_sources(json: &serde_json::Value, id: &str) -> serde_json::Value {
+    for s in json["sections"].as_array().unwrap() {
+        for m in s["majors"].as_array().unwrap() {
+            for mid in m["middles"].as_array().unwrap() {
+                for c in mid["controls"].as_array().unwrap() {
+                    if c["id"] == id {
+                        return c["sources"].clone();
+                    }
+                }
+            }
+        }
+    }
+    panic!("no control {id}");
+}
+
+/// `report -f json` run in `cwd` with these overlays: the input labels and the sources of 設1.
+fn labels_and_sources(cwd: &std::path::Path, answers: &[&str]) -> (Vec<String>, serde_json::Value) {
+    let mut cmd = kansa();
+    cmd.current_dir(cwd)
+        .args(["report", "-f", "json", "--date", crate::hostile::DATE]);
+    for a in answers {
+        cmd.args(["--answers", a]);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let labels = json["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_owned())
+        .collect();
+    (labels, json_sources(&json, "設1"))
+}
+
+/// Provenance labels tell overlays of the same name apart (`aws/2012/answers.csv` and
+/// `bank/2012/answers.csv` were both `2012/answers.csv`), and do not change with the directory
+/// kansa runs in or the spelling of the paths (relative, `..`, absolute).
+#[test]
+fn provenance_labels_are_unique_and_independent_of_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (who, status, owner) in [("aws", "implemented", ""), ("bank", "", "総務部")] {
+        let folder = root.join(who).join("2012");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(
+            folder.join("answers.csv"),
+            format!("id,status,owner\n設1,{status},{owner}\n"),
+        )
+        .unwrap();
+    }
+    std::fs::create_dir_all(root.join("work/deeper")).unwrap();
+    let want_labels = ["aws/2012/answers.csv", "bank/2012/answers.csv"];
+    let abs = |p: &str| root.join(p).display().to_string();
+    let runs: [(std::path::PathBuf, [String; 2]); 3] = [
+        (
+            root.to_path_buf(),
+            [
+                "aws/2012/answers.csv".into(),
+                "./bank/2012/answers.csv".into(),
+            ],
+        ),
+        (
+            root.join("work/deeper"),
+            [
+                "../../aws/2012/answers.csv".into(),
+                "../../work/../bank/2012/answers.csv".into(),
+            ],
+        ),
+        (
+            crate::root(),
+            [abs("aws/2012/answers.csv"), abs("bank/2012/answers.csv")],
+        ),
+    ];
+    for (cwd, answers) in &runs {
+        let answers: Vec<&str> = answers.iter().map(String::as_str).collect();
+        let (labels, sources) = labels_and_sources(cwd, &answers);
+        assert_eq!(labels, want_labels, "from {}", cwd.display());
+        assert_eq!(sources["status"], "aws/2012/answers.csv");
+        assert_eq!(sources["owner"], "bank/2012/answers.csv");
+    }
+    // The same file twice: the second is its own layer, with its own label.
+    let (labels, sources) = labels_and_sources(
+        root,
+        &[
+            "aws/2012/answers.csv",
+            "bank/2012/answers.csv",
+            "aws/2012/answers.csv",
+        ],
+    );
+    assert_eq!(
+        labels,
+        [
+            "aws/2012/answers.csv",
+            "bank/2012/answers.csv",
+            "aws/2012/answers.csv (2)"
+        ]
+    );
+    assert_eq!(sources["status"], "aws/2012/answers.csv (2)");
 }
