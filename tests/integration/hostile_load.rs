@@ -14,6 +14,7 @@ pub const PINNED: &[&str] = &[
     "enc-bom-vs-forced-encoding",
     "val-dates-out-of-range",
     "xlsx-uncached-and-hidden",
+    "val-near-miss-50k",
 ];
 
 const UTF8_HINT: &str = "hint: save the file as UTF-8";
@@ -517,4 +518,53 @@ fn provenance_labels_are_unique_and_independent_of_the_working_directory() {
         ]
     );
     assert_eq!(sources["status"], "aws/2012/answers.csv (2)");
+}
+
+/// `val-near-miss-50k`: 5,000 near-miss ids against 50,000 controls get their hints in
+/// seconds (each was compared with every control: 8 minutes in a debug build).
+#[test]
+fn generated_near_miss_ids_on_a_large_catalogue() {
+    use std::fmt::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let catalogue = dir.path().join("big");
+    std::fs::create_dir_all(&catalogue).unwrap();
+    let id = |i: usize| format!("{}{i}-{}", ["設", "運", "技"][i % 3], i % 7 + 1);
+    let mut controls = String::from("id,section,major,middle,text\n");
+    for i in 1..=50_000 {
+        writeln!(controls, "{},S,M,m,control {i}", id(i)).unwrap();
+    }
+    std::fs::write(catalogue.join("controls.csv"), controls).unwrap();
+    std::fs::write(
+        catalogue.join("catalogue.toml"),
+        "id = \"big\"\nname = \"Big\"\n",
+    )
+    .unwrap();
+    let mut answers = String::from("id,status\n");
+    for k in 0..5_000 {
+        writeln!(answers, "{}9,implemented", id(k * 10 + 1)).unwrap();
+    }
+    let overlay = dir.path().join("near.csv");
+    std::fs::write(&overlay, answers).unwrap();
+    let started = std::time::Instant::now();
+    let out = kansa()
+        .args(["validate", "--catalogue"])
+        .arg(&catalogue)
+        .arg("--answers")
+        .arg(&overlay)
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    assert!(
+        err.contains("near.csv:2:1 (id): unknown id \"運1-29\"\n  hint: did you mean 運1-2? (big has no 運1-29)"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("hint: did you mean").count(),
+        1000,
+        "every listed id has its hint"
+    );
+    assert!(err.contains("4000 more problems not listed"));
+    assert!(took.as_secs() < 90, "took {took:?}");
 }
