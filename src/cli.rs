@@ -284,6 +284,8 @@ struct InitArgs {
     #[arg(long, short = 'f', value_enum)]
     format: Option<InitFormat>,
     /// Pre-fill the sheet from existing overlays (e.g. the provider's answers), applied in order.
+    /// A last column (prefilled/事前記入) marks the pre-filled cells: stacked after those
+    /// overlays, the cells left unchanged stay credited to them.
     #[arg(long = "from", value_name = "OVERLAY")]
     from: Vec<PathBuf>,
     /// Output file; `-` or nothing writes to standard output. An existing file is kept unless

@@ -1,5 +1,7 @@
 //! Blank answer sheets and catalogue listings.
 
+use crate::load::prefill::{self, Field};
+use crate::load::values::Column;
 use crate::merge::{Merged, Sourced};
 use crate::model::Catalogue;
 use crate::render::Lang;
@@ -15,10 +17,12 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
         .from_writer(Vec::from("\u{FEFF}".as_bytes()));
     let en = lang == Lang::En;
     let extra_columns = prefill.map_or(&[][..], |m| m.extra_columns.as_slice());
+    let marker = prefill.map(|_| if en { "prefilled" } else { "事前記入" });
     let header = crate::load::values::sheet_headers(lang == Lang::Ja, true)
         .into_iter()
         .map(str::to_owned)
-        .chain(extra_columns.iter().cloned());
+        .chain(extra_columns.iter().cloned())
+        .chain(marker.map(str::to_owned));
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header.map(|h| neutralise_formula(&h)));
     for (i, c) in catalogue.controls.iter().enumerate() {
@@ -60,12 +64,44 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
                         .iter()
                         .map(|x| x.as_ref().map(|s| s.value.clone()).unwrap_or_default()),
                 );
+                row.push(prefill_marks(&row[5..], &answer_fields(extra_columns)));
             }
             None => row.extend(std::iter::repeat_n(String::new(), 8)),
         }
         let _ = w.write_record(row.iter().map(|s| neutralise_formula(s)));
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// The fields of the answer columns of a sheet, in order: the known ones, then the custom ones.
+pub(crate) fn answer_fields(extra_columns: &[String]) -> Vec<Field> {
+    [
+        Column::Status,
+        Column::Responsibility,
+        Column::Answer,
+        Column::Evidence,
+        Column::Owner,
+        Column::Due,
+        Column::Reviewed,
+        Column::Notes,
+    ]
+    .into_iter()
+    .map(Field::Known)
+    .chain(extra_columns.iter().cloned().map(Field::Extra))
+    .collect()
+}
+
+/// The `prefilled` cell of a row whose answer cells (by `fields`) hold `values`: a fingerprint
+/// of each non-empty one, so that reading the sheet back can tell them from the organisation's
+/// own (see [`crate::load::prefill`]).
+pub(crate) fn prefill_marks(values: &[String], fields: &[Field]) -> String {
+    let marks: Vec<String> = values
+        .iter()
+        .zip(fields)
+        .filter(|(v, _)| !v.is_empty())
+        .map(|(v, f)| prefill::mark(f, v))
+        .collect();
+    prefill::marks_cell(&marks)
 }
 
 /// Plain-text listing for `kansa catalogue show`.

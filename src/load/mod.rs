@@ -7,6 +7,7 @@ pub mod ids;
 pub mod labels;
 pub mod limits;
 pub mod overlay;
+pub mod prefill;
 pub mod table;
 pub mod values;
 
@@ -134,21 +135,25 @@ fn read_overlay_file(
 /// Check the files read against the catalogue, in parallel; every file's problems are
 /// reported together, in the order the files were given.
 fn check_overlay_files(read: Vec<Result<ReadFile>>, catalogue: &Catalogue) -> Result<Vec<Overlay>> {
-    let results: Vec<Result<Overlay>> = read
+    let results: Vec<Result<(Overlay, Vec<prefill::PrefilledCell>)>> = read
         .into_par_iter()
         .map(|file| {
             let f = file?;
-            overlay::check_tables(
+            overlay::check_tables_prefilled(
                 &f.shown, f.sha256, f.encoding, f.tables, f.problems, catalogue,
             )
             .map_err(Error::Input)
         })
         .collect();
     let mut overlays = Vec::with_capacity(results.len());
+    let mut prefilled = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
     for result in results {
         match result {
-            Ok(o) => overlays.push(o),
+            Ok((o, p)) => {
+                overlays.push(o);
+                prefilled.push(p);
+            }
             Err(Error::Input(d)) => problems.extend(d),
             Err(e) => return Err(e),
         }
@@ -161,5 +166,6 @@ fn check_overlay_files(read: Vec<Result<ReadFile>>, catalogue: &Catalogue) -> Re
     for (overlay, label) in overlays.iter_mut().zip(labels) {
         overlay.label = label;
     }
+    prefill::credit_earlier_layers(&mut overlays, &prefilled);
     Ok(overlays)
 }

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Diagnostics, column_letters, nearest};
 use crate::load::decode::{self, EncodingChoice};
 use crate::load::ids::normalize_id;
 use crate::load::limits::{Limits, Problems};
+use crate::load::prefill::{self, Field, PrefilledCell};
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{self, BadValue, Column};
 use crate::model::{Answer, Catalogue, Overlay, OverlayRow, RowOrigin};
@@ -77,6 +78,19 @@ pub fn overlay_from_tables(
     tables: Vec<Table>,
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
+    overlay_and_prefilled(path, sha256, encoding, tables, catalogue).map(|(o, _)| o)
+}
+
+/// [`overlay_from_tables`], with the cells that still hold what `kansa init --from` pre-filled
+/// (see [`crate::load::prefill`]).
+pub fn overlay_and_prefilled(
+    path: &str,
+    sha256: String,
+    encoding: &str,
+    tables: Vec<Table>,
+    catalogue: &Catalogue,
+) -> Result<(Overlay, Vec<PrefilledCell>), Diagnostics> {
+    let mut prefilled = Vec::new();
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     let mut extra_columns: Vec<String> = Vec::new();
@@ -112,8 +126,12 @@ pub fn overlay_from_tables(
             let id = ids.check(path, &table, t, &rec, id_col, &mut problems);
             let line = rec.line;
             // Cells are checked even when the id is wrong: every problem is reported in one run.
-            let answer = read_answer(path, &table, rec, &columns, &mut problems);
+            let (answer, unchanged) = read_answer(path, &table, rec, &columns, &mut problems);
             let Some(id) = id else { continue };
+            prefilled.extend(unchanged.into_iter().map(|field| PrefilledCell {
+                row: rows.len(),
+                field,
+            }));
             rows.push(OverlayRow {
                 id,
                 origin: RowOrigin {
@@ -132,14 +150,15 @@ pub fn overlay_from_tables(
     if !problems.is_empty() {
         return Err(problems.finish(path));
     }
-    Ok(Overlay {
+    let overlay = Overlay {
         label: label_for(path),
         path: path.to_owned(),
         sha256,
         encoding: encoding.to_owned(),
         extra_columns,
         rows,
-    })
+    };
+    Ok((overlay, prefilled))
 }
 
 /// [`overlay_from_tables`] after a reader that may already have found problems (a workbook
@@ -149,10 +168,22 @@ pub fn check_tables(
     sha256: String,
     encoding: &str,
     tables: Vec<Table>,
-    mut problems: Diagnostics,
+    problems: Diagnostics,
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
-    match overlay_from_tables(path, sha256, encoding, tables, catalogue) {
+    check_tables_prefilled(path, sha256, encoding, tables, problems, catalogue).map(|(o, _)| o)
+}
+
+/// [`check_tables`], with the cells still as `kansa init --from` pre-filled them.
+pub fn check_tables_prefilled(
+    path: &str,
+    sha256: String,
+    encoding: &str,
+    tables: Vec<Table>,
+    mut problems: Diagnostics,
+    catalogue: &Catalogue,
+) -> Result<(Overlay, Vec<PrefilledCell>), Diagnostics> {
+    match overlay_and_prefilled(path, sha256, encoding, tables, catalogue) {
         Ok(overlay) if problems.is_empty() => Ok(overlay),
         Ok(_) => Err(problems),
         Err(more) => {
@@ -466,8 +497,26 @@ fn read_answer(
     rec: Record,
     columns: &[Option<Column>],
     problems: &mut Problems,
-) -> Answer {
+) -> (Answer, Vec<Field>) {
     let headers = &table.headers;
+    // The row's `prefilled` fingerprints (a sheet from `kansa init --from`), if any.
+    let marker = columns.iter().position(|c| *c == Some(Column::Prefilled));
+    let marks_text = marker.map(|i| rec.fields[i].clone()).unwrap_or_default();
+    let marks = prefill::parse_marks(&marks_text);
+    if let Some(i) = marker
+        && !prefill::well_formed(&marks)
+    {
+        // A column of the user's own that happens to be called `prefilled` would otherwise
+        // be dropped without a word.
+        problems.push(
+            Diagnostic::new(path, rec.field_line(i), i as u64 + 1, "not fingerprints written by kansa init")
+                .in_sheet(table.sheet.as_deref())
+                .column_name(&headers[i])
+                .value(crate::load::limits::excerpt(&marks_text, 60))
+                .hint("this column holds kansa's marks of pre-filled cells; leave it as it is, or rename the column if it is your own"),
+        );
+    }
+    let mut unchanged = Vec::new();
     // Where each field starts, worked out before the text fields move out of the record.
     let multiline = rec.fields.iter().any(|f| f.contains(['\n', '\r']));
     let lines: Vec<u64> = if multiline {
@@ -491,9 +540,19 @@ fn read_answer(
                     .hint(bad.hint),
             );
         };
+        let field = match columns[i] {
+            None => Some(Field::Extra(headers[i].clone())),
+            Some(Column::Id | Column::Context | Column::Prefilled) => None,
+            Some(c) => Some(Field::Known(c)),
+        };
+        if let Some(f) = field
+            && prefill::unchanged(&marks, &f, value)
+        {
+            unchanged.push(f);
+        }
         match columns[i] {
             None => a.extra.push((headers[i].clone(), text(raw))),
-            Some(Column::Id | Column::Context) => {}
+            Some(Column::Id | Column::Context | Column::Prefilled) => {}
             Some(Column::Status) => {
                 a.status = values::parse_status(value).map_err(&mut report).ok()
             }
@@ -512,7 +571,7 @@ fn read_answer(
             Some(Column::Notes) => a.notes = Some(text(raw)),
         }
     }
-    a
+    (a, unchanged)
 }
 
 /// A text cell as kept: trimmed, with Windows line ends made `\n`. Most cells are already so
@@ -707,6 +766,18 @@ mod tests {
         );
         assert_eq!(budget, 500);
         assert_eq!(nearest_id("設30-399", &c, &near, &mut budget), None);
+    }
+
+    #[test]
+    fn a_prefilled_column_of_other_text_is_an_error_not_dropped() {
+        let err = load("id,status,prefilled\n設1,implemented,my own note\n").unwrap_err();
+        assert_eq!(
+            err.0[0].to_string().lines().next().unwrap(),
+            "x/a.csv:2:3 (prefilled): not fingerprints written by kansa init \"my own note\""
+        );
+        // Fingerprints that match nothing are harmless: the cells are the file's own.
+        let o = load("id,status,prefilled\n設1,implemented,0123abcd\n").unwrap();
+        assert_eq!(o.rows[0].answer.status, Some(Status::Implemented));
     }
 
     #[test]

@@ -189,6 +189,9 @@ pub enum Column {
     /// A catalogue column repeated for the reader's convenience (`kansa init` writes them);
     /// ignored when reading answers.
     Context,
+    /// Which cells of the row `kansa init --from` pre-filled, as fingerprints
+    /// ([`crate::load::prefill`]): those still unchanged keep the provider's credit.
+    Prefilled,
 }
 
 /// Header spellings, compared trimmed and lower-cased.
@@ -220,6 +223,8 @@ const HEADERS: &[(&str, Column)] = &[
     ("text", Column::Context),
     ("control", Column::Context),
     ("小項目", Column::Context),
+    ("prefilled", Column::Prefilled),
+    ("事前記入", Column::Prefilled),
 ];
 
 /// Headers of an answer sheet written by `kansa init` (CSV or workbook), in the sheet's
@@ -267,6 +272,7 @@ pub fn column_name(column: Column) -> &'static str {
         Column::Reviewed => "reviewed",
         Column::Notes => "notes",
         Column::Context => "context",
+        Column::Prefilled => "prefilled",
     }
 }
 
