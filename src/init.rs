@@ -2,7 +2,7 @@
 
 use crate::load::prefill::{self, Field};
 use crate::load::values::Column;
-use crate::merge::{Merged, Sourced};
+use crate::merge::{Merged, MergedAnswer, Sourced};
 use crate::model::Catalogue;
 use crate::render::Lang;
 use crate::render::labels::{responsibility_input, status_input};
@@ -33,37 +33,7 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
             .collect();
         match prefill.map(|m| &m.answers[i]) {
             Some(a) => {
-                let text = |f: &Option<Sourced<String>>| {
-                    f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
-                };
-                let date = |f: &Option<Sourced<jiff::civil::Date>>| {
-                    f.as_ref().map(|s| s.value.to_string()).unwrap_or_default()
-                };
-                row.push(
-                    a.status
-                        .as_ref()
-                        .map(|s| status_input(s.value, lang).to_owned())
-                        .unwrap_or_default(),
-                );
-                row.push(
-                    a.responsibility
-                        .as_ref()
-                        .map(|r| responsibility_input(r.value, lang).to_owned())
-                        .unwrap_or_default(),
-                );
-                row.extend([
-                    text(&a.answer),
-                    text(&a.evidence),
-                    text(&a.owner),
-                    date(&a.due),
-                    date(&a.reviewed),
-                    text(&a.notes),
-                ]);
-                row.extend(
-                    a.extra
-                        .iter()
-                        .map(|x| x.as_ref().map(|s| s.value.clone()).unwrap_or_default()),
-                );
+                row.extend(answer_values(a, lang, str::to_owned));
                 row.push(prefill_marks(&row[5..], &answer_fields(extra_columns)));
             }
             None => row.extend(std::iter::repeat_n(String::new(), 8)),
@@ -71,6 +41,38 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
         let _ = w.write_record(row.iter().map(|s| neutralise_formula(s)));
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// The answer cells of a pre-filled row as the sheet holds them, in [`answer_fields`] order:
+/// status and responsibility in `lang`, dates as `YYYY-MM-DD`, texts shaped by `fit` (the
+/// workbook cuts what Excel cannot hold).
+pub(crate) fn answer_values(
+    a: &MergedAnswer,
+    lang: Lang,
+    fit: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let text = |f: &Option<Sourced<String>>| f.as_ref().map(|s| fit(&s.value)).unwrap_or_default();
+    let date = |f: &Option<Sourced<jiff::civil::Date>>| {
+        f.as_ref().map(|s| s.value.to_string()).unwrap_or_default()
+    };
+    let mut values = vec![
+        a.status
+            .as_ref()
+            .map(|s| status_input(s.value, lang).to_owned())
+            .unwrap_or_default(),
+        a.responsibility
+            .as_ref()
+            .map(|r| responsibility_input(r.value, lang).to_owned())
+            .unwrap_or_default(),
+        text(&a.answer),
+        text(&a.evidence),
+        text(&a.owner),
+        date(&a.due),
+        date(&a.reviewed),
+        text(&a.notes),
+    ];
+    values.extend(a.extra.iter().map(text));
+    values
 }
 
 /// The fields of the answer columns of a sheet, in order: the known ones, then the custom ones.

@@ -245,31 +245,7 @@ fn prefill_row(
 /// The fingerprints of the cells [`prefill_row`] writes, as they read back (dates as
 /// `YYYY-MM-DD`, long texts cut as [`super::fit_cell`] cuts them).
 fn prefill_marks(a: &MergedAnswer, lang: Lang, extra: &[String]) -> String {
-    let text = |s: &Option<crate::merge::Sourced<String>>| {
-        s.as_ref()
-            .map(|s| super::fit_cell(&s.value).into_owned())
-            .unwrap_or_default()
-    };
-    let date = |d: &Option<crate::merge::Sourced<Date>>| {
-        d.as_ref().map(|d| d.value.to_string()).unwrap_or_default()
-    };
-    let mut values = vec![
-        a.status
-            .as_ref()
-            .map(|s| status_input(s.value, lang).to_owned())
-            .unwrap_or_default(),
-        a.responsibility
-            .as_ref()
-            .map(|r| responsibility_input(r.value, lang).to_owned())
-            .unwrap_or_default(),
-        text(&a.answer),
-        text(&a.evidence),
-        text(&a.owner),
-        date(&a.due),
-        date(&a.reviewed),
-        text(&a.notes),
-    ];
-    values.extend(a.extra.iter().map(text));
+    let values = crate::init::answer_values(a, lang, |s| super::fit_cell(s).into_owned());
     crate::init::prefill_marks(&values, &crate::init::answer_fields(extra))
 }
 
