@@ -690,3 +690,43 @@ fn init_prefill_round_trips_and_keeps_the_providers_credit() {
         );
     }
 }
+
+/// An emoji in a custom column's *header* was blamed on "fisc-2012 … control 設1" (once per
+/// control, no file): it is the overlay's, named once; an emoji in a custom *value* names the
+/// overlay's line, not the catalogue.
+#[test]
+fn pdf_glyph_errors_in_custom_columns_name_the_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("custom.csv");
+    std::fs::write(
+        &overlay,
+        "id,status,担当メモ😀,cost\n設1,implemented,a,ok\n設2,partial,b,x🙂\n",
+    )
+    .unwrap();
+    let target = dir.path().join("report.pdf");
+    let out = kansa()
+        .args(["report", "--date", crate::hostile::DATE, "--answers"])
+        .arg(&overlay)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    let shown = overlay.display().to_string();
+    let header = format!(
+        "{shown}: custom column header: characters missing from the PDF font: 😀 (U+1F600) \"担当メモ😀\""
+    );
+    assert_eq!(err.matches(&header).count(), 1, "named once:\n{err}");
+    assert!(
+        err.contains(&format!(
+            "{shown}:3 (custom column): control 設2: characters missing from the PDF font: 🙂 (U+1F642)"
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.contains("fisc-2012"),
+        "not blamed on the catalogue:\n{err}"
+    );
+    assert!(!target.exists());
+}
