@@ -392,11 +392,17 @@ struct InitArgs {
     #[arg(long, short = 'f', value_enum)]
     format: Option<InitFormat>,
     /// Pre-fill the sheet from existing overlays (e.g. the provider's answers), applied in order.
+    /// A last column (prefilled/事前記入) marks the pre-filled cells: stacked after those
+    /// overlays, the cells left unchanged stay credited to them.
     #[arg(long = "from", value_name = "OVERLAY")]
     from: Vec<PathBuf>,
-    /// Output file; `-` or nothing writes to standard output.
+    /// Output file; `-` or nothing writes to standard output. An existing file is kept unless
+    /// --force is given (it may be a filled-in sheet).
     #[arg(long, short = 'o', value_name = "FILE|-")]
     output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
     /// Header language: Japanese (項番, 対応状況, ...) or English (id, status, ...).
     #[arg(long, value_enum, default_value = "ja")]
     lang: Lang,
@@ -710,6 +716,9 @@ fn validate(args: ValidateArgs) -> Result<()> {
 }
 
 fn init(args: InitArgs) -> Result<()> {
+    if !args.force {
+        refuse_existing_sheet(args.output.as_deref())?;
+    }
     let limits = args.limits.limits();
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
@@ -745,6 +754,22 @@ fn init(args: InitArgs) -> Result<()> {
     emit(args.output.as_deref(), &bytes)
 }
 
+/// `init` writes a blank sheet: an existing regular file at `-o` is most likely a filled-in
+/// one, so it is only replaced with `--force` (as `templates export` does). Standard output
+/// and devices (`/dev/null`) are always written.
+fn refuse_existing_sheet(output: Option<&Path>) -> Result<()> {
+    let Some(path) = output.filter(|p| *p != Path::new("-")) else {
+        return Ok(());
+    };
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Err(Error::Usage(format!(
+            "{} already exists; use --force to overwrite it (kansa init writes a new sheet)",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 /// The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
 pub fn report_date(arg: Option<&str>) -> Result<Date> {
     if let Some(s) = arg {
@@ -759,7 +784,13 @@ pub fn report_date(arg: Option<&str>) -> Result<Date> {
         })?;
         let ts = jiff::Timestamp::from_second(secs)
             .map_err(|e| Error::Usage(format!("SOURCE_DATE_EPOCH {epoch:?}: {e}")))?;
-        return Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+        let date = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+        return load::values::check_date_range(date).map_err(|e| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH {epoch:?} is {date}: {}; {}",
+                e.message, e.hint
+            ))
+        });
     }
     Ok(jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::system())

@@ -1,18 +1,13 @@
 //! Blank answer sheets and catalogue listings.
 
-use crate::merge::{Merged, Sourced};
+use crate::load::prefill::{self, Field};
+use crate::load::values::Column;
+use crate::merge::{Merged, MergedAnswer, Sourced};
 use crate::model::Catalogue;
 use crate::render::Lang;
 use crate::render::labels::{responsibility_input, status_input};
 
-/// Excel runs a cell that starts with `= + - @` (or a tab / carriage return) as a formula;
-/// a leading apostrophe makes it text.
-pub fn neutralise_formula(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_owned(),
-    }
-}
+pub use crate::load::values::{neutralise_formula, strip_formula_guard};
 
 /// An answer sheet: UTF-8 with BOM and CRLF, as Excel expects, one row per control; answer
 /// cells pre-filled from `prefill` (e.g. the provider's overlay) when given.
@@ -22,10 +17,12 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
         .from_writer(Vec::from("\u{FEFF}".as_bytes()));
     let en = lang == Lang::En;
     let extra_columns = prefill.map_or(&[][..], |m| m.extra_columns.as_slice());
+    let marker = prefill.map(|_| if en { "prefilled" } else { "事前記入" });
     let header = crate::load::values::sheet_headers(lang == Lang::Ja, true)
         .into_iter()
         .map(str::to_owned)
-        .chain(extra_columns.iter().cloned());
+        .chain(extra_columns.iter().cloned())
+        .chain(marker.map(str::to_owned));
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header.map(|h| neutralise_formula(&h)));
     for (i, c) in catalogue.controls.iter().enumerate() {
@@ -36,43 +33,77 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
             .collect();
         match prefill.map(|m| &m.answers[i]) {
             Some(a) => {
-                let text = |f: &Option<Sourced<String>>| {
-                    f.as_ref().map(|s| s.value.clone()).unwrap_or_default()
-                };
-                let date = |f: &Option<Sourced<jiff::civil::Date>>| {
-                    f.as_ref().map(|s| s.value.to_string()).unwrap_or_default()
-                };
-                row.push(
-                    a.status
-                        .as_ref()
-                        .map(|s| status_input(s.value, lang).to_owned())
-                        .unwrap_or_default(),
-                );
-                row.push(
-                    a.responsibility
-                        .as_ref()
-                        .map(|r| responsibility_input(r.value, lang).to_owned())
-                        .unwrap_or_default(),
-                );
-                row.extend([
-                    text(&a.answer),
-                    text(&a.evidence),
-                    text(&a.owner),
-                    date(&a.due),
-                    date(&a.reviewed),
-                    text(&a.notes),
-                ]);
-                row.extend(
-                    a.extra
-                        .iter()
-                        .map(|x| x.as_ref().map(|s| s.value.clone()).unwrap_or_default()),
-                );
+                row.extend(answer_values(a, lang, str::to_owned));
+                row.push(prefill_marks(&row[5..], &answer_fields(extra_columns)));
             }
             None => row.extend(std::iter::repeat_n(String::new(), 8)),
         }
         let _ = w.write_record(row.iter().map(|s| neutralise_formula(s)));
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// The answer cells of a pre-filled row as the sheet holds them, in [`answer_fields`] order:
+/// status and responsibility in `lang`, dates as `YYYY-MM-DD`, texts shaped by `fit` (the
+/// workbook cuts what Excel cannot hold).
+pub(crate) fn answer_values(
+    a: &MergedAnswer,
+    lang: Lang,
+    fit: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let text = |f: &Option<Sourced<String>>| f.as_ref().map(|s| fit(&s.value)).unwrap_or_default();
+    let date = |f: &Option<Sourced<jiff::civil::Date>>| {
+        f.as_ref().map(|s| s.value.to_string()).unwrap_or_default()
+    };
+    let mut values = vec![
+        a.status
+            .as_ref()
+            .map(|s| status_input(s.value, lang).to_owned())
+            .unwrap_or_default(),
+        a.responsibility
+            .as_ref()
+            .map(|r| responsibility_input(r.value, lang).to_owned())
+            .unwrap_or_default(),
+        text(&a.answer),
+        text(&a.evidence),
+        text(&a.owner),
+        date(&a.due),
+        date(&a.reviewed),
+        text(&a.notes),
+    ];
+    values.extend(a.extra.iter().map(text));
+    values
+}
+
+/// The fields of the answer columns of a sheet, in order: the known ones, then the custom ones.
+pub(crate) fn answer_fields(extra_columns: &[String]) -> Vec<Field> {
+    [
+        Column::Status,
+        Column::Responsibility,
+        Column::Answer,
+        Column::Evidence,
+        Column::Owner,
+        Column::Due,
+        Column::Reviewed,
+        Column::Notes,
+    ]
+    .into_iter()
+    .map(Field::Known)
+    .chain(extra_columns.iter().cloned().map(Field::Extra))
+    .collect()
+}
+
+/// The `prefilled` cell of a row whose answer cells (by `fields`) hold `values`: a fingerprint
+/// of each non-empty one, so that reading the sheet back can tell them from the organisation's
+/// own (see [`crate::load::prefill`]).
+pub(crate) fn prefill_marks(values: &[String], fields: &[Field]) -> String {
+    let marks: Vec<String> = values
+        .iter()
+        .zip(fields)
+        .filter(|(v, _)| !v.is_empty())
+        .map(|(v, f)| prefill::mark(f, v))
+        .collect();
+    prefill::marks_cell(&marks)
 }
 
 /// Plain-text listing for `kansa catalogue show`.
@@ -104,5 +135,43 @@ mod tests {
         assert_eq!(neutralise_formula("=1+1"), "'=1+1");
         assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise_formula("設1"), "設1");
+    }
+
+    /// Every trigger character, and values that really begin with an apostrophe, come back
+    /// exactly as they were written.
+    #[test]
+    fn the_guard_round_trips() {
+        for value in [
+            "-",
+            "+81-3-1234-5678",
+            "=SUM(A1)",
+            "@team",
+            "\tx",
+            "\rx",
+            "'",
+            "'quoted'",
+            "'-",
+            "''=x",
+            "it's",
+            "設1",
+            "",
+        ] {
+            let written = neutralise_formula(value);
+            assert_eq!(
+                strip_formula_guard(&written),
+                value,
+                "{value:?} as {written:?}"
+            );
+        }
+        assert_eq!(
+            neutralise_formula("'-"),
+            "''-",
+            "a real apostrophe keeps its own guard"
+        );
+        assert_eq!(
+            strip_formula_guard("'hello"),
+            "'hello",
+            "only the guard is stripped"
+        );
     }
 }

@@ -134,9 +134,12 @@ impl OverlaySpec {
         }
         w.write_record(&header).unwrap();
         for row in &self.rows {
-            let mut record = vec![row.spelled.as_str()];
+            let mut record = vec![row.spelled.clone()];
             for &f in &self.columns {
-                record.push(row.cells[f].as_ref().map_or("", Cell::written));
+                // As kansa writes CSV: a would-be formula behind an apostrophe, which the
+                // reader strips again (so `'` + `=SUM(A1)` round-trips too).
+                let cell = row.cells[f].as_ref().map_or("", Cell::written);
+                record.push(kansa::init::neutralise_formula(cell));
             }
             w.write_record(&record).unwrap();
         }

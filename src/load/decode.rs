@@ -44,6 +44,9 @@ pub fn decode<'a>(
     bytes: &'a [u8],
     choice: EncodingChoice,
 ) -> Result<Decoded<'a>, Diagnostics> {
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(not_text(file, kind));
+    }
     let encoding = match choice {
         EncodingChoice::Auto => detect(bytes),
         EncodingChoice::Utf8 => UTF_8,
@@ -51,11 +54,18 @@ pub fn decode<'a>(
         EncodingChoice::Utf16Le => UTF_16LE,
         EncodingChoice::Utf16Be => UTF_16BE,
     };
-    // `decode` strips a BOM matching the encoding and would switch to a BOM's encoding;
-    // with a forced encoding we still honour a BOM only if it agrees.
+    // `decode` strips a BOM matching the encoding and would silently switch to a BOM's
+    // encoding: a forced encoding that the BOM contradicts is an error instead.
+    if let Some((bom, _)) = Encoding::for_bom(bytes)
+        && choice != EncodingChoice::Auto
+        && bom != encoding
+    {
+        return Err(bom_contradicts(file, bom, choice));
+    }
     let (text, used, had_errors) = encoding.decode(bytes);
     if had_errors {
-        return Err(undecodable(file, &text, used));
+        let cesu = used == UTF_8 && utf8_but_for_surrogates(bytes);
+        return Err(undecodable(file, &text, used, cesu));
     }
     Ok(Decoded {
         text,
@@ -70,7 +80,7 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     if let Some(enc) = utf16_without_bom(bytes) {
         return enc;
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
         return UTF_8;
     }
     let (sjis, _, sjis_errors) = SHIFT_JIS.decode(bytes);
@@ -87,6 +97,132 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     } else {
         UTF_8
     }
+}
+
+/// UTF-8 text with a few bad bytes (a CESU-8 surrogate, one byte damaged deep inside): many
+/// well-formed multi-byte characters and few broken sequences. Shift_JIS text forms valid
+/// UTF-8 sequences only by chance, and then far fewer than broken ones, so such a file is
+/// reported as UTF-8 at its bad bytes instead of being read as Shift_JIS mojibake (which may
+/// even decode "cleanly": CP932 maps 0x80 to U+0080).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        // A run of bad bytes (the six of a CESU-8 surrogate pair) is one broken place.
+        let starts_a_run = !chunk.valid().is_empty() || bad == 0;
+        bad += usize::from(!chunk.invalid().is_empty() && starts_a_run);
+    }
+    (good >= 8 && good >= bad * 8) || utf8_but_for_surrogates(bytes)
+}
+
+/// UTF-8 whose only flaws are UTF-16 surrogates written as three bytes each (`ED A0..BF xx`:
+/// CESU-8, Java's "modified UTF-8"). Shift_JIS text hardly ever has that shape, and read as
+/// Shift_JIS such a file is mojibake with a stray control character.
+fn utf8_but_for_surrogates(bytes: &[u8]) -> bool {
+    let is_surrogate =
+        |w: &[u8]| w[0] == 0xED && (0xA0..=0xBF).contains(&w[1]) && (0x80..=0xBF).contains(&w[2]);
+    if !bytes.windows(3).any(is_surrogate) {
+        return false;
+    }
+    let mut patched = bytes.to_vec();
+    let mut i = 0;
+    while i + 3 <= patched.len() {
+        if is_surrogate(&patched[i..i + 3]) {
+            patched[i..i + 3].copy_from_slice("\u{FFFD}".as_bytes());
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    std::str::from_utf8(&patched).is_ok()
+}
+
+/// What a file is, when its first bytes say it is not text at all: a workbook, an archive, a
+/// PDF. Decoding such a file would give lines of binary "text" and a wall of errors.
+pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const OLE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Some(zip_kind(bytes));
+    }
+    let kinds: [(&[u8], &str); 8] = [
+        (
+            &OLE,
+            "an OLE compound file (an old Excel .xls workbook, or an encrypted .xlsx)",
+        ),
+        (b"%PDF-", "a PDF document"),
+        (b"\x1F\x8B", "a gzip-compressed file"),
+        (b"BZh", "a bzip2-compressed file"),
+        (b"\xFD7zXZ\x00", "an xz-compressed file"),
+        (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+        (b"\x28\xB5\x2F\xFD", "a zstd-compressed file"),
+        (b"{\\rtf", "an RTF document"),
+    ];
+    kinds
+        .iter()
+        .find(|(magic, _)| bytes.starts_with(magic))
+        .map(|(_, kind)| *kind)
+}
+
+/// Which kind of zip archive: office documents name themselves in their first members
+/// (`mimetype`, `[Content_Types].xml`) or in the directory at the end.
+fn zip_kind(bytes: &[u8]) -> &'static str {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
+    let has = |needle: &[u8]| {
+        [head, tail]
+            .iter()
+            .any(|part| part.windows(needle.len()).any(|w| w == needle))
+    };
+    if has(b"opendocument.spreadsheet") {
+        "an OpenDocument spreadsheet (.ods)"
+    } else if has(b"xl/workbook") {
+        "an Excel workbook (.xlsx)"
+    } else if has(b"word/document") {
+        "a Word document (.docx)"
+    } else if has(b"Index/Document.iwa") {
+        "an Apple Numbers document"
+    } else {
+        "a zip archive"
+    }
+}
+
+/// The one problem of a binary file given where text was expected.
+fn not_text(file: &str, kind: &str) -> Diagnostics {
+    let hint = if kind.contains(".xlsx") && !kind.contains("OLE") {
+        "name it .xlsx to read it as a workbook, or save it from Excel as \"CSV UTF-8\""
+    } else {
+        "save the sheet as CSV (Excel: \"CSV UTF-8\"), or as an .xlsx workbook"
+    };
+    Diagnostics(vec![
+        Diagnostic::new(file, 0, 0, format!("not a text file: this is {kind}")).hint(hint),
+    ])
+}
+
+/// A forced `--encoding` that the file's byte-order mark contradicts: the mark is the file's
+/// own statement of its encoding, so kansa does not pick one of the two silently.
+fn bom_contradicts(file: &str, bom: &'static Encoding, choice: EncodingChoice) -> Diagnostics {
+    let flag = match choice {
+        EncodingChoice::Auto => "auto",
+        EncodingChoice::Utf8 => "utf-8",
+        EncodingChoice::ShiftJis => "shift_jis",
+        EncodingChoice::Utf16Le => "utf-16le",
+        EncodingChoice::Utf16Be => "utf-16be",
+    };
+    Diagnostics(vec![
+        Diagnostic::new(
+            file,
+            1,
+            1,
+            format!(
+                "the file starts with a {} byte-order mark, but --encoding {flag} was given",
+                bom.name()
+            ),
+        )
+        .hint(format!(
+            "the byte-order mark is right for files Excel saves: drop --encoding (or give --encoding {}), or remove the mark",
+            bom.name().to_lowercase()
+        )),
+    ])
 }
 
 /// UTF-16 saved without a byte-order mark (some exporters do): a CSV always has commas and
@@ -116,7 +252,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// One diagnostic per line holding replacement characters (at most ten lines).
-fn undecodable(file: &str, text: &str, used: &'static Encoding) -> Diagnostics {
+fn undecodable(file: &str, text: &str, used: &'static Encoding, cesu: bool) -> Diagnostics {
     let mut out = Diagnostics::default();
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for (i, line) in text.split('\n').enumerate() {
@@ -126,18 +262,23 @@ fn undecodable(file: &str, text: &str, used: &'static Encoding) -> Diagnostics {
         if out.len() == 10 {
             break;
         }
-        let shown: String = line.chars().take(40).collect();
-        out.push(
-            Diagnostic::new(
-                file,
-                i as u64 + 1,
-                col as u64 + 1,
-                format!("bytes that are not valid {}", used.name()),
+        // The bad place with some text either side, however far along a long line it is.
+        let shown: String = line.chars().skip(col.saturating_sub(30)).take(40).collect();
+        let (message, hint) = if cesu {
+            (
+                "a UTF-16 surrogate written as UTF-8 (CESU-8), not valid UTF-8".to_owned(),
+                "the tool that wrote the file encodes characters beyond U+FFFF (emoji) as two halves; save it as standard UTF-8 (Excel: \"CSV UTF-8\")",
             )
-            .value(shown)
-            .hint(
+        } else {
+            (
+                format!("bytes that are not valid {}", used.name()),
                 "save the file as UTF-8 (Excel: \"CSV UTF-8\") or name its encoding with --encoding shift_jis|utf-8|utf-16le|utf-16be",
-            ),
+            )
+        };
+        out.push(
+            Diagnostic::new(file, i as u64 + 1, col as u64 + 1, message)
+                .value(shown)
+                .hint(hint),
         );
     }
     out
@@ -226,6 +367,94 @@ mod tests {
         assert_eq!(err.len(), 1);
         assert_eq!((err.0[0].line, err.0[0].column), (3, 9));
         assert_eq!(err.0[0].message, "bytes that are not valid UTF-8");
+    }
+
+    #[test]
+    fn binary_files_are_named_not_decoded() {
+        let zip = |member: &str| {
+            let mut b = b"PK\x03\x04\x14\0\0\0".to_vec();
+            b.extend_from_slice(member.as_bytes());
+            b.extend_from_slice(&[0x80, 0xFF, 0, 1, 2]);
+            b
+        };
+        let cases: [(Vec<u8>, &str); 7] = [
+            (
+                zip("[Content_Types].xml xl/workbook.xml"),
+                "an Excel workbook (.xlsx)",
+            ),
+            (
+                zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+                ".ods",
+            ),
+            (zip("Index/Document.iwa"), "Apple Numbers"),
+            (zip("readme.txt"), "a zip archive"),
+            (
+                b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0".to_vec(),
+                "old Excel .xls",
+            ),
+            (b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(), "a PDF document"),
+            (b"\x1F\x8B\x08\0\0\0\0\0".to_vec(), "gzip"),
+        ];
+        for (bytes, kind) in cases {
+            for choice in [EncodingChoice::Auto, EncodingChoice::ShiftJis] {
+                let err = decode("t.csv", &bytes, choice).unwrap_err();
+                assert_eq!(err.len(), 1, "{kind}");
+                assert!(err.0[0].message.starts_with("not a text file: this is "));
+                assert!(err.0[0].message.contains(kind), "{}", err.0[0].message);
+            }
+        }
+        let err = auto(&zip("xl/workbook.xml")).unwrap_err();
+        assert!(err.0[0].hint.as_ref().unwrap().contains("name it .xlsx"));
+    }
+
+    #[test]
+    fn utf8_with_a_few_bad_bytes_stays_utf8() {
+        let good = "項番,対応状況,回答\n設1,実施済,耐震構造の建物に設置している\n";
+        // A CESU-8 surrogate pair (U+1F600 as two UTF-16 halves), and one lone 0x80 byte.
+        for (bad, message) in [
+            (
+                &b"\xED\xA0\xBD\xED\xB8\x80"[..],
+                "a UTF-16 surrogate written as UTF-8 (CESU-8), not valid UTF-8",
+            ),
+            (&b"\x80"[..], "bytes that are not valid UTF-8"),
+        ] {
+            let mut bytes = good.as_bytes().to_vec();
+            bytes.extend_from_slice("設2,一部実施,対策".as_bytes());
+            bytes.extend_from_slice(bad);
+            bytes.extend_from_slice("中\n".as_bytes());
+            let err = auto(&bytes).unwrap_err();
+            assert_eq!(err.len(), 1, "{bad:?}");
+            assert_eq!((err.0[0].line, err.0[0].column), (3, 11));
+            assert_eq!(err.0[0].message, message);
+        }
+    }
+
+    #[test]
+    fn a_bom_that_contradicts_the_forced_encoding_is_an_error() {
+        let utf16le: Vec<u8> = [0xFF, 0xFE, b'i', 0, b'd', 0].to_vec();
+        let utf16be: Vec<u8> = [0xFE, 0xFF, 0, b'i', 0, b'd'].to_vec();
+        let utf8 = b"\xEF\xBB\xBFid\n".to_vec();
+        for (bytes, choice, bom, flag) in [
+            (&utf8, EncodingChoice::ShiftJis, "UTF-8", "shift_jis"),
+            (&utf8, EncodingChoice::Utf16Le, "UTF-8", "utf-16le"),
+            (&utf16le, EncodingChoice::Utf8, "UTF-16LE", "utf-8"),
+            (&utf16le, EncodingChoice::ShiftJis, "UTF-16LE", "shift_jis"),
+            (&utf16be, EncodingChoice::Utf16Le, "UTF-16BE", "utf-16le"),
+        ] {
+            let err = decode("t.csv", bytes, choice).unwrap_err();
+            assert_eq!(
+                err.0[0].message,
+                format!(
+                    "the file starts with a {bom} byte-order mark, but --encoding {flag} was given"
+                )
+            );
+            assert!(err.0[0].hint.as_ref().unwrap().contains("drop --encoding"));
+        }
+        // A BOM that agrees is fine, and removed.
+        let d = decode("t.csv", &utf8, EncodingChoice::Utf8).unwrap();
+        assert_eq!(d.text, "id\n");
+        let d = decode("t.csv", &utf16le, EncodingChoice::Utf16Le).unwrap();
+        assert_eq!(d.text, "id");
     }
 
     #[test]

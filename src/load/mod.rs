@@ -4,8 +4,10 @@
 pub mod catalogue;
 pub mod decode;
 pub mod ids;
+pub mod labels;
 pub mod limits;
 pub mod overlay;
+pub mod prefill;
 pub mod table;
 pub mod values;
 
@@ -133,28 +135,37 @@ fn read_overlay_file(
 /// Check the files read against the catalogue, in parallel; every file's problems are
 /// reported together, in the order the files were given.
 fn check_overlay_files(read: Vec<Result<ReadFile>>, catalogue: &Catalogue) -> Result<Vec<Overlay>> {
-    let results: Vec<Result<Overlay>> = read
+    let results: Vec<Result<(Overlay, Vec<prefill::PrefilledCell>)>> = read
         .into_par_iter()
         .map(|file| {
             let f = file?;
-            overlay::check_tables(
+            overlay::check_tables_prefilled(
                 &f.shown, f.sha256, f.encoding, f.tables, f.problems, catalogue,
             )
             .map_err(Error::Input)
         })
         .collect();
     let mut overlays = Vec::with_capacity(results.len());
+    let mut prefilled = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
     for result in results {
         match result {
-            Ok(o) => overlays.push(o),
+            Ok((o, p)) => {
+                overlays.push(o);
+                prefilled.push(p);
+            }
             Err(Error::Input(d)) => problems.extend(d),
             Err(e) => return Err(e),
         }
     }
-    if problems.is_empty() {
-        Ok(overlays)
-    } else {
-        Err(Error::Input(problems))
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
     }
+    let paths: Vec<&str> = overlays.iter().map(|o| o.path.as_str()).collect();
+    let labels = labels::unique_labels(&paths);
+    for (overlay, label) in overlays.iter_mut().zip(labels) {
+        overlay.label = label;
+    }
+    prefill::credit_earlier_layers(&mut overlays, &prefilled);
+    Ok(overlays)
 }

@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Diagnostics, column_letters, nearest};
 use crate::load::decode::{self, EncodingChoice};
 use crate::load::ids::normalize_id;
 use crate::load::limits::{Limits, Problems};
+use crate::load::prefill::{self, Field, PrefilledCell};
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{self, BadValue, Column};
 use crate::model::{Answer, Catalogue, Overlay, OverlayRow, RowOrigin};
@@ -44,8 +45,27 @@ pub fn csv_table(
     limits: &Limits,
 ) -> Result<(Table, &'static str), Diagnostics> {
     let decoded = decode::decode(path, bytes, encoding)?;
-    let table = table::parse_with(path, &decoded.text, limits)?;
+    let mut table = table::parse_with(path, &decoded.text, limits)?;
+    strip_formula_guards(&mut table);
     Ok((table, decoded.encoding))
+}
+
+/// CSV cells written by kansa (`init`, pack exports) carry an apostrophe before `= + - @`, so
+/// Excel shows them as text; that guard is not part of the value (an owner `-` stays `-`).
+/// Workbook cells are typed strings and have no guard to strip.
+fn strip_formula_guards(table: &mut Table) {
+    let cells = table
+        .headers
+        .iter_mut()
+        .chain(table.records.iter_mut().flat_map(|r| r.fields.iter_mut()));
+    for cell in cells {
+        if cell.starts_with('\'') {
+            let stripped = values::strip_formula_guard(cell);
+            if stripped.len() != cell.len() {
+                cell.remove(0);
+            }
+        }
+    }
 }
 
 /// Check the rows of one or more tables (a CSV file, or the sheets of a workbook) against the
@@ -58,6 +78,19 @@ pub fn overlay_from_tables(
     tables: Vec<Table>,
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
+    overlay_and_prefilled(path, sha256, encoding, tables, catalogue).map(|(o, _)| o)
+}
+
+/// [`overlay_from_tables`], with the cells that still hold what `kansa init --from` pre-filled
+/// (see [`crate::load::prefill`]).
+pub fn overlay_and_prefilled(
+    path: &str,
+    sha256: String,
+    encoding: &str,
+    tables: Vec<Table>,
+    catalogue: &Catalogue,
+) -> Result<(Overlay, Vec<PrefilledCell>), Diagnostics> {
+    let mut prefilled = Vec::new();
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     let mut extra_columns: Vec<String> = Vec::new();
@@ -67,6 +100,8 @@ pub fn overlay_from_tables(
         first_seen: vec![None; catalogue.controls.len()],
         places: Vec::with_capacity(tables.len()),
         hints: HashMap::new(),
+        near: None,
+        budget: SLOW_SEARCH_BUDGET,
     };
     for (t, mut table) in tables.into_iter().enumerate() {
         let columns = match map_headers(path, &table) {
@@ -91,8 +126,12 @@ pub fn overlay_from_tables(
             let id = ids.check(path, &table, t, &rec, id_col, &mut problems);
             let line = rec.line;
             // Cells are checked even when the id is wrong: every problem is reported in one run.
-            let answer = read_answer(path, &table, rec, &columns, &mut problems);
+            let (answer, unchanged) = read_answer(path, &table, rec, &columns, &mut problems);
             let Some(id) = id else { continue };
+            prefilled.extend(unchanged.into_iter().map(|field| PrefilledCell {
+                row: rows.len(),
+                field,
+            }));
             rows.push(OverlayRow {
                 id,
                 origin: RowOrigin {
@@ -111,14 +150,15 @@ pub fn overlay_from_tables(
     if !problems.is_empty() {
         return Err(problems.finish(path));
     }
-    Ok(Overlay {
+    let overlay = Overlay {
         label: label_for(path),
         path: path.to_owned(),
         sha256,
         encoding: encoding.to_owned(),
         extra_columns,
         rows,
-    })
+    };
+    Ok((overlay, prefilled))
 }
 
 /// [`overlay_from_tables`] after a reader that may already have found problems (a workbook
@@ -128,10 +168,22 @@ pub fn check_tables(
     sha256: String,
     encoding: &str,
     tables: Vec<Table>,
-    mut problems: Diagnostics,
+    problems: Diagnostics,
     catalogue: &Catalogue,
 ) -> Result<Overlay, Diagnostics> {
-    match overlay_from_tables(path, sha256, encoding, tables, catalogue) {
+    check_tables_prefilled(path, sha256, encoding, tables, problems, catalogue).map(|(o, _)| o)
+}
+
+/// [`check_tables`], with the cells still as `kansa init --from` pre-filled them.
+pub fn check_tables_prefilled(
+    path: &str,
+    sha256: String,
+    encoding: &str,
+    tables: Vec<Table>,
+    mut problems: Diagnostics,
+    catalogue: &Catalogue,
+) -> Result<(Overlay, Vec<PrefilledCell>), Diagnostics> {
+    match overlay_and_prefilled(path, sha256, encoding, tables, catalogue) {
         Ok(overlay) if problems.is_empty() => Ok(overlay),
         Ok(_) => Err(problems),
         Err(more) => {
@@ -246,6 +298,10 @@ struct IdCheck<'c> {
     places: Vec<String>,
     /// Normalised unknown id → its hint.
     hints: HashMap<String, String>,
+    /// Catalogue ids by their one-deletion variants, built at the first unknown id.
+    near: Option<NearIndex>,
+    /// Edit distances the slow search (no id one edit away) may still compute for this file.
+    budget: usize,
 }
 
 impl IdCheck<'_> {
@@ -279,11 +335,16 @@ impl IdCheck<'_> {
                 problems.push(at("unknown id"));
                 return None;
             }
-            let hint = self
-                .hints
-                .entry(id.clone())
-                .or_insert_with(|| unknown_id_hint(&id, catalogue));
-            problems.push(at("unknown id").value(raw.as_str()).hint(hint.clone()));
+            let hint = match self.hints.get(&id) {
+                Some(h) => h.clone(),
+                None => {
+                    let near = self.near.get_or_insert_with(|| NearIndex::new(catalogue));
+                    let h = unknown_id_hint(&id, catalogue, near, &mut self.budget);
+                    self.hints.insert(id.clone(), h.clone());
+                    h
+                }
+            };
+            problems.push(at("unknown id").value(raw.as_str()).hint(hint));
             return None;
         };
         if let Some((first_table, first_line)) = self.first_seen[position] {
@@ -299,11 +360,16 @@ impl IdCheck<'_> {
 }
 
 /// What to say about an id the catalogue does not have.
-fn unknown_id_hint(id: &str, catalogue: &Catalogue) -> String {
+fn unknown_id_hint(
+    id: &str,
+    catalogue: &Catalogue,
+    near: &NearIndex,
+    budget: &mut usize,
+) -> String {
     if values::column_for_header(id) == Some(Column::Id) {
         return "this is a second header row (two files joined together?); delete it".to_owned();
     }
-    match nearest_id(id, catalogue) {
+    match nearest_id(id, catalogue, near, budget) {
         Some(near) => format!("did you mean {near}? ({} has no {id})", catalogue.meta.id),
         None => format!(
             "no such control in {}; `kansa catalogue show {}` lists the ids",
@@ -312,36 +378,117 @@ fn unknown_id_hint(id: &str, catalogue: &Catalogue) -> String {
     }
 }
 
+/// Edit distances the full search may compute per file once no id is one edit away: on a
+/// 200,000-control catalogue, a file of ids far from every control would otherwise compare
+/// each with every control (95 s). Ids one edit away never need it.
+const SLOW_SEARCH_BUDGET: usize = 2_000_000;
+
+/// The letters before an id's number (設, 運, AC-), which a suggestion must share.
+fn id_prefix(s: &str) -> &str {
+    let end = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+    &s[..end]
+}
+
+/// The first number of an id (83 in 設83-1), to prefer the closest of equally near ids.
+fn id_number(s: &str) -> i64 {
+    let digits: String = s
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap_or(0)
+}
+
+/// An index of the catalogue's ids by every variant with one character deleted (and the id
+/// itself), as hashes: two ids one edit apart (a character typed extra, missing or wrong)
+/// always share a variant, so every id one edit from a typo is found by a few lookups instead
+/// of a pass over the whole catalogue.
+struct NearIndex {
+    /// (hash of a variant, catalogue position), sorted.
+    variants: Vec<(u64, u32)>,
+}
+
+impl NearIndex {
+    fn new(catalogue: &Catalogue) -> Self {
+        let mut variants = Vec::new();
+        for (i, c) in catalogue.controls.iter().enumerate() {
+            for h in deletion_hashes(&c.id) {
+                variants.push((h, i as u32));
+            }
+        }
+        variants.sort_unstable();
+        variants.dedup();
+        NearIndex { variants }
+    }
+
+    /// Catalogue positions of ids that may be one edit from `id` (a superset), in order.
+    fn candidates(&self, id: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for h in deletion_hashes(id) {
+            let start = self.variants.partition_point(|(v, _)| *v < h);
+            out.extend(
+                self.variants[start..]
+                    .iter()
+                    .take_while(|(v, _)| *v == h)
+                    .map(|(_, i)| *i as usize),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Hashes of `s` and of every string made by deleting one of its characters.
+fn deletion_hashes(s: &str) -> Vec<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    let hasher = BuildHasherDefault::<DefaultHasher>::default();
+    let mut out = vec![hasher.hash_one(s)];
+    for (i, c) in s.char_indices() {
+        let variant = [&s[..i], &s[i + c.len_utf8()..]].concat();
+        out.push(hasher.hash_one(variant));
+    }
+    out
+}
+
 /// The likeliest intended id: same prefix (設/運/技), smallest edit distance, then the closest
-/// number, so `設84` suggests `設83` rather than `設4`.
-fn nearest_id<'c>(id: &str, catalogue: &'c Catalogue) -> Option<&'c str> {
-    let prefix = |s: &str| {
-        s.chars()
-            .take_while(|c| !c.is_ascii_digit())
-            .collect::<String>()
+/// number, so `設84` suggests `設83` rather than `設4`. Ids one edit away come from the index;
+/// only when there is none are all ids of the prefix compared, within the file's budget.
+fn nearest_id<'c>(
+    id: &str,
+    catalogue: &'c Catalogue,
+    near: &NearIndex,
+    budget: &mut usize,
+) -> Option<&'c str> {
+    let want_prefix = id_prefix(id);
+    let ids = |positions: Vec<usize>| -> Vec<&'c str> {
+        positions
+            .into_iter()
+            .map(|i| catalogue.controls[i].id.as_str())
+            .filter(|c| id_prefix(c) == want_prefix)
+            .collect()
     };
-    let number = |s: &str| -> i64 {
-        let digits: String = s
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().unwrap_or(0)
+    let close = ids(near.candidates(id));
+    let one_edit: Vec<&str> = close
+        .into_iter()
+        .filter(|c| strsim::levenshtein(id, c) == 1)
+        .collect();
+    let candidates = if one_edit.is_empty() {
+        if *budget < catalogue.controls.len() {
+            return None;
+        }
+        *budget -= catalogue.controls.len();
+        ids((0..catalogue.controls.len()).collect())
+    } else {
+        one_edit
     };
-    let (want_prefix, want_number) = (prefix(id), number(id));
-    let same_prefix = catalogue
-        .controls
-        .iter()
-        .map(|c| c.id.as_str())
-        .filter(|c| prefix(c) == want_prefix);
-    let best = nearest(id, same_prefix)?;
+    let best = nearest(id, candidates.iter().copied())?;
     let distance = strsim::levenshtein(id, best);
-    catalogue
-        .controls
-        .iter()
-        .map(|c| c.id.as_str())
-        .filter(|c| prefix(c) == want_prefix && strsim::levenshtein(id, c) == distance)
-        .min_by_key(|c| (number(c) - want_number).abs())
+    let want_number = id_number(id);
+    candidates
+        .into_iter()
+        .filter(|c| strsim::levenshtein(id, c) == distance)
+        .min_by_key(|c| (id_number(c) - want_number).abs())
 }
 
 fn read_answer(
@@ -350,8 +497,26 @@ fn read_answer(
     rec: Record,
     columns: &[Option<Column>],
     problems: &mut Problems,
-) -> Answer {
+) -> (Answer, Vec<Field>) {
     let headers = &table.headers;
+    // The row's `prefilled` fingerprints (a sheet from `kansa init --from`), if any.
+    let marker = columns.iter().position(|c| *c == Some(Column::Prefilled));
+    let marks_text = marker.map(|i| rec.fields[i].clone()).unwrap_or_default();
+    let marks = prefill::parse_marks(&marks_text);
+    if let Some(i) = marker
+        && !prefill::well_formed(&marks)
+    {
+        // A column of the user's own that happens to be called `prefilled` would otherwise
+        // be dropped without a word.
+        problems.push(
+            Diagnostic::new(path, rec.field_line(i), i as u64 + 1, "not fingerprints written by kansa init")
+                .in_sheet(table.sheet.as_deref())
+                .column_name(&headers[i])
+                .value(crate::load::limits::excerpt(&marks_text, 60))
+                .hint("this column holds kansa's marks of pre-filled cells; leave it as it is, or rename the column if it is your own"),
+        );
+    }
+    let mut unchanged = Vec::new();
     // Where each field starts, worked out before the text fields move out of the record.
     let multiline = rec.fields.iter().any(|f| f.contains(['\n', '\r']));
     let lines: Vec<u64> = if multiline {
@@ -375,9 +540,19 @@ fn read_answer(
                     .hint(bad.hint),
             );
         };
+        let field = match columns[i] {
+            None => Some(Field::Extra(headers[i].clone())),
+            Some(Column::Id | Column::Context | Column::Prefilled) => None,
+            Some(c) => Some(Field::Known(c)),
+        };
+        if let Some(f) = field
+            && prefill::unchanged(&marks, &f, value)
+        {
+            unchanged.push(f);
+        }
         match columns[i] {
             None => a.extra.push((headers[i].clone(), text(raw))),
-            Some(Column::Id | Column::Context) => {}
+            Some(Column::Id | Column::Context | Column::Prefilled) => {}
             Some(Column::Status) => {
                 a.status = values::parse_status(value).map_err(&mut report).ok()
             }
@@ -396,7 +571,7 @@ fn read_answer(
             Some(Column::Notes) => a.notes = Some(text(raw)),
         }
     }
-    a
+    (a, unchanged)
 }
 
 /// A text cell as kept: trimmed, with Windows line ends made `\n`. Most cells are already so
@@ -504,6 +679,105 @@ mod tests {
             err.0[0].to_string(),
             "x/a.csv:3:1 (id): unknown id \"\\u{feff}id\"\n  hint: this is a second header row (two files joined together?); delete it"
         );
+    }
+
+    /// The old search: every id of the prefix compared (what the index must agree with).
+    fn brute_force<'c>(id: &str, catalogue: &'c Catalogue) -> Option<&'c str> {
+        let same: Vec<&str> = catalogue
+            .controls
+            .iter()
+            .map(|c| c.id.as_str())
+            .filter(|c| id_prefix(c) == id_prefix(id))
+            .collect();
+        let best = nearest(id, same.iter().copied())?;
+        let d = strsim::levenshtein(id, best);
+        same.into_iter()
+            .filter(|c| strsim::levenshtein(id, c) == d)
+            .min_by_key(|c| (id_number(c) - id_number(id)).abs())
+    }
+
+    fn big_catalogue(n: usize) -> Catalogue {
+        let controls = (1..=n)
+            .map(|i| Control {
+                id: format!("{}{i}-{}", ["設", "運", "技"][i % 3], i % 7 + 1),
+                section: "s".into(),
+                major: String::new(),
+                middle: String::new(),
+                text: "t".into(),
+                extra: vec![],
+            })
+            .collect();
+        Catalogue::new(
+            CatalogueMeta {
+                id: "big".into(),
+                ..Default::default()
+            },
+            controls,
+        )
+    }
+
+    #[test]
+    fn the_index_finds_what_a_full_search_finds() {
+        let c = big_catalogue(3000);
+        let near = NearIndex::new(&c);
+        let typos = [
+            "設84",
+            "設84-2",
+            "運10-1",
+            "運100-22",
+            "技35-",
+            "設2999-5",
+            "設299-55",
+            "設1-",
+            "運2O-3",
+            "技3",
+            "設",
+            "XYZ-1",
+            "設83ー1",
+            "設12345-6",
+            "運1000-16",
+            "技299-4x",
+        ];
+        for typo in typos {
+            let mut budget = usize::MAX;
+            assert_eq!(
+                nearest_id(typo, &c, &near, &mut budget),
+                brute_force(typo, &c),
+                "{typo}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_full_search_stops_at_its_budget() {
+        let c = big_catalogue(1000);
+        let near = NearIndex::new(&c);
+        // One edit away: found by the index, whatever the budget.
+        let mut budget = 0;
+        assert_eq!(
+            nearest_id("設30-39", &c, &near, &mut budget),
+            Some("設30-3")
+        );
+        // Far from every id: one full search fits in 1500, the second does not.
+        let mut budget = 1500;
+        assert_eq!(
+            nearest_id("設30-399", &c, &near, &mut budget),
+            Some("設30-3")
+        );
+        assert_eq!(budget, 500);
+        assert_eq!(nearest_id("設30-399", &c, &near, &mut budget), None);
+    }
+
+    #[test]
+    fn a_prefilled_column_of_other_text_is_an_error_not_dropped() {
+        let err = load("id,status,prefilled\n設1,implemented,my own note\n").unwrap_err();
+        assert_eq!(
+            err.0[0].to_string().lines().next().unwrap(),
+            "x/a.csv:2:3 (prefilled): not fingerprints written by kansa init \"my own note\""
+        );
+        // Fingerprints that match nothing are harmless: the cells are the file's own.
+        let o = load("id,status,prefilled\n設1,implemented,0123abcd\n").unwrap();
+        assert_eq!(o.rows[0].answer.status, Some(Status::Implemented));
     }
 
     #[test]

@@ -112,7 +112,57 @@ pub fn parse_date(raw: &str) -> Result<Date, BadValue> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
         return Err(bad("not a date"));
     };
-    Date::new(y, m, d).map_err(|_| bad("no such date"))
+    let date = Date::new(y, m, d).map_err(|_| bad("no such date"))?;
+    check_date_range(date)
+}
+
+/// The years a date of kansa may have. Outside them a date is a typo (`0000-01-01`, `20266`)
+/// or a placeholder, and would sort every due date as overdue or never due.
+pub const DATE_YEARS: std::ops::RangeInclusive<i16> = 1900..=2999;
+
+/// Every date kansa reads (due, reviewed, workbook date cells, `--date`, `SOURCE_DATE_EPOCH`,
+/// a pack's `date`) passes here: a date outside [`DATE_YEARS`] is an error.
+pub fn check_date_range(date: Date) -> Result<Date, BadValue> {
+    if DATE_YEARS.contains(&date.year()) {
+        return Ok(date);
+    }
+    Err(BadValue {
+        message: "date out of range".to_owned(),
+        hint: format!(
+            "dates must lie between {}-01-01 and {}-12-31",
+            DATE_YEARS.start(),
+            DATE_YEARS.end()
+        ),
+    })
+}
+
+/// Would Excel (or LibreOffice) run this cell as a formula? It does when the cell starts with
+/// `= + - @`, a tab or a carriage return. Apostrophes before such a character count too, so
+/// that a value that really begins with `'` keeps its own guard and reads back unchanged.
+fn needs_formula_guard(cell: &str) -> bool {
+    matches!(
+        cell.trim_start_matches('\'').chars().next(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r')
+    )
+}
+
+/// A cell for a CSV file: a leading apostrophe makes a would-be formula text in Excel.
+/// [`strip_formula_guard`] undoes exactly this on the way back in.
+pub fn neutralise_formula(cell: &str) -> String {
+    if needs_formula_guard(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// The cell as it was before [`neutralise_formula`]: one leading apostrophe removed when it
+/// guards a formula character (`'-` → `-`, `''=x` → `'=x`), any other cell unchanged (`'hello`).
+pub fn strip_formula_guard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_formula_guard(rest) => rest,
+        _ => cell,
+    }
 }
 
 /// A column kansa knows about.
@@ -139,6 +189,9 @@ pub enum Column {
     /// A catalogue column repeated for the reader's convenience (`kansa init` writes them);
     /// ignored when reading answers.
     Context,
+    /// Which cells of the row `kansa init --from` pre-filled, as fingerprints
+    /// ([`crate::load::prefill`]): those still unchanged keep the provider's credit.
+    Prefilled,
 }
 
 /// Header spellings, compared trimmed and lower-cased.
@@ -170,6 +223,8 @@ const HEADERS: &[(&str, Column)] = &[
     ("text", Column::Context),
     ("control", Column::Context),
     ("小項目", Column::Context),
+    ("prefilled", Column::Prefilled),
+    ("事前記入", Column::Prefilled),
 ];
 
 /// Headers of an answer sheet written by `kansa init` (CSV or workbook), in the sheet's
@@ -217,6 +272,7 @@ pub fn column_name(column: Column) -> &'static str {
         Column::Reviewed => "reviewed",
         Column::Notes => "notes",
         Column::Context => "context",
+        Column::Prefilled => "prefilled",
     }
 }
 
@@ -264,6 +320,23 @@ mod tests {
             "no such date"
         );
         assert_eq!(parse_date("next week").unwrap_err().message, "not a date");
+    }
+
+    #[test]
+    fn dates_outside_1900_to_2999_are_errors() {
+        for bad in [
+            "0000-01-01",
+            "1899-12-31",
+            "3000-01-01",
+            "9999/12/31",
+            "０００１-01-01",
+        ] {
+            let err = parse_date(bad).unwrap_err();
+            assert_eq!(err.message, "date out of range", "{bad}");
+            assert!(err.hint.contains("1900-01-01 and 2999-12-31"), "{bad}");
+        }
+        assert_eq!(parse_date("1900-01-01").unwrap().to_string(), "1900-01-01");
+        assert_eq!(parse_date("2999-12-31").unwrap().to_string(), "2999-12-31");
     }
 
     #[test]

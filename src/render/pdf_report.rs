@@ -37,12 +37,14 @@ fn font(settings: &PdfSettings) -> Result<FontSource> {
 }
 
 /// Every input text of one control, with the field it is in.
-fn control_texts(c: &ControlView) -> Vec<(&'static str, &str)> {
+/// The texts of a control the PDF draws: (field, text, the overlay that set it when the field
+/// is a custom column: its header and value come from that file, not the catalogue).
+fn control_texts(c: &ControlView) -> Vec<(&'static str, &str, Option<&str>)> {
     let mut out = vec![
-        ("id", c.id.as_str()),
-        ("text", c.text.as_str()),
-        ("major", c.major.as_str()),
-        ("middle", c.middle.as_str()),
+        ("id", c.id.as_str(), None),
+        ("text", c.text.as_str(), None),
+        ("major", c.major.as_str(), None),
+        ("middle", c.middle.as_str(), None),
     ];
     for (field, value) in [
         ("answer", &c.answer),
@@ -51,15 +53,18 @@ fn control_texts(c: &ControlView) -> Vec<(&'static str, &str)> {
         ("notes", &c.notes),
     ] {
         if let Some(v) = value {
-            out.push((field, v.as_str()));
+            out.push((field, v.as_str(), None));
         }
     }
     for x in &c.extra {
-        out.push(("custom column", &x.name));
-        out.push(("custom column", x.value.as_str()));
+        out.push((CUSTOM_HEADER, &x.name, Some(&*x.source)));
+        out.push(("custom column", x.value.as_str(), Some(&*x.source)));
     }
     out
 }
+
+/// The field name of a custom column's header in [`control_texts`].
+const CUSTOM_HEADER: &str = "custom column header";
 
 /// Characters that show as nothing, change the text around them, or have no
 /// agreed look (private use) are named by their code point only.
@@ -96,7 +101,7 @@ fn excerpt(text: &str, c: char) -> String {
 fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<()> {
     let mut all = String::new();
     for c in report.controls() {
-        for (_, t) in control_texts(c) {
+        for (_, t, _) in control_texts(c) {
             all.push_str(t);
         }
     }
@@ -129,8 +134,9 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
         "{font_name} cannot draw these; pass --font with a font that has them, or replace the characters"
     );
     let mut problems = Diagnostics::default();
+    let mut headers_told = std::collections::HashSet::new();
     for c in report.controls() {
-        for (field, text) in control_texts(c) {
+        for (field, text, extra_source) in control_texts(c) {
             let here: Vec<char> = missing
                 .iter()
                 .copied()
@@ -140,16 +146,37 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
                 continue;
             }
             let source = match field {
-                "answer" => c.sources.answer.clone(),
-                "evidence" => c.sources.evidence.clone(),
-                "owner" => c.sources.owner.clone(),
-                "notes" => c.sources.notes.clone(),
-                _ => None,
+                "answer" => c.sources.answer.as_deref(),
+                "evidence" => c.sources.evidence.as_deref(),
+                "owner" => c.sources.owner.as_deref(),
+                "notes" => c.sources.notes.as_deref(),
+                _ => extra_source,
             };
             // The overlay row that set the field, or the catalogue.
-            let layer = source
-                .as_deref()
-                .and_then(|s| report.inputs.iter().position(|i| i.label == s));
+            let layer = source.and_then(|s| report.inputs.iter().position(|i| i.label == s));
+            if field == CUSTOM_HEADER {
+                // A header is one cell of its file, named once (not once per control).
+                if headers_told.insert(text) {
+                    let file = layer.map_or_else(
+                        || report.catalogue.id.clone(),
+                        |l| report.inputs[l].path.clone(),
+                    );
+                    problems.push(
+                        Diagnostic::new(
+                            &file,
+                            0,
+                            0,
+                            format!(
+                                "custom column header: characters missing from the PDF font: {}",
+                                describe(here.clone())
+                            ),
+                        )
+                        .value(excerpt(text, here[0]))
+                        .hint(hint.clone()),
+                    );
+                }
+                continue;
+            }
             let (file, line) = match layer {
                 Some(l) => (
                     report.inputs[l].path.clone(),

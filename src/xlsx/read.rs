@@ -8,7 +8,7 @@
 use std::io::Cursor;
 use std::panic::AssertUnwindSafe;
 
-use calamine::{Data, Reader, Xlsx, XlsxError as ReadError};
+use calamine::{Data, Reader, SheetVisible, Xlsx, XlsxError as ReadError};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::limits::{Limits, MAX_PROBLEMS_PER_FILE, human_bytes};
@@ -60,6 +60,9 @@ pub fn read_tables(
     limits: &Limits,
 ) -> Result<(Vec<Table>, Diagnostics), Diagnostics> {
     if let Some(problem) = compound_file(path, bytes) {
+        return Err(problem);
+    }
+    if let Some(problem) = other_format(path, bytes) {
         return Err(problem);
     }
     if let Some(problem) = over_unpacked_limit(path, bytes, limits) {
@@ -168,12 +171,19 @@ fn read_sheets(
             );
         }
     }
+    let hidden: Vec<(String, SheetVisible)> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != SheetVisible::Visible)
+        .map(|m| (m.name.clone(), m.visible))
+        .collect();
     let mut tables = Vec::new();
     for name in &names {
         let named = sheet_filter.contains(name);
         if !sheet_filter.is_empty() && !named {
             continue;
         }
+        let visibility = hidden.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
         let cells = match sheet_cells(&mut workbook, name) {
             Ok(c) => c,
             Err(e) => {
@@ -186,7 +196,11 @@ fn read_sheets(
             }
         };
         match sheet_table(path, name, &cells, limits, &mut problems) {
-            Some(t) => tables.push(t),
+            Some(t) if named => tables.push(t),
+            Some(t) => match visibility {
+                None => tables.push(t),
+                Some(v) => problems.push(hidden_answers(path, name, v, t.header_line)),
+            },
             None if named => problems.push(
                 Diagnostic::new(path, 1, 1, "no id column")
                     .in_sheet(Some(name))
@@ -198,6 +212,23 @@ fn read_sheets(
         }
     }
     Ok((tables, problems, names))
+}
+
+/// Answers on a hidden sheet: nobody reviewing the workbook sees them (a very hidden sheet
+/// cannot even be shown from Excel's menus), so they are not counted silently. Naming the
+/// sheet with `--sheet` reads it; hidden rows and columns of a visible sheet are read as usual
+/// (an autofilter hides rows that are still answers).
+fn hidden_answers(path: &str, sheet: &str, visible: SheetVisible, header_line: u64) -> Diagnostic {
+    let how = if visible == SheetVisible::VeryHidden {
+        "very hidden sheet (only a macro can show it)"
+    } else {
+        "hidden sheet"
+    };
+    Diagnostic::new(path, header_line, 1, format!("answers on a {how}"))
+        .in_sheet(Some(sheet))
+        .hint(format!(
+            "unhide the sheet in Excel or delete it; to read it as it is, name it: --sheet {sheet}"
+        ))
 }
 
 /// The signature of an OLE compound file (CFB): how Excel stores an encrypted workbook, and
@@ -228,6 +259,18 @@ fn compound_file(path: &str, bytes: &[u8]) -> Option<Diagnostics> {
             NOT_XLSX_HINT,
         )
     })
+}
+
+/// A file whose signature says it is something else than a workbook (an `.ods` or a PDF
+/// named `.xlsx`): named for what it is, rather than as a damaged workbook.
+fn other_format(path: &str, bytes: &[u8]) -> Option<Diagnostics> {
+    let kind = crate::load::decode::binary_kind(bytes);
+    match kind {
+        // A zip archive without the usual names is left to the workbook reader to judge.
+        Some(k) if k.contains("(.xlsx)") || k == "a zip archive" => None,
+        Some(k) => Some(problem(path, format!("this is {k}"), NOT_XLSX_HINT)),
+        None => None,
+    }
 }
 
 const NOT_XLSX_HINT: &str = "save it from Excel as \"Excel Workbook (*.xlsx)\"; .xls, .csv and .ods files are not read as workbooks";
@@ -263,6 +306,8 @@ struct SheetCells {
     rows: Vec<(u32, Vec<(u32, Data)>)>,
     /// The last column that holds a cell, plus one.
     width: u32,
+    /// Formula cells saved without their value (as many libraries write them), by position.
+    uncached: Vec<(u32, u32)>,
 }
 
 impl SheetCells {
@@ -282,17 +327,22 @@ fn sheet_cells(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetCe
             return Ok(SheetCells {
                 rows: Vec::new(),
                 width: 0,
+                uncached: Vec::new(),
             });
         }
         Err(e) => return Err(e),
     };
     let mut cells: Vec<((u32, u32), Data)> = Vec::new();
-    while let Some(cell) = reader.next_cell()? {
-        let value = Data::from(cell.get_value().clone());
+    let mut uncached = Vec::new();
+    while let Some(cell) = reader.next_cell_with_formula_metadata()? {
+        let value = Data::from(cell.value);
         if value != Data::Empty {
-            cells.push((cell.get_position(), value));
+            cells.push((cell.pos, value));
+        } else if cell.formula.is_some() {
+            uncached.push(cell.pos);
         }
     }
+    uncached.sort_unstable();
     // Excel writes rows and cells in order; other writers need not.
     cells.sort_by_key(|(pos, _)| *pos);
     let width = cells.iter().map(|((_, c), _)| c + 1).max().unwrap_or(0);
@@ -303,7 +353,11 @@ fn sheet_cells(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetCe
             _ => rows.push((r, vec![(c, value)])),
         }
     }
-    Ok(SheetCells { rows, width })
+    Ok(SheetCells {
+        rows,
+        width,
+        uncached,
+    })
 }
 
 /// The sheet as a table whose columns start at column A, so that the table's column numbers
@@ -436,6 +490,20 @@ fn sheet_table(
             line: u64::from(row) + 1,
             fields,
         });
+    }
+    for &(row, col) in cells.uncached.iter().filter(|(r, _)| *r >= header_row) {
+        let mut d = Diagnostic::new(
+            path,
+            u64::from(row) + 1,
+            u64::from(col) + 1,
+            "formula without a saved value",
+        )
+        .in_sheet(Some(sheet))
+        .hint("the program that wrote the file saved the formula but not its result: open and save the file in Excel (or LibreOffice), or type the value");
+        if let Some(h) = headers.get(col as usize).filter(|h| !h.is_empty()) {
+            d = d.column_name(h);
+        }
+        problems.push(d);
     }
     problems.extend(Diagnostics(bad_cells));
     if let Some(row) = too_many {

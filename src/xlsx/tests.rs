@@ -87,7 +87,11 @@ fn prefilled_workbook_reads_back_the_merged_answers() {
         assert_eq!(answered.count(), p.rows.len());
         let first = open(&bytes).sheet_names()[1].clone();
         let cells = open(&bytes).worksheet_range(&first).unwrap();
-        assert_eq!(cells.width(), 13, "12 columns and the custom one");
+        assert_eq!(
+            cells.width(),
+            14,
+            "12 columns, the custom one and the (hidden) fingerprints of the pre-filled cells"
+        );
     }
 }
 

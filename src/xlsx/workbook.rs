@@ -89,7 +89,10 @@ pub fn answer_workbook(
     super::cover::write(cover, catalogue, lang, prefill, date, &mut taken)?;
     let extra: &[String] = prefill.map_or(&[], |m| &m.extra_columns);
     super::check_columns(
-        headers(lang).len() + extra.len() + usize::from(SPARE_COLUMNS),
+        headers(lang).len()
+            + extra.len()
+            + usize::from(prefill.is_some())
+            + usize::from(SPARE_COLUMNS),
         extra.len(),
     )?;
     let formats = Formats::new();
@@ -132,7 +135,11 @@ fn section_sheet(
 ) -> Result<(), XlsxError> {
     let last_row = controls.len() as u32;
     let extra_start = headers(lang).len() as u16;
-    let last_col = extra_start + extra.len() as u16 - 1;
+    let last_answer = extra_start + extra.len() as u16 - 1;
+    // A pre-filled sheet ends with the fingerprints of the pre-filled cells (hidden, locked),
+    // so that reading it back keeps the provider's credit for them (`load::prefill`).
+    let marker = prefill.map(|_| last_answer + 1);
+    let last_col = marker.unwrap_or(last_answer);
     for (col, (h, w)) in headers(lang).iter().zip(WIDTHS).enumerate() {
         ws.write_string_with_format(0, col as u16, *h, &f.header)?;
         ws.set_column_width(col as u16, w)?;
@@ -141,6 +148,15 @@ fn section_sheet(
         let col = extra_start + i as u16;
         ws.write_string_with_format(0, col, super::fit_cell(name), &f.header)?;
         ws.set_column_width(col, 20)?;
+    }
+    if let Some(col) = marker {
+        let name = if lang == Lang::En {
+            "prefilled"
+        } else {
+            "事前記入"
+        };
+        ws.write_string_with_format(0, col, name, &f.header)?;
+        ws.set_column_hidden(col)?;
     }
     let spare = last_col + 1;
     ws.set_column_range_format(spare, spare + SPARE_COLUMNS - 1, &f.spare)?;
@@ -152,7 +168,7 @@ fn section_sheet(
         {
             ws.write_string_with_format(row, col as u16, super::fit_cell(text), &f.locked)?;
         }
-        for col in FIRST_ANSWER..=last_col {
+        for col in FIRST_ANSWER..=last_answer {
             let format = if col == DUE || col == REVIEWED {
                 &f.date
             } else {
@@ -166,6 +182,10 @@ fn section_sheet(
         });
         if let Some(a) = answer {
             prefill_row(ws, row, a, lang, extra_start, f)?;
+        }
+        if let (Some(col), Some(a)) = (marker, answer) {
+            let marks = prefill_marks(a, lang, extra);
+            ws.write_string_with_format(row, col, marks, &f.locked)?;
         }
     }
     validations(ws, last_row, lang)?;
@@ -220,6 +240,13 @@ fn prefill_row(
         };
     }
     Ok(())
+}
+
+/// The fingerprints of the cells [`prefill_row`] writes, as they read back (dates as
+/// `YYYY-MM-DD`, long texts cut as [`super::fit_cell`] cuts them).
+fn prefill_marks(a: &MergedAnswer, lang: Lang, extra: &[String]) -> String {
+    let values = crate::init::answer_values(a, lang, |s| super::fit_cell(s).into_owned());
+    crate::init::prefill_marks(&values, &crate::init::answer_fields(extra))
 }
 
 /// Dropdowns for status and responsibility, and date checks on due and reviewed.

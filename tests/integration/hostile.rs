@@ -1531,7 +1531,7 @@ pub(crate) fn generated_20k_custom_columns() {
         "csv-20k-columns",
         "init",
         &out,
-        &["it would need 20022 columns"],
+        &["it would need 20023 columns"],
     );
     assert!(!dir.path().join("sheet.xlsx").exists());
 }
