@@ -221,13 +221,18 @@ pub fn build_pack(
     // Checked when the config was read.
     let limits = pack.limits.limits().unwrap_or_default();
     let overlay_paths: Vec<PathBuf> = pack.overlays().iter().map(|o| config.resolve(o)).collect();
-    let (catalogue, overlays) = load::load_inputs_with(
+    let (catalogue, mut overlays) = load::load_inputs_with(
         &resolve_catalogue(config, &pack.catalogue),
         &overlay_paths,
         EncodingChoice::Auto,
         &[],
         &limits,
     )?;
+    // Reports show each overlay as the config writes it: the same config run from any working
+    // directory gives the same pack (the resolved path would carry the working directory).
+    for (overlay, written) in overlays.iter_mut().zip(pack.overlays()) {
+        overlay.path = written.clone();
+    }
     let date = crate::cli::report_date(pack.date.as_deref())?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let mut notices = Vec::new();

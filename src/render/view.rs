@@ -334,6 +334,15 @@ fn shown(text: &str) -> String {
     visible(text).into_owned()
 }
 
+/// An input's path for a document: as given when relative, its provenance label when absolute,
+/// so a local path (`/home/NAME/...`) never reaches a report sent to a regulator.
+fn shown_path<'a>(path: &'a str, label: &'a str) -> &'a str {
+    let absolute = std::path::Path::new(path).has_root()
+        || path.starts_with('~')
+        || path.as_bytes().get(1) == Some(&b':');
+    if absolute { label } else { path }
+}
+
 /// A display name on one line: tabs and line breaks become spaces. A section label is a cell
 /// of the PDF's tab-separated chart lines, where a tab or a line break in a catalogue's
 /// section name would shift or split the bars.
@@ -485,7 +494,7 @@ fn build_with(
             .iter()
             .map(|o| InputView {
                 label: shown(&o.label),
-                path: shown(&o.path),
+                path: shown(shown_path(&o.path, &o.label)),
                 sha256: o.sha256.clone(),
                 encoding: o.encoding.clone(),
                 rows: o.rows,

@@ -623,3 +623,70 @@ fn readme_nightly_recipe_works_on_night_one_and_two() {
     assert!(log.contains("\"baseline\":true"), "{log}");
     assert!(!log.contains("not evaluated"), "{log}");
 }
+
+/// The same config run from two working directories (one relative, one absolute config path)
+/// gives byte-identical packs, and no absolute path of this machine reaches any file of them.
+#[test]
+fn packs_do_not_depend_on_the_working_directory() {
+    let work = tempfile::tempdir().unwrap();
+    let elsewhere = work.path().join("elsewhere/deeper");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let first = work.path().join("first");
+    let second = work.path().join("second");
+    let out = kansa()
+        .args([
+            "pack",
+            "examples/example-bank/kansa.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&first)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let out = kansa()
+        .current_dir(&elsewhere)
+        .arg("pack")
+        .arg(root().join("examples/example-bank/kansa.toml"))
+        .args(["--quiet", "--out"])
+        .arg(&second)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let files = walk(&first);
+    assert_eq!(files, walk(&second));
+    let machine = [
+        root().display().to_string(),
+        work.path().display().to_string(),
+    ];
+    for f in &files {
+        let a = std::fs::read(first.join(f)).unwrap();
+        assert!(a == std::fs::read(second.join(f)).unwrap(), "{f} differs");
+        let text = String::from_utf8_lossy(&a);
+        for m in &machine {
+            assert!(!text.contains(m.as_str()), "{f} holds the local path {m}");
+        }
+    }
+}
+
+/// A report given absolute overlay paths shows their labels, never the local path.
+#[test]
+fn reports_do_not_show_absolute_input_paths() {
+    let work = tempfile::tempdir().unwrap();
+    for format in ["md", "html", "json"] {
+        let target = work.path().join(format!("r.{format}"));
+        let mut cmd = kansa();
+        cmd.args(["report", "--date", DATE, "-o"]).arg(&target);
+        for a in EXAMPLE_ANSWERS {
+            cmd.arg("--answers").arg(root().join(a));
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", outcome(&out));
+        let text = std::fs::read_to_string(&target).unwrap();
+        assert!(
+            !text.contains(&root().display().to_string()),
+            "{format}: the absolute input path leaked"
+        );
+        assert!(text.contains("example-bank/answers.csv"), "{format}");
+    }
+}
