@@ -217,6 +217,22 @@ impl<'c> OutlineBuilder<'c> {
     }
 }
 
+/// The catalogue's outline without answers: the grouping [`analyse`] makes (one group per
+/// distinct name at each level, in order of first appearance), for the commands that show the
+/// catalogue itself (`kansa catalogue show`, the answer sheet of `kansa init`), so that they
+/// group exactly as the reports do. Every control counts as unanswered.
+pub fn catalogue_outline(controls: &[Control]) -> Vec<SectionGroup> {
+    let mut outline = OutlineBuilder::default();
+    let blank = Outcome {
+        status: Status::Unanswered,
+        overdue: false,
+    };
+    for (i, control) in controls.iter().enumerate() {
+        outline.add(i, control, blank);
+    }
+    outline.sections
+}
+
 /// Compute outcomes and totals as of `report_date`.
 pub fn analyse(merged: Merged<'_>, report_date: Date) -> Analysis<'_> {
     let mut totals = Totals::default();

@@ -113,14 +113,20 @@ pub fn catalogue_listing(c: &Catalogue) -> String {
         "{}\n{}\n{} {}\n{}\n{}\n\n",
         m.id, m.name, m.publisher, m.edition, m.source, m.copyright
     );
-    let mut last = (String::new(), String::new(), String::new());
-    for ctl in &c.controls {
-        let key = (ctl.section.clone(), ctl.major.clone(), ctl.middle.clone());
-        if key != last {
-            out.push_str(&format!("# {} / {} / {}\n", key.0, key.1, key.2));
-            last = key;
+    // Grouped as the reports group: one heading per distinct 中項目, however the rows interleave.
+    for section in crate::analyse::catalogue_outline(&c.controls) {
+        for major in &section.majors {
+            for middle in &major.middles {
+                out.push_str(&format!(
+                    "# {} / {} / {}\n",
+                    section.name, major.name, middle.name
+                ));
+                for &i in &middle.controls {
+                    let ctl = &c.controls[i];
+                    out.push_str(&format!("{}\t{}\n", ctl.id, ctl.text));
+                }
+            }
         }
-        out.push_str(&format!("{}\t{}\n", ctl.id, ctl.text));
     }
     out.push_str(&format!("\n{} controls\n", c.controls.len()));
     out

@@ -114,15 +114,23 @@ pub(super) fn catalogue_name(catalogue: &Catalogue, lang: Lang) -> String {
 }
 
 /// Controls grouped by section, sections in order of first appearance.
+/// The controls of each section, grouped as the reports group them
+/// ([`crate::analyse::catalogue_outline`]).
 fn sections(catalogue: &Catalogue) -> Vec<(&str, Vec<&Control>)> {
-    let mut out: Vec<(&str, Vec<&Control>)> = Vec::new();
-    for c in &catalogue.controls {
-        match out.iter_mut().find(|(s, _)| *s == c.section) {
-            Some((_, list)) => list.push(c),
-            None => out.push((&c.section, vec![c])),
-        }
-    }
-    out
+    let controls = &catalogue.controls;
+    crate::analyse::catalogue_outline(controls)
+        .iter()
+        .map(|section| {
+            let members: Vec<&Control> = section
+                .majors
+                .iter()
+                .flat_map(|m| &m.middles)
+                .flat_map(|m| &m.controls)
+                .map(|&i| &controls[i])
+                .collect();
+            (members[0].section.as_str(), members)
+        })
+        .collect()
 }
 
 fn section_sheet(

@@ -673,3 +673,25 @@ fn markdown_in_catalogue_text_is_literal() {
         "{ticket}"
     );
 }
+
+/// `kansa catalogue show` groups as the reports do: one heading per distinct
+/// section / 基準大項目 / 中項目, however the catalogue interleaves them.
+#[test]
+fn catalogue_show_groups_interleaved_rows_once() {
+    let out = crate::kansa()
+        .args([
+            "catalogue",
+            "show",
+            "tests/fixtures/hostile/cat-interleaved-groups/catalogue",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", crate::outcome(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let headings: Vec<&str> = text.lines().filter(|l| l.starts_with("# ")).collect();
+    let distinct: std::collections::BTreeSet<&&str> = headings.iter().collect();
+    assert_eq!(headings.len(), distinct.len(), "repeated headings:\n{text}");
+    let at = |id: &str| text.find(&format!("\n{id}\t")).unwrap();
+    // 設3 shares 設1's 中項目 (環境), so it is listed under the same heading, before 設2 (周囲).
+    assert!(at("設1") < at("設3") && at("設3") < at("設2"), "{text}");
+}
