@@ -394,6 +394,13 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
         if let Some(l) = p.lang.as_ref().filter(|l| *l != "ja" && *l != "en") {
             problems.push(at(format!("unknown lang {l:?}")).hint("lang: ja or en"));
         }
+        if p.font_index != 0 && p.font.is_none() {
+            problems.push(
+                at("font_index without font: the built-in font has one face".into())
+                    .value(p.font_index.to_string())
+                    .hint("give font = \"fonts/NAME.ttc\" beside font_index, or remove font_index"),
+            );
+        }
         if let Some(paper) = p.paper.as_ref().filter(|x| *x != "a4" && *x != "letter") {
             problems.push(at(format!("unknown paper {paper:?}")).hint("paper: a4 or letter"));
         }
@@ -516,6 +523,21 @@ mod tests {
         );
         assert!(err.contains("overlays = []"), "{err}");
         assert!(load_text("[[pack]]\nname = \"a\"\noverlays = []\n").is_ok());
+    }
+
+    /// Regression: `font_index = 7` without `font` was silently ignored (the built-in font has
+    /// one face), as `--font-index` without `--font` was.
+    #[test]
+    fn font_index_needs_a_font() {
+        let err = load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont_index = 7\n").unwrap_err();
+        assert!(
+            err.contains("kansa.toml:1:1: [[pack]] #1 (\"a\"): font_index without font"),
+            "{err}"
+        );
+        assert!(
+            load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont = \"x.ttc\"\nfont_index = 7\n")
+                .is_ok()
+        );
     }
 
     /// Regression: `x` and `gap-x`, `a/b` and `a_b` published to one directory; `gap-` to the
