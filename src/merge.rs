@@ -56,6 +56,8 @@ pub struct LayerInfo {
     pub encoding: String,
     /// Number of data rows.
     pub rows: usize,
+    /// Extra columns' header cells (name, place), to locate a problem found in a header later.
+    pub header_cells: Vec<(String, crate::model::HeaderCell)>,
 }
 
 /// The catalogue with every control's effective answer.
@@ -111,6 +113,12 @@ pub fn merge_owned(catalogue: &Catalogue, overlays: Vec<Overlay>) -> Merged<'_> 
             sha256: overlay.sha256,
             encoding: overlay.encoding,
             rows: overlay.rows.len(),
+            header_cells: overlay
+                .extra_columns
+                .iter()
+                .cloned()
+                .zip(overlay.extra_column_cells)
+                .collect(),
         });
         for row in overlay.rows {
             let Some(pos) = catalogue.position(&row.id) else {

@@ -291,6 +291,20 @@ pub struct Overlay {
     pub encoding: String,
     /// Headers of extra columns, in file order.
     pub extra_columns: Vec<String>,
+    /// Where each extra column's header cell is, parallel to `extra_columns`, so a problem
+    /// found later in a header (a character the PDF font lacks) is located in its file.
+    pub extra_column_cells: Vec<HeaderCell>,
     /// Rows in file order.
     pub rows: Vec<OverlayRow>,
+}
+
+/// The place of a header cell: its sheet (workbooks), line and 1-based column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HeaderCell {
+    /// Worksheet name; `None` for CSV.
+    pub sheet: Option<String>,
+    /// Line (row) of the header.
+    pub line: u64,
+    /// Column number.
+    pub column: u64,
 }

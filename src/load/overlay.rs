@@ -11,7 +11,7 @@ use crate::load::limits::{Limits, Problems};
 use crate::load::prefill::{self, Field, PrefilledCell};
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{self, BadValue, Column};
-use crate::model::{Answer, Catalogue, Overlay, OverlayRow, RowOrigin};
+use crate::model::{Answer, Catalogue, HeaderCell, Overlay, OverlayRow, RowOrigin};
 
 /// Load an overlay from CSV bytes. `path` names the file in messages; the label used for
 /// provenance is derived from it (see [`label_for`]).
@@ -94,6 +94,7 @@ pub fn overlay_and_prefilled(
     let mut problems = Problems::default();
     let mut rows = Vec::new();
     let mut extra_columns: Vec<String> = Vec::new();
+    let mut extra_column_cells: Vec<HeaderCell> = Vec::new();
     let mut extra_seen: HashSet<String> = HashSet::new();
     let mut ids = IdCheck {
         catalogue,
@@ -141,9 +142,14 @@ pub fn overlay_and_prefilled(
                 answer,
             });
         }
-        for (h, c) in table.headers.iter().zip(&columns) {
+        for (i, (h, c)) in table.headers.iter().zip(&columns).enumerate() {
             if c.is_none() && extra_seen.insert(h.clone()) {
                 extra_columns.push(h.clone());
+                extra_column_cells.push(HeaderCell {
+                    sheet: table.sheet.clone(),
+                    line: table.header_line,
+                    column: i as u64 + 1,
+                });
             }
         }
     }
@@ -156,6 +162,7 @@ pub fn overlay_and_prefilled(
         sha256,
         encoding: encoding.to_owned(),
         extra_columns,
+        extra_column_cells,
         rows,
     };
     Ok((overlay, prefilled))

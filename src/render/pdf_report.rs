@@ -157,20 +157,24 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
             if field == CUSTOM_HEADER {
                 // A header is one cell of its file, named once (not once per control).
                 if headers_told.insert(text) {
-                    let file = layer.map_or_else(
-                        || report.catalogue.id.clone(),
-                        |l| report.inputs[l].path.clone(),
-                    );
+                    let input = layer.map(|l| &report.inputs[l]);
+                    let file =
+                        input.map_or_else(|| report.catalogue.id.clone(), |i| i.given_path.clone());
+                    let cell = input
+                        .and_then(|i| i.header_cells.iter().find(|(name, _)| name == text))
+                        .map(|(_, cell)| cell.clone())
+                        .unwrap_or_default();
                     problems.push(
                         Diagnostic::new(
                             &file,
-                            0,
-                            0,
+                            cell.line,
+                            cell.column,
                             format!(
                                 "custom column header: characters missing from the PDF font: {}",
                                 describe(here.clone())
                             ),
                         )
+                        .in_sheet(cell.sheet.as_deref())
                         .value(excerpt(text, here[0]))
                         .hint(hint.clone()),
                     );
@@ -179,7 +183,7 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
             }
             let (file, line) = match layer {
                 Some(l) => (
-                    report.inputs[l].path.clone(),
+                    report.inputs[l].given_path.clone(),
                     c.origins.iter().rev().find(|o| o.0 == l).map_or(0, |o| o.1),
                 ),
                 None => (report.catalogue.id.clone(), 0),

@@ -93,8 +93,14 @@ pub struct CatalogueView {
 pub struct InputView {
     /// Provenance label.
     pub label: String,
-    /// Path as given.
+    /// Path as given when relative; the label when absolute (no local path in a document).
     pub path: String,
+    /// The path exactly as given, for messages only: documents show `path`.
+    #[serde(skip)]
+    pub given_path: String,
+    /// Where each extra column's header is in the file, for messages only.
+    #[serde(skip)]
+    pub header_cells: Vec<(String, crate::model::HeaderCell)>,
     /// SHA-256 of the file.
     pub sha256: String,
     /// Encoding it was read with.
@@ -495,6 +501,8 @@ fn build_with(
             .map(|o| InputView {
                 label: shown(&o.label),
                 path: shown(shown_path(&o.path, &o.label)),
+                given_path: o.path.clone(),
+                header_cells: o.header_cells.clone(),
                 sha256: o.sha256.clone(),
                 encoding: o.encoding.clone(),
                 rows: o.rows,

@@ -715,7 +715,7 @@ fn pdf_glyph_errors_in_custom_columns_name_the_overlay() {
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
     let shown = overlay.display().to_string();
     let header = format!(
-        "{shown}: custom column header: characters missing from the PDF font: 😀 (U+1F600) \"担当メモ😀\""
+        "{shown}:1:3: custom column header: characters missing from the PDF font: 😀 (U+1F600) \"担当メモ😀\""
     );
     assert_eq!(err.matches(&header).count(), 1, "named once:\n{err}");
     assert!(
