@@ -165,8 +165,8 @@ impl From<Error> for WriteError {
 }
 
 /// Render `report` as `format` into `out`. Markdown, HTML and JSON are streamed (a
-/// 100,000-control report never sits in memory as one string); PDF and xlsx are written once
-/// complete.
+/// 100,000-control report never sits in memory as one string); a PDF is serialized to `out`
+/// once typeset, an xlsx workbook written once complete (its zip needs a seekable writer).
 pub fn write_view(
     report: &view::Report,
     format: Format,
@@ -178,7 +178,8 @@ pub fn write_view(
         Format::Json => write_json(report, out).map_err(WriteError::Output),
         Format::Md => write_split(report, &MARKDOWN, templates, out),
         Format::Html => write_split(report, &HTML, templates, out),
-        Format::Pdf | Format::Xlsx => {
+        Format::Pdf => pdf_report::write_pdf(report, templates, pdf, out),
+        Format::Xlsx => {
             let bytes = render_report(report, format, templates, pdf)?;
             out.write_all(&bytes).map_err(WriteError::Output)
         }

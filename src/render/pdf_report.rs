@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::render::WriteError;
 use crate::render::pdf::{self, FontSource, Paper, PdfError, PdfOptions};
 use crate::render::view::{ControlView, Report};
 
@@ -204,6 +205,25 @@ pub fn render_pdf(
     templates: Option<&Path>,
     settings: &PdfSettings,
 ) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_pdf(report, templates, settings, &mut out).map_err(|e| match e {
+        WriteError::Render(e) => e,
+        // Writing to memory cannot fail (short of allocation, which aborts).
+        WriteError::Output(io) => Error::Output(io.to_string()),
+    })?;
+    Ok(out)
+}
+
+/// [`render_pdf`] streamed to `out`: the report Markdown is handed to the typesetter, which
+/// frees it once the pages are laid out, and the file goes to `out` as it is serialized, so a
+/// 200,000-control PDF never sits in memory whole. Nothing is written unless the report
+/// rendered and typeset; only a failing writer stops it part-way.
+pub fn write_pdf(
+    report: &Report,
+    templates: Option<&Path>,
+    settings: &PdfSettings,
+    out: &mut dyn std::io::Write,
+) -> std::result::Result<(), WriteError> {
     let font = font(settings)?;
     let font_name = settings
         .font
@@ -224,12 +244,13 @@ pub fn render_pdf(
         date: (date.year(), date.month(), date.day()),
         font,
     };
-    pdf::typeset(&markdown, &options).map_err(|e| match e {
-        PdfError::MissingGlyphs { .. } => Error::Template {
+    pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
+        PdfError::MissingGlyphs { .. } => WriteError::Render(Error::Template {
             name: "report.pdf.md".to_owned(),
             message: format!("{e}; the template itself uses characters the font lacks"),
-        },
-        PdfError::Font(m) => Error::Usage(format!("{font_name}: {m}")),
-        PdfError::Pdf(m) => Error::Output(m),
+        }),
+        PdfError::Font(m) => WriteError::Render(Error::Usage(format!("{font_name}: {m}"))),
+        PdfError::Pdf(m) => WriteError::Render(Error::Output(m)),
+        PdfError::Output(io) => WriteError::Output(io),
     })
 }
