@@ -1,5 +1,7 @@
-//! The PDF format: `report.pdf.md` (a Tera template) rendered to Markdown, then typeset by
-//! [`pdf::typeset`](super::pdf::typeset) with the report's metadata.
+//! The PDF format: `report.pdf.md` (a Tera template, with one `control.pdf.md` /
+//! `gap_row.pdf.md` partial per control and gap, so no template context holds every control)
+//! rendered to Markdown, then typeset by [`pdf::typeset_to`](super::pdf::typeset_to) with the
+//! report's metadata and written straight to the output.
 //!
 //! Characters the font cannot draw would come out as empty boxes, so every text of the report
 //! is checked against the font first and each missing character is reported with the control
@@ -206,11 +208,7 @@ pub fn render_pdf(
     settings: &PdfSettings,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    write_pdf(report, templates, settings, &mut out).map_err(|e| match e {
-        WriteError::Render(e) => e,
-        // Writing to memory cannot fail (short of allocation, which aborts).
-        WriteError::Output(io) => Error::Output(io.to_string()),
-    })?;
+    write_pdf(report, templates, settings, &mut out).map_err(WriteError::in_memory)?;
     Ok(out)
 }
 
@@ -230,7 +228,7 @@ pub fn write_pdf(
         .as_ref()
         .map_or("IPAex Gothic".to_owned(), |p| p.display().to_string());
     check_glyphs(report, &font, &font_name)?;
-    let markdown = super::render_report_markdown(report, "report.pdf.md", templates)?;
+    let markdown = super::render_pdf_markdown(report, templates)?;
     let date = crate::load::values::parse_date(&report.report_date)
         .map_err(|e| Error::Usage(e.message))?;
     let options = PdfOptions {

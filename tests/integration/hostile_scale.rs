@@ -37,3 +37,68 @@ fn release_binary_is_stripped_of_debug_information() {
         "[profile.profiling] keeps the line tables for profilers:\n{profiling}"
     );
 }
+
+/// A temporary directory with a `templates/` folder holding `files` (name, content).
+fn templates_dir(files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    for (name, content) in files {
+        std::fs::write(templates.join(name), content).unwrap();
+    }
+    (dir, templates)
+}
+
+/// Issue 11: the PDF's Markdown is rendered like report.md's, one partial per control and per
+/// gap, instead of handing report.pdf.md every control as a template value at once (1.5 GB for
+/// 200,000 controls). The partials are real templates: overriding them changes the rows.
+#[test]
+fn pdf_rows_come_from_per_control_partials() {
+    let (_dir, templates) = templates_dir(&[
+        (
+            "control.pdf.md",
+            "| {{ c.id }} | ROWMARK{{ c.major }} | x | y |\n",
+        ),
+        (
+            "gap_row.pdf.md",
+            "| {{ c.id }} | GAPMARK | x | y | z | w |\n",
+        ),
+    ]);
+    let pdf = crate::example_report("pdf", &["--templates", templates.to_str().unwrap()]);
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let catalogue = kansa::load::load_catalogue("fisc-2012").unwrap();
+    assert_eq!(
+        text.matches("ROWMARK").count(),
+        catalogue.controls.len(),
+        "one details row per control"
+    );
+    assert!(
+        text.matches("GAPMARK").count() > 10,
+        "gap rows from gap_row.pdf.md"
+    );
+}
+
+/// A report.pdf.md customised for the old context (every control under `mid.controls`) fails
+/// with an error naming the template, and writes nothing.
+#[test]
+fn old_style_pdf_template_is_a_located_error() {
+    let (dir, templates) = templates_dir(&[(
+        "report.pdf.md",
+        "# t\n\n## g\n\n{% for c in gaps %}{{ c.id }}\n{% endfor %}\n",
+    )]);
+    let target = dir.path().join("r.pdf");
+    let mut cmd = crate::kansa();
+    cmd.args(["report", "--date", "2026-11-25", "-f", "pdf", "-o"])
+        .arg(&target)
+        .arg("--templates")
+        .arg(&templates);
+    for a in crate::EXAMPLE_ANSWERS {
+        cmd.args(["--answers", a]);
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("report.pdf.md"), "{err}");
+    assert!(err.contains("gaps"), "{err}");
+    assert!(!target.exists(), "no partial output");
+}
