@@ -31,15 +31,22 @@ pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let summary = sheet_name(l["summary"], &mut taken);
     let ws = wb.add_worksheet().set_name(&summary)?;
     super::summary::write(ws, &summary, report)?;
-    let ws = wb
-        .add_worksheet_with_low_memory()?
-        .set_name(sheet_name(l["gap_list"], &mut taken))?;
+    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l["gap_list"], &mut taken))?;
     gap_sheet(ws, report)?;
-    let ws = wb
-        .add_worksheet_with_low_memory()?
-        .set_name(sheet_name(l["details"], &mut taken))?;
+    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l["details"], &mut taken))?;
     all_controls_sheet(ws, report)?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// A list sheet that flushes each finished row to a temporary file (rust_xlsxwriter's "low
+/// memory" mode: strings still shared), so 200,000 rows never sit in memory as cells.
+fn streamed_sheet(wb: &mut Workbook) -> Result<&mut Worksheet, XlsxError> {
+    wb.add_worksheet_with_low_memory().map_err(|e| match e {
+        rust_xlsxwriter::XlsxError::TempFileError(dir, source) => {
+            XlsxError::TempFile { dir, source }
+        }
+        other => XlsxError::Write(other),
+    })
 }
 
 /// Header, text and wrapped-text formats shared by the two list sheets.

@@ -22,7 +22,7 @@ fn profile(cargo_toml: &str, name: &str) -> String {
 }
 
 /// Issue 11: the release binary was 133 MB, almost all of it line tables users never read.
-/// The shipped profile strips debug information (19 MB); profiling keeps a profile with it.
+/// The shipped profile strips debug information (19.2 MB); profiling keeps a profile with it.
 #[test]
 fn release_binary_is_stripped_of_debug_information() {
     let toml = std::fs::read_to_string(crate::root().join("Cargo.toml")).unwrap();
@@ -100,5 +100,28 @@ fn old_style_pdf_template_is_a_located_error() {
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("report.pdf.md"), "{err}");
     assert!(err.contains("gaps"), "{err}");
+    assert!(!target.exists(), "no partial output");
+}
+
+/// The xlsx list sheets go through a temporary file: without a usable temporary directory the
+/// error says so, with a hint, exit 2, and nothing is written.
+#[test]
+fn xlsx_without_a_temporary_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("r.xlsx");
+    let missing = dir.path().join("no-such-dir");
+    let mut cmd = crate::kansa();
+    cmd.args(["report", "--date", "2026-11-25", "-f", "xlsx", "-o"])
+        .arg(&target)
+        .env("TMPDIR", &missing);
+    for a in crate::EXAMPLE_ANSWERS {
+        cmd.args(["--answers", a]);
+    }
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot create a temporary file in"), "{err}");
+    assert!(err.contains("no-such-dir"), "{err}");
+    assert!(err.contains("hint: ") && err.contains("TMPDIR"), "{err}");
     assert!(!target.exists(), "no partial output");
 }
