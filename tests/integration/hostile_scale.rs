@@ -22,7 +22,7 @@ fn profile(cargo_toml: &str, name: &str) -> String {
 }
 
 /// Issue 11: the release binary was 133 MB, almost all of it line tables users never read.
-/// The shipped profile strips debug information (19.2 MB); profiling keeps a profile with it.
+/// The shipped profile strips debug information (19.1 MB); profiling keeps a profile with it.
 #[test]
 fn release_binary_is_stripped_of_debug_information() {
     let toml = std::fs::read_to_string(crate::root().join("Cargo.toml")).unwrap();
