@@ -1,5 +1,7 @@
-//! The PDF format: `report.pdf.md` (a Tera template) rendered to Markdown, then typeset by
-//! [`pdf::typeset`](super::pdf::typeset) with the report's metadata.
+//! The PDF format: `report.pdf.md` (a Tera template, with one `control.pdf.md` /
+//! `gap_row.pdf.md` partial per control and gap, so no template context holds every control)
+//! rendered to Markdown, then typeset by [`pdf::typeset_to`](super::pdf::typeset_to) with the
+//! report's metadata and written straight to the output.
 //!
 //! Characters the font cannot draw would come out as empty boxes, so every text of the report
 //! is checked against the font first and each missing character is reported with the control
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::render::WriteError;
 use crate::render::pdf::{self, FontSource, Paper, PdfError, PdfOptions};
 use crate::render::view::{ControlView, Report};
 
@@ -235,13 +238,28 @@ pub fn render_pdf(
     templates: Option<&Path>,
     settings: &PdfSettings,
 ) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_pdf(report, templates, settings, &mut out).map_err(WriteError::in_memory)?;
+    Ok(out)
+}
+
+/// [`render_pdf`] streamed to `out`: the report Markdown is handed to the typesetter, which
+/// frees it once the pages are laid out, and the file goes to `out` as it is serialized, so a
+/// 200,000-control PDF never sits in memory whole. Nothing is written unless the report
+/// rendered and typeset; only a failing writer stops it part-way.
+pub fn write_pdf(
+    report: &Report,
+    templates: Option<&Path>,
+    settings: &PdfSettings,
+    out: &mut dyn std::io::Write,
+) -> std::result::Result<(), WriteError> {
     let font = font(settings)?;
     let font_name = settings
         .font
         .as_ref()
         .map_or("IPAex Gothic".to_owned(), |p| p.display().to_string());
     check_glyphs(report, &font, &font_name)?;
-    let markdown = super::render_report_markdown(report, "report.pdf.md", templates)?;
+    let markdown = super::render_pdf_markdown(report, templates)?;
     let date = crate::load::values::parse_date(&report.report_date)
         .map_err(|e| Error::Usage(e.message))?;
     let options = PdfOptions {
@@ -255,12 +273,13 @@ pub fn render_pdf(
         date: (date.year(), date.month(), date.day()),
         font,
     };
-    pdf::typeset(&markdown, &options).map_err(|e| match e {
-        PdfError::MissingGlyphs { .. } => Error::Template {
+    pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
+        PdfError::MissingGlyphs { .. } => WriteError::Render(Error::Template {
             name: "report.pdf.md".to_owned(),
             message: format!("{e}; the template itself uses characters the font lacks"),
-        },
-        PdfError::Font(m) => Error::Usage(format!("{font_name}: {m}")),
-        PdfError::Pdf(m) => Error::Output(m),
+        }),
+        PdfError::Font(m) => WriteError::Render(Error::Usage(format!("{font_name}: {m}"))),
+        PdfError::Pdf(m) => WriteError::Render(Error::Output(m)),
+        PdfError::Output(io) => WriteError::Output(io),
     })
 }

@@ -18,6 +18,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "report.pdf.md",
         include_str!("../../templates/report.pdf.md"),
     ),
+    (
+        "control.pdf.md",
+        include_str!("../../templates/control.pdf.md"),
+    ),
+    (
+        "gap_row.pdf.md",
+        include_str!("../../templates/gap_row.pdf.md"),
+    ),
     ("control.md", include_str!("../../templates/control.md")),
     ("gap_row.md", include_str!("../../templates/gap_row.md")),
     ("control.html", include_str!("../../templates/control.html")),

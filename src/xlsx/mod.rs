@@ -35,6 +35,19 @@ pub enum XlsxError {
     /// rust_xlsxwriter refused a value or could not assemble the file.
     #[error("cannot write workbook: {0}")]
     Write(#[from] rust_xlsxwriter::XlsxError),
+    /// The gap register's list sheets go through a temporary file, and none could be made.
+    #[error(
+        "cannot write workbook: cannot create a temporary file in {}: {source}\n  hint: large \
+         sheets are written row by row through a temporary file; set TMPDIR to a writable \
+         directory",
+        dir.display()
+    )]
+    TempFile {
+        /// The temporary directory (`TMPDIR`).
+        dir: std::path::PathBuf,
+        /// Why the file could not be created.
+        source: std::io::Error,
+    },
     /// The overlays have more custom columns than a sheet can hold.
     #[error(
         "cannot write workbook: it would need {needed} columns and Excel allows {EXCEL_COLUMNS} \

@@ -33,15 +33,22 @@ pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let summary = sheet_name(l["summary"], &mut taken);
     let ws = wb.add_worksheet().set_name(&summary)?;
     super::summary::write(ws, &summary, report)?;
-    let ws = wb
-        .add_worksheet()
-        .set_name(sheet_name(l["gap_list"], &mut taken))?;
+    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l["gap_list"], &mut taken))?;
     gap_sheet(ws, report)?;
-    let ws = wb
-        .add_worksheet()
-        .set_name(sheet_name(l["details"], &mut taken))?;
+    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l["details"], &mut taken))?;
     all_controls_sheet(ws, report)?;
     Ok(wb.save_to_buffer()?)
+}
+
+/// A list sheet that flushes each finished row to a temporary file (rust_xlsxwriter's "low
+/// memory" mode: strings still shared), so 200,000 rows never sit in memory as cells.
+fn streamed_sheet(wb: &mut Workbook) -> Result<&mut Worksheet, XlsxError> {
+    wb.add_worksheet_with_low_memory().map_err(|e| match e {
+        rust_xlsxwriter::XlsxError::TempFileError(dir, source) => {
+            XlsxError::TempFile { dir, source }
+        }
+        other => XlsxError::Write(other),
+    })
 }
 
 /// Header, text and wrapped-text formats shared by the two list sheets.
@@ -119,26 +126,21 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     ];
     let f = Formats::new();
     let sections = section_labels(report);
-    let rows: Vec<Vec<&str>> = report
-        .gaps
-        .iter()
-        .map(|c| {
-            let mut row = identity(&sections, c).to_vec();
-            let overdue = if c.overdue { l["overdue_flag"] } else { "" };
-            row.extend([
-                c.status_label,
-                c.responsibility_label,
-                c.owner.as_deref().unwrap_or(""),
-                c.due.as_deref().unwrap_or(""),
-                overdue,
-                c.evidence.as_deref().unwrap_or(""),
-                c.notes.as_deref().unwrap_or(""),
-            ]);
-            row
-        })
-        .collect();
-    list_sheet(ws, &headers, &widths, &rows, &f)?;
-    let last = rows.len() as u32;
+    let rows = report.gaps.iter().map(|c| {
+        let mut row = identity(&sections, c).to_vec();
+        let overdue = if c.overdue { l["overdue_flag"] } else { "" };
+        row.extend([
+            c.status_label,
+            c.responsibility_label,
+            c.owner.as_deref().unwrap_or(""),
+            c.due.as_deref().unwrap_or(""),
+            overdue,
+            c.evidence.as_deref().unwrap_or(""),
+            c.notes.as_deref().unwrap_or(""),
+        ]);
+        row
+    });
+    let last = list_sheet(ws, &headers, &widths, rows, &f)?;
     if last > 0 {
         // Columns by position in `headers`: status 6, due 9, overdue flag 10.
         status_colours(ws, report.lang, last, 6, headers.len() as u16 - 1)?;
@@ -191,29 +193,21 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
         .flat_map(|m| &m.middles)
         .flat_map(|m| &m.controls);
     let sections = section_labels(report);
-    let rows: Vec<Vec<&str>> = controls
-        .map(|c| {
-            let fields = fields_of(Some(c));
-            let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
-            let mut row = identity(&sections, c).to_vec();
-            row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
-            row.push(if c.overdue { l["overdue_flag"] } else { "" });
-            row.extend(extra.iter().map(|e| e.map_or("", |e| e.value.as_str())));
-            row.extend(fields.iter().map(|(_, _, s)| s.unwrap_or("")));
-            row.extend(extra.iter().map(|e| e.map_or("", |e| &*e.source)));
-            row
-        })
-        .collect();
+    let rows = controls.map(|c| {
+        let fields = fields_of(Some(c));
+        let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
+        let mut row = identity(&sections, c).to_vec();
+        row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
+        row.push(if c.overdue { l["overdue_flag"] } else { "" });
+        row.extend(extra.iter().map(|e| e.map_or("", |e| e.value.as_str())));
+        row.extend(fields.iter().map(|(_, _, s)| s.unwrap_or("")));
+        row.extend(extra.iter().map(|e| e.map_or("", |e| &*e.source)));
+        row
+    });
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    list_sheet(ws, &header_refs, &widths, &rows, &Formats::new())?;
-    if !rows.is_empty() {
-        status_colours(
-            ws,
-            report.lang,
-            rows.len() as u32,
-            6,
-            headers.len() as u16 - 1,
-        )?;
+    let last = list_sheet(ws, &header_refs, &widths, rows, &Formats::new())?;
+    if last > 0 {
+        status_colours(ws, report.lang, last, 6, headers.len() as u16 - 1)?;
     }
     Ok(())
 }
@@ -265,31 +259,37 @@ fn fields_of(c: Option<&ControlView>) -> [Field<'_>; 8] {
     ]
 }
 
-/// Header row, string rows, widths, frozen header, autofilter and print setup. Every cell is
-/// written as a string: input never becomes a formula.
-fn list_sheet(
+/// Header row, string rows, widths, frozen header, autofilter and print setup; returns the
+/// number of rows written. Every cell is written as a string: input never becomes a formula.
+///
+/// Rows are written as `rows` yields them and never collected: the sheets are "low memory"
+/// worksheets, which flush each finished row to a temporary file, so a 200,000-control
+/// register never holds its cells (or a row vector per control) in memory at once.
+fn list_sheet<'r>(
     ws: &mut Worksheet,
     headers: &[&str],
     widths: &[f64],
-    rows: &[Vec<&str>],
+    rows: impl Iterator<Item = Vec<&'r str>>,
     f: &Formats,
-) -> Result<(), XlsxError> {
+) -> Result<u32, XlsxError> {
     for (col, (h, w)) in headers.iter().zip(widths).enumerate() {
         ws.write_string_with_format(0, col as u16, super::fit_cell(h), &f.header)?;
         ws.set_column_width(col as u16, *w)?;
     }
-    for (i, row) in rows.iter().enumerate() {
+    let mut written = 0;
+    for row in rows {
+        written += 1;
         for (col, value) in row.iter().enumerate() {
             // Wide columns hold running text, which wraps.
             let wide = widths.get(col).is_some_and(|w| *w >= 16.0);
             let format = if wide { &f.wrap } else { &f.text };
-            ws.write_string_with_format(i as u32 + 1, col as u16, super::fit_cell(value), format)?;
+            ws.write_string_with_format(written, col as u16, super::fit_cell(value), format)?;
         }
     }
     ws.set_freeze_panes(1, 2)?;
-    ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
+    ws.autofilter(0, 0, written, headers.len() as u16 - 1)?;
     super::workbook::print_setup(ws)?;
-    Ok(())
+    Ok(written)
 }
 
 /// Colour each row by its status (the text in column `status_col`).

@@ -442,3 +442,32 @@ fn too_many_custom_columns_is_a_clear_error() {
     assert!(err.contains("10000 custom columns"), "{err}");
     assert!(super::check_columns(16_384, 0).is_ok());
 }
+
+#[test]
+fn gap_register_list_sheets_are_streamed_row_by_row() {
+    // The gap list and the all-controls sheet are "low memory" worksheets (issue 11: 1.8 GB
+    // for 200,000 controls before): each row goes to a temporary file as soon as the next one
+    // starts. Such rows carry no `spans` attribute, which the in-memory sheets always write;
+    // the summary (with its chart, whose cache needs the cells) stays an ordinary sheet.
+    let cat = fisc();
+    let bytes = gap_register(&report(&cat, Lang::En)).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+    let mut sheet = |n: usize| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name(&format!("xl/worksheets/sheet{n}.xml")).unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        xml
+    };
+    assert!(
+        sheet(1).contains("<row r=\"1\" spans="),
+        "summary in memory"
+    );
+    for n in [2, 3] {
+        let xml = sheet(n);
+        assert!(xml.contains("<row r=\"2\">"), "sheet{n}: rows not streamed");
+        assert!(!xml.contains(" spans="), "sheet{n}: rows not streamed");
+    }
+}

@@ -164,7 +164,8 @@ pub(crate) fn write(
     g: &Geom,
     o: &PdfOptions,
     digest: [u64; 2],
-) -> Result<Vec<u8>, PdfError> {
+    out: &mut dyn std::io::Write,
+) -> Result<(), PdfError> {
     let total = pages.len();
     // Footers and TOC numbers, which needed the final page count.
     let page_of = |a: &str| anchors.get(a).map(|p| p.0);
@@ -293,5 +294,5 @@ pub(crate) fn write(
     );
     pages_dict.set("Count", total as i64);
 
-    super::finish::finish(lo, &ids, anchors, outline, g, o, digest)
+    super::finish::finish(lo, &ids, anchors, outline, g, o, digest, out)
 }

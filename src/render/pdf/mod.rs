@@ -144,6 +144,9 @@ pub enum PdfError {
     /// Writing the PDF failed.
     #[error("PDF output error: {0}")]
     Pdf(String),
+    /// The writer given to [`typeset_to`] failed (disk full, closed pipe).
+    #[error("cannot write the PDF: {0}")]
+    Output(std::io::Error),
 }
 
 fn char_list(chars: &[char]) -> String {
@@ -353,8 +356,23 @@ fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
 /// Every character is checked against the font first: characters it cannot
 /// draw give [`PdfError::MissingGlyphs`] instead of empty boxes.
 pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    let mut out = Vec::new();
+    typeset_to(markdown.to_owned(), options, &mut out)?;
+    Ok(out)
+}
+
+/// [`typeset`] written to `out`, taking the Markdown by value: it is freed once the pages are
+/// laid out, and the file is serialized straight to `out`, so neither the source nor the
+/// finished file sits in memory beside the document's objects (large catalogues). Nothing is
+/// written unless typesetting succeeded; only a failing writer can leave part of a file.
+pub fn typeset_to(
+    markdown: String,
+    options: &PdfOptions,
+    out: &mut dyn std::io::Write,
+) -> Result<(), PdfError> {
     let mut font = font::Font::load(&options.font)?;
-    let parts = chunks(markdown);
+    let digest = digest(&markdown, options);
+    let parts = chunks(&markdown);
     // First pass: glyph coverage, every heading (anchors, TOC).
     let mut check = GlyphCheck::new();
     check.add(&mut font, &options.title, Some("running header"));
@@ -374,7 +392,7 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
     check.add(&mut font, TYPESETTER_TEXT, Some("typesetter"));
     check.finish()?;
 
-    let subset = glyph_subset(&mut font, markdown, options);
+    let subset = glyph_subset(&mut font, &markdown, options);
     let ids: Vec<u16> = std::iter::once(0)
         .chain(subset.keys().copied().filter(|g| *g != 0))
         .collect();
@@ -415,6 +433,8 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
         cx.new_page();
     }
     cx.finish_page();
+    drop(parts);
+    drop(markdown);
     let Ctx {
         done,
         anchors,
@@ -430,6 +450,7 @@ pub fn typeset(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError
         &subset,
         &g,
         options,
-        digest(markdown, options),
+        digest,
+        out,
     )
 }

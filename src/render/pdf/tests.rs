@@ -366,3 +366,60 @@ fn chunked_parsing_matches_whole_document() {
         .collect();
     assert_eq!(whole, pieces);
 }
+
+/// A writer that fails after `room` bytes, as a full disk does.
+struct FullDisk {
+    room: usize,
+    written: Vec<u8>,
+}
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.written.len() + buf.len() > self.room {
+            return Err(std::io::Error::other("no space left on device"));
+        }
+        self.written.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn streamed_pdf_is_the_same_file_and_nothing_is_written_on_failure() {
+    // Large reports are serialized straight to the output (issue 11): the bytes must be those
+    // of the in-memory PDF.
+    let whole = typeset(&sample(), &options()).unwrap();
+    let mut streamed = Vec::new();
+    typeset_to(sample(), &options(), &mut streamed).unwrap();
+    assert!(
+        streamed == whole,
+        "streamed PDF differs from the in-memory one"
+    );
+
+    // A typesetting error is found before the first byte is written.
+    let mut out = FullDisk {
+        room: usize::MAX,
+        written: Vec::new(),
+    };
+    let md = sample().replace("回答43：手順書あり", "回答43：手順書あり😀");
+    let err = typeset_to(md, &options(), &mut out).unwrap_err();
+    assert!(matches!(err, PdfError::MissingGlyphs { .. }), "{err}");
+    assert!(
+        out.written.is_empty(),
+        "{} bytes written",
+        out.written.len()
+    );
+
+    // A failing writer is an output error (the caller names the file), not a PDF error.
+    let mut out = FullDisk {
+        room: 1000,
+        written: Vec::new(),
+    };
+    match typeset_to(sample(), &options(), &mut out) {
+        Err(PdfError::Output(e)) => assert!(e.to_string().contains("no space"), "{e}"),
+        other => panic!("expected PdfError::Output, got {other:?}"),
+    }
+}
