@@ -1025,7 +1025,7 @@ mod tests {
             r.sections[0].name, "Sec\tTab",
             "the name stays as in the catalogue"
         );
-        let md = crate::render::render_report_markdown(&r, "report.pdf.md", None).unwrap();
+        let md = crate::render::render_pdf_markdown(&r, None).unwrap();
         let chart: Vec<&str> = md
             .split("```kansa-chart\n")
             .nth(1)
@@ -1063,7 +1063,7 @@ mod tests {
             jiff::civil::Date::new(2026, 2, 1).unwrap(),
         );
         let r = build(&analysis, &ReportOptions::default());
-        let md = crate::render::render_report_markdown(&r, "report.pdf.md", None).unwrap();
+        let md = crate::render::render_pdf_markdown(&r, None).unwrap();
         assert!(md.contains("（回答は \\*A\\* と同じ）"), "{md}");
         assert!(md.contains("| **重要** です<br>"), "{md}");
     }
