@@ -221,18 +221,13 @@ pub fn build_pack(
     // Checked when the config was read.
     let limits = pack.limits.limits().unwrap_or_default();
     let overlay_paths: Vec<PathBuf> = pack.overlays().iter().map(|o| config.resolve(o)).collect();
-    let (catalogue, mut overlays) = load::load_inputs_with(
+    let (catalogue, overlays) = load::load_inputs_with(
         &resolve_catalogue(config, &pack.catalogue),
         &overlay_paths,
         EncodingChoice::Auto,
         &[],
         &limits,
     )?;
-    // Reports show each overlay as the config writes it: the same config run from any working
-    // directory gives the same pack (the resolved path would carry the working directory).
-    for (overlay, written) in overlays.iter_mut().zip(pack.overlays()) {
-        overlay.path = written.clone();
-    }
     let date = crate::cli::report_date(pack.date.as_deref())?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let mut notices = Vec::new();
@@ -279,7 +274,13 @@ pub fn build_pack(
             font_index: pack.font_index,
         },
     };
-    let report = view::build(&analysis, &report_options);
+    let mut report = view::build(&analysis, &report_options);
+    // Documents show each overlay as the config writes it, so the same config run from any
+    // working directory gives the same pack (the resolved path carries the working directory);
+    // messages keep naming the file as it can be found from here.
+    for (input, written) in report.inputs.iter_mut().zip(pack.overlays()) {
+        input.path = view::visible(written).into_owned();
+    }
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
     let mut files = render_files(&report, pack, templates_dir.as_deref(), &report_options.pdf)?;
 

@@ -657,8 +657,8 @@ fn misspelt_template_overrides_are_errors() {
             format!(
                 "{dir}/{f}: not a template name kansa uses, and no template includes it \"{f}\"\n  \
                  hint: did you mean report.md? the templates are report.md, report.html, \
-                 report.pdf.md, control.md, gap_row.md, control.html, gap_row.html, ticket.md, \
-                 summary.md; rename the file, or remove it"
+                 report.pdf.md, control.pdf.md, gap_row.pdf.md, control.md, gap_row.md, \
+                 control.html, gap_row.html, ticket.md, summary.md; rename the file, or remove it"
             )
         })
         .collect();
