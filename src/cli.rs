@@ -460,7 +460,7 @@ pub fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(e.exit_code())
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             std::process::ExitCode::from(e.exit_code())
         }
     }
@@ -489,7 +489,7 @@ fn run(cli: Cli) -> Result<()> {
         let cores = std::thread::available_parallelism().map_or(1, |p| p.get());
         let (jobs, warning) = capped_jobs(requested.get(), cores);
         if let Some(warning) = warning {
-            eprintln!("{warning}");
+            say!("{warning}");
         }
         jobs
     });
@@ -529,7 +529,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Templates(TemplatesCommand::Export { dir, force }) => {
             for path in render::templates::export(&dir, force)? {
-                eprintln!("wrote {path}");
+                say!("wrote {path}");
             }
             Ok(())
         }
@@ -663,7 +663,7 @@ impl Timings {
     fn stage(&mut self, name: &str) {
         if let Some(last) = &mut self.last {
             let ms = last.elapsed().as_secs_f64() * 1000.0;
-            eprintln!("timing: {name:<8} {ms:>8.1} ms");
+            say!("timing: {name:<8} {ms:>8.1} ms");
             *last = std::time::Instant::now();
         }
     }
@@ -686,12 +686,12 @@ fn validate(args: ValidateArgs) -> Result<()> {
         let (catalogue, overlays) = result?;
         if overlays.is_empty() {
             let n = catalogue.controls.len();
-            eprintln!("ok: catalogue {} ({n} controls)", input.catalogue.catalogue);
+            say!("ok: catalogue {} ({n} controls)", input.catalogue.catalogue);
         }
         for o in overlays {
             let n = o.rows.len();
             let rows = if n == 1 { "row" } else { "rows" };
-            eprintln!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
+            say!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
         }
         return Ok(());
     }

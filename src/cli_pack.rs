@@ -41,7 +41,7 @@ impl Log {
         let out = if self.json { json.to_string() } else { text };
         match &self.bar {
             Some(bar) => bar.println(out),
-            None => eprintln!("{out}"),
+            None => say!("{out}"),
         }
     }
 

@@ -40,6 +40,15 @@
 
 #![forbid(unsafe_code)]
 
+/// `eprintln!` that cannot panic: a closed or broken standard error (`kansa … 2>&1 | head -1`)
+/// must not turn a report into a crash (exit 101); the message is dropped instead.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod analyse;
 pub mod cli;
 pub mod cli_pack;

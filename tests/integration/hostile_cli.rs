@@ -926,3 +926,25 @@ fn pdf_only_flags_with_another_format_are_errors() {
     assert_eq!(out.status.code(), Some(0), "{}", outcome(&out));
     assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF"));
 }
+
+/// Regression: with standard error closed early (`kansa validate … 2>&1 | head -1`) the first
+/// failed write panicked ("failed printing to stderr: Broken pipe", exit 101). The messages are
+/// dropped and the exit code stays the contract's.
+#[test]
+fn a_closed_standard_error_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("many.csv");
+    let rows: String = (0..2000).map(|i| format!("X{i},implemented\n")).collect();
+    std::fs::write(&overlay, format!("id,status\n{rows}")).unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kansa"))
+        .current_dir(crate::root())
+        .args(["validate", "--answers"])
+        .arg(&overlay)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(2), "validate with stderr closed");
+}
