@@ -690,3 +690,67 @@ fn reports_do_not_show_absolute_input_paths() {
         assert!(text.contains("example-bank/answers.csv"), "{format}");
     }
 }
+
+/// Regression: the coverage gate compared the one-decimal figure, so 89.655…% passed
+/// `--fail-under 89.66` and `89.7`; it compares the exact ratio.
+#[test]
+fn the_coverage_gate_compares_the_exact_ratio() {
+    let out = tempfile::tempdir().unwrap();
+    let config = root().join("examples/example-bank/kansa.toml");
+    let run = |min: &str| pack(&config, out.path(), &["--quiet", "--fail-under", min]);
+    let first = run("0");
+    assert!(first.status.success(), "{}", outcome(&first));
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("example-bank/assessment.json")).unwrap(),
+    )
+    .unwrap();
+    let summary = &json["summary"];
+    let exact = summary["met"].as_f64().unwrap() * 100.0 / summary["applicable"].as_f64().unwrap();
+    let rounded = (exact * 10.0).round() / 10.0;
+    // Just above the exact ratio but at or below the printed figure: the gate must trip.
+    let above = (exact * 1000.0).ceil() / 1000.0;
+    assert!(above > exact && above <= rounded + 0.05, "{exact} {above}");
+    assert_eq!(run(&format!("{above}")).status.code(), Some(1));
+    let below = (exact * 1000.0).floor() / 1000.0;
+    assert_eq!(run(&format!("{below}")).status.code(), Some(0));
+}
+
+/// Regression: `--baseline night1/bank-a` with a config of two packs diffed bank-b against
+/// bank-a (every control of the other pack read as a change, and the gate tripped). A baseline
+/// that is another pack's previous version is no baseline, with a note.
+#[test]
+fn one_packs_baseline_is_not_applied_to_another_pack() {
+    let work = tempfile::tempdir().unwrap();
+    let [aws, bank] = EXAMPLE_ANSWERS.map(|a| root().join(a).display().to_string());
+    let config = work.path().join("kansa.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[pack]]\nname = \"bank-a\"\ndate = \"2026-11-25\"\nformats = [\"md\"]\noverlays = [{aws:?}, {bank:?}]\n\n\
+             [[pack]]\nname = \"bank-b\"\ndate = \"2026-11-25\"\nformats = [\"md\"]\noverlays = [{aws:?}]\n"
+        ),
+    )
+    .unwrap();
+    let night1 = work.path().join("night1");
+    let first = pack(&config, &night1, &["--quiet"]);
+    assert!(first.status.success(), "{}", outcome(&first));
+    let night2 = work.path().join("night2");
+    let second = pack(
+        &config,
+        &night2,
+        &[
+            "--baseline",
+            night1.join("bank-a").to_str().unwrap(),
+            "--fail-on",
+            "regression",
+        ],
+    );
+    assert_eq!(second.status.code(), Some(0), "{}", outcome(&second));
+    let err = stderr(&second);
+    assert!(
+        err.contains("pack bank-b: no baseline:")
+            && err.contains("previous version of pack \"bank-a\""),
+        "{err}"
+    );
+    assert!(!err.contains("pack bank-a: no baseline"), "{err}");
+}
