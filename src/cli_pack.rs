@@ -170,12 +170,13 @@ pub fn verify(dir: &Path, verbose: bool) -> Result<()> {
         out.push_str(&format!("{c}\n"));
     }
     out.push_str(&verify_summary(dir, &checks, failed));
-    crate::cli::emit(None, out.as_bytes())?;
+    let written = crate::cli::emit(None, out.as_bytes());
+    // The verdict wins over a reader that stopped early (`kansa verify P | head -1` exited 0
+    // on a tampered pack): a broken pipe only ends the listing.
     if failed > 0 {
-        Err(Error::GateFailed(failed))
-    } else {
-        Ok(())
+        return Err(Error::GateFailed(failed));
     }
+    written
 }
 
 /// The last line of `verify`: the verdict, the count, and that checksums are not a signature

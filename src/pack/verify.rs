@@ -21,6 +21,11 @@ use crate::load::overlay::hex;
 const SUMS: &str = "SHA256SUMS";
 /// The manifest of a pack, itself listed in [`SUMS`].
 const MANIFEST: &str = "manifest.json";
+/// Bad lines of `SHA256SUMS` listed one by one; the rest are counted.
+const MAX_BAD_LINES_LISTED: usize = 1000;
+/// Lines of `SHA256SUMS` read at most (a pack has one per file: a 100,000-control catalogue
+/// gives at most about as many tickets).
+const MAX_SUMS_LINES: usize = 2_000_000;
 /// `SHA256SUMS` and `manifest.json` are read whole, but never more than this.
 const MAX_RECORD_BYTES: u64 = crate::load::limits::DEFAULT_MAX_FILE_BYTES;
 
@@ -195,29 +200,44 @@ fn parse_sums(bytes: &[u8], checks: &mut Vec<Check>) -> BTreeMap<String, Entry> 
     if body.is_empty() {
         return entries;
     }
+    let mut bad_lines = 0usize;
     for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
         let n = i + 1;
-        let bad = |what: String| Check::BadRecord(format!("{SUMS}:{n}"), what);
+        if n > MAX_SUMS_LINES {
+            checks.push(Check::BadRecord(
+                format!("{SUMS}:{n}"),
+                format!("more than {MAX_SUMS_LINES} lines; the rest is not read"),
+            ));
+            break;
+        }
+        // A file of millions of bad lines is one problem many times over: the first ones are
+        // listed and the rest counted, so memory and output stay bounded.
+        let mut bad = |what: String| {
+            bad_lines += 1;
+            if bad_lines <= MAX_BAD_LINES_LISTED {
+                checks.push(Check::BadRecord(format!("{SUMS}:{n}"), what));
+            }
+        };
         let Ok(line) = std::str::from_utf8(raw) else {
-            checks.push(bad("not UTF-8".to_owned()));
+            bad("not UTF-8".to_owned());
             continue;
         };
         let Some((digest, path)) = split_sums_line(line) else {
-            checks.push(bad(format!(
+            bad(format!(
                 "not a checksum line (`<64 hex digits>  <path>`): {}",
                 shown(line)
-            )));
+            ));
             continue;
         };
         if let Err(why) = safe_path(path) {
-            checks.push(bad(format!("{why}: {}", shown(path))));
+            bad(format!("{why}: {}", shown(path)));
             continue;
         }
         if let Some(first) = first_line.get(path) {
-            checks.push(bad(format!(
+            bad(format!(
                 "{} is listed again (first on line {first})",
                 shown(path)
-            )));
+            ));
             continue;
         }
         first_line.insert(path.to_owned(), n);
@@ -228,6 +248,15 @@ fn parse_sums(bytes: &[u8], checks: &mut Vec<Check>) -> BTreeMap<String, Entry> 
                 bytes: None,
             },
         );
+    }
+    if bad_lines > MAX_BAD_LINES_LISTED {
+        checks.push(Check::BadRecord(
+            SUMS.to_owned(),
+            format!(
+                "{} more bad lines not listed ({bad_lines} in all)",
+                bad_lines - MAX_BAD_LINES_LISTED
+            ),
+        ));
     }
     entries
 }

@@ -948,3 +948,48 @@ fn a_closed_standard_error_is_not_a_panic() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(2), "validate with stderr closed");
 }
+
+/// Regression: `kansa verify P | head -1` exited 0 on a tampered pack (a broken pipe counted
+/// as success before the verdict); and a `SHA256SUMS` of millions of bad lines was held and
+/// printed whole (1.6 GB for 5,000,000 lines). The verdict wins; bad lines past 1,000 are counted.
+#[test]
+fn verify_keeps_its_verdict_and_bounds_its_listing() {
+    use std::io::Read as _;
+    let out = tempfile::tempdir().unwrap();
+    let built = crate::pack::run_pack(
+        &crate::root().join("examples/example-bank/kansa.toml"),
+        out.path(),
+        &["--quiet"],
+    );
+    assert!(built.status.success(), "{}", crate::outcome(&built));
+    let pack = out.path().join("example-bank");
+    for i in 0..3000 {
+        std::fs::write(pack.join(format!("added-{i:04}.txt")), "x").unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kansa"))
+        .arg("verify")
+        .arg(&pack)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(1),
+        "reader stopped early"
+    );
+
+    std::fs::write(pack.join("SHA256SUMS"), "bad\n".repeat(50_000)).unwrap();
+    let res = crate::kansa().arg("verify").arg(&pack).output().unwrap();
+    assert_eq!(res.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&res.stdout);
+    let bad = text.lines().filter(|l| l.starts_with("BAD LINE")).count();
+    assert_eq!(bad, 1001, "1,000 listed and one count");
+    assert!(
+        text.contains("49000 more bad lines not listed (50000 in all)"),
+        "{}",
+        &text[text.len().saturating_sub(500)..]
+    );
+}
