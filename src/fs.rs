@@ -277,7 +277,14 @@ pub fn input_files(path: &Path) -> Vec<std::path::PathBuf> {
             .map(|e| e.path())
             .filter(|p| p.is_file())
             .collect(),
-        Err(_) => vec![path.to_owned()],
+        // A catalogue named by its CSV (`cat/controls.csv`) also reads the metadata beside it.
+        Err(_) => std::iter::once(path.to_owned())
+            .chain(
+                path.parent()
+                    .map(|dir| dir.join("catalogue.toml"))
+                    .filter(|toml| toml.is_file()),
+            )
+            .collect(),
     }
 }
 

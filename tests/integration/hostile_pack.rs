@@ -754,3 +754,36 @@ fn one_packs_baseline_is_not_applied_to_another_pack() {
     );
     assert!(!err.contains("pack bank-a: no baseline"), "{err}");
 }
+
+/// Regression: `--catalogue cat/controls.csv` reads `cat/catalogue.toml` too, but `report -o
+/// cat/catalogue.toml` and `init -o cat/catalogue.toml --force` replaced it. It is an input.
+#[test]
+fn the_catalogue_metadata_beside_its_csv_is_an_input() {
+    let work = tempfile::tempdir().unwrap();
+    let cat = work.path().join("cat");
+    copy_dir(
+        &root().join("tests/fixtures/hostile/cat-interleaved-groups/catalogue"),
+        &cat,
+    );
+    let toml = cat.join("catalogue.toml");
+    let before = std::fs::read(&toml).unwrap();
+    let csv = cat.join("controls.csv");
+    let report = kansa()
+        .args(["report", "--no-answers", "--format", "md", "--catalogue"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&toml)
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(2), "{}", outcome(&report));
+    assert!(stderr(&report).contains("refusing to overwrite an input"));
+    let init = kansa()
+        .args(["init", "--format", "csv", "--force", "--catalogue"])
+        .arg(&csv)
+        .arg("-o")
+        .arg(&toml)
+        .output()
+        .unwrap();
+    assert_eq!(init.status.code(), Some(2), "{}", outcome(&init));
+    assert_eq!(std::fs::read(&toml).unwrap(), before, "metadata replaced");
+}
