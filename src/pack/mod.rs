@@ -134,19 +134,19 @@ fn baseline_for(
         ));
         return Ok(None);
     } else {
-        if let Some(other) = baseline_pack_name(path).filter(|other| *other != pack.name) {
-            notices.push(format!(
-                "no baseline: {} is a previous version of pack {other:?}, not of this pack; built without \"changes since\"",
-                path.display()
-            ));
-            return Ok(None);
-        }
         crate::diff::load_baseline(path)?
     };
     if baseline.catalogue != catalogue {
         notices.push(format!(
             "no baseline: {} is an assessment of catalogue {}, this pack uses {}; built without \"changes since\"",
             baseline.path, baseline.catalogue, catalogue
+        ));
+        return Ok(None);
+    }
+    if let Some(other) = baseline_pack_name(path).filter(|other| *other != pack.name) {
+        notices.push(format!(
+            "no baseline: {} is a previous version of pack {other:?}, not of this pack; built without \"changes since\"",
+            path.display()
         ));
         return Ok(None);
     }

@@ -93,7 +93,8 @@ pub struct CatalogueView {
 pub struct InputView {
     /// Provenance label.
     pub label: String,
-    /// Path as given when relative; the label when absolute (no local path in a document).
+    /// Where the input is, for documents: its label in a report (the working directory and
+    /// local paths never reach a document); the path as the config writes it in a pack.
     pub path: String,
     /// The path exactly as given, for messages only: documents show `path`.
     #[serde(skip)]
@@ -340,15 +341,6 @@ fn shown(text: &str) -> String {
     visible(text).into_owned()
 }
 
-/// An input's path for a document: as given when relative, its provenance label when absolute,
-/// so a local path (`/home/NAME/...`) never reaches a report sent to a regulator.
-fn shown_path<'a>(path: &'a str, label: &'a str) -> &'a str {
-    let absolute = std::path::Path::new(path).has_root()
-        || path.starts_with('~')
-        || path.as_bytes().get(1) == Some(&b':');
-    if absolute { label } else { path }
-}
-
 /// A display name on one line: tabs and line breaks become spaces. A section label is a cell
 /// of the PDF's tab-separated chart lines, where a tab or a line break in a catalogue's
 /// section name would shift or split the bars.
@@ -500,7 +492,7 @@ fn build_with(
             .iter()
             .map(|o| InputView {
                 label: shown(&o.label),
-                path: shown(shown_path(&o.path, &o.label)),
+                path: shown(&o.label),
                 given_path: o.path.clone(),
                 header_cells: o.header_cells.clone(),
                 sha256: o.sha256.clone(),

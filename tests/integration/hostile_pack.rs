@@ -787,3 +787,53 @@ fn the_catalogue_metadata_beside_its_csv_is_an_input() {
     assert_eq!(init.status.code(), Some(2), "{}", outcome(&init));
     assert_eq!(std::fs::read(&toml).unwrap(), before, "metadata replaced");
 }
+
+/// Regression: a report's input table showed each overlay's path as typed, so the same files
+/// reported from two working directories gave two reports (and the table did not name the
+/// labels the cells credit). Reports show the labels.
+#[test]
+fn reports_do_not_depend_on_the_working_directory() {
+    let work = tempfile::tempdir().unwrap();
+    let deeper = work.path().join("x/y");
+    std::fs::create_dir_all(&deeper).unwrap();
+    let run = |cwd: &Path, prefix: &str, format: &str| {
+        let mut cmd = kansa();
+        cmd.current_dir(cwd)
+            .args(["report", "--date", DATE, "-f", format]);
+        for a in EXAMPLE_ANSWERS {
+            cmd.arg("--answers").arg(format!("{prefix}{a}"));
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", outcome(&out));
+        out.stdout
+    };
+    let up = format!("{}/", pathdiff(&deeper, &root()));
+    for format in ["md", "html", "json"] {
+        let here = run(&root(), "", format);
+        let there = run(&deeper, &up, format);
+        assert!(
+            here == there,
+            "{format}: the report depends on the working directory"
+        );
+        let text = String::from_utf8(here).unwrap();
+        assert!(text.contains("example-bank/answers.csv"), "{format}");
+        assert!(
+            !text.contains("examples/example-bank/answers.csv"),
+            "{format}"
+        );
+    }
+}
+
+/// `to`'s path as seen from `from` (both absolute): `../../..` up to the shared root, then down.
+fn pathdiff(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - shared];
+    parts.extend(
+        to[shared..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
