@@ -8,6 +8,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 pub const DEFAULT_MAX_FIELD_BYTES: usize = 4 * 1024 * 1024;
 /// Default `--max-rows`: one million data rows per file (or per workbook sheet).
 pub const DEFAULT_MAX_ROWS: usize = 1_000_000;
+/// Most cells of one table whatever the limits (about 800 MB of empty cells at most).
+pub const MAX_CELLS: usize = 32 * DEFAULT_MAX_ROWS;
 /// Default `--max-file-bytes`: 256 MiB per input file.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// Problems listed per file; the rest are counted in one closing line, so a file of 200,000
@@ -27,10 +29,12 @@ pub struct Limits {
 
 impl Limits {
     /// Most cells one table may hold (data rows × columns, empty cells included): 32 per
-    /// allowed row. A CSV file pays a byte for each empty cell, a workbook nothing, so without
-    /// this a small workbook could ask for billions of them.
+    /// allowed row, and never more than [`MAX_CELLS`] however far `--max-rows` is raised. A
+    /// CSV file pays a byte for each empty cell, a workbook nothing, so without this a small
+    /// workbook could ask for billions of them (a 24 KB workbook took 1.2 GB with
+    /// `--max-rows 2000000`).
     pub fn max_cells(&self) -> usize {
-        self.max_rows.saturating_mul(32)
+        self.max_rows.saturating_mul(32).min(MAX_CELLS)
     }
 }
 

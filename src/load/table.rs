@@ -259,7 +259,7 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
                     ),
                 )
                 .hint(format!(
-                    "delete empty columns, or split the file; the limit is 32 cells per allowed row (--max-rows, now {})",
+                    "delete empty columns, or split the file; the limit is 32 cells per allowed row (--max-rows, now {}), at most 32000000",
                     limits.max_rows
                 )),
             );

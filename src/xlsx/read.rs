@@ -398,7 +398,7 @@ fn sheet_table(
             )
             .in_sheet(Some(sheet))
             .hint(format!(
-                "delete stray cells far right of the table (Ctrl+End shows the last one), or split the sheet; the limit is 32 cells per allowed row (--max-rows, now {})",
+                "delete stray cells far right of the table (Ctrl+End shows the last one), or split the sheet; the limit is 32 cells per allowed row (--max-rows, now {}), at most 32000000",
                 limits.max_rows
             )),
         );

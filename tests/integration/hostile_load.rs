@@ -730,3 +730,29 @@ fn pdf_glyph_errors_in_custom_columns_name_the_overlay() {
     );
     assert!(!target.exists());
 }
+
+/// Regression: the cell cap grew with `--max-rows`, so a 24 KB workbook (3,000 one-cell rows
+/// and a stray cell at XFD1) took 1.2 GB with `--max-rows 2000000`. The cap stops at
+/// 32,000,000 cells however far the row limit is raised.
+#[test]
+fn the_cell_cap_does_not_grow_past_32_million() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wide.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "id").unwrap();
+    ws.write_string(0, 16383, "far").unwrap();
+    for r in 1..=3000u32 {
+        ws.write_string(r, 0, format!("設{r}")).unwrap();
+    }
+    wb.save(&path).unwrap();
+    let out = kansa()
+        .args(["validate", "--max-rows", "2000000", "--answers"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    let err = stderr(&out);
+    assert!(err.contains("more than 32000000 cells"), "{err}");
+    assert!(err.contains("at most 32000000"), "{err}");
+}
