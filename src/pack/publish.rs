@@ -323,24 +323,31 @@ enum Leftover {
 /// Random characters `tempfile` appends to a staging directory's name.
 const STAGING_RANDOM_CHARS: usize = 6;
 
-/// Which of pack `name`'s leftovers `file_name` is, if it is one: the whole name is parsed, so
-/// the leftovers of pack `a-b` are never pack `a`'s.
+/// Which of pack `name`'s leftovers `file_name` is, if it is one. The whole name is parsed: after
+/// `<prefix><name>-` comes one random field (staging) or the fields `<pid>[-<nanos hex>[-<n>]]`
+/// (aside; older kansa wrote `<pid>` alone), so `.kansa-old-a-b-1-ff-0` is pack `a-b`'s, never
+/// pack `a`'s. Where names could still be read two ways, [`is_pack_named`] decides.
 fn leftover_of(file_name: &str, name: &str) -> Option<Leftover> {
-    if let Some(rest) = file_name.strip_prefix(STAGING_PREFIX) {
-        let (owner, random) = rest.rsplit_once('-')?;
-        let random_ok = random.chars().count() == STAGING_RANDOM_CHARS
-            && random.chars().all(|c| c.is_ascii_alphanumeric());
-        return (random_ok && owner == name).then_some(Leftover::Staging);
+    let field = |s: &str, f: fn(&char) -> bool| !s.is_empty() && s.chars().all(|c| f(&c));
+    if let Some(random) = file_name
+        .strip_prefix(STAGING_PREFIX)
+        .and_then(|r| r.strip_prefix(name))
+        .and_then(|r| r.strip_prefix('-'))
+    {
+        return field(random, char::is_ascii_alphanumeric).then_some(Leftover::Staging);
     }
-    let rest = file_name.strip_prefix(OLD_PREFIX)?;
-    let (rest, n) = rest.rsplit_once('-')?;
-    let (rest, nanos) = rest.rsplit_once('-')?;
-    let (owner, pid) = rest.rsplit_once('-')?;
-    let all = |s: &str, f: fn(&char) -> bool| !s.is_empty() && s.chars().all(|c| f(&c));
-    let numbered = all(n, char::is_ascii_digit)
-        && all(nanos, char::is_ascii_hexdigit)
-        && all(pid, char::is_ascii_digit);
-    (numbered && owner == name).then_some(Leftover::Aside)
+    let suffix = file_name
+        .strip_prefix(OLD_PREFIX)?
+        .strip_prefix(name)?
+        .strip_prefix('-')?;
+    let fields: Vec<&str> = suffix.split('-').collect();
+    let kinds: [fn(&char) -> bool; 3] = [
+        char::is_ascii_digit,
+        char::is_ascii_hexdigit,
+        char::is_ascii_digit,
+    ];
+    (fields.len() <= kinds.len() && fields.iter().zip(kinds).all(|(f, kind)| field(f, kind)))
+        .then_some(Leftover::Aside)
 }
 
 /// Is `dir` a complete kansa pack whose manifest names the pack published as `name`? A copy of
@@ -532,13 +539,21 @@ mod tests {
             leftover_of(".kansa-old-a-b-1-ff-0", "a-b"),
             Some(Leftover::Aside)
         );
-        assert_eq!(leftover_of(".kansa-old-a-b", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-a-1", "a"), Some(Leftover::Aside));
+        assert_eq!(leftover_of(".kansa-old-a-x", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-a-1-ff-0-7", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-a", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-ab-1-ff-0", "a"), None);
         assert_eq!(
             leftover_of(".kansa-pack-a-Ab12z9", "a"),
             Some(Leftover::Staging)
         );
         assert_eq!(leftover_of(".kansa-pack-a-b-Ab12z9", "a"), None);
-        assert_eq!(leftover_of(".kansa-pack-a-b", "a"), None);
+        assert_eq!(
+            leftover_of(".kansa-pack-a-b-Ab12z9", "a-b"),
+            Some(Leftover::Staging)
+        );
+        assert_eq!(leftover_of(".kansa-pack-ab-Ab12z9", "a"), None);
         assert_eq!(leftover_of("a", "a"), None);
     }
 
