@@ -768,24 +768,31 @@ fn directories_inside_a_pack_keep_their_mode() {
     assert_eq!(mode(&tickets), 0o700);
 }
 
+/// Runs `kansa pack kansa.toml` in a copy of corpus case `case`: a config error (exit 2) with a
+/// hint, nothing written. Returns the copy and the error text.
+fn config_error_of_case(case: &str) -> (tempfile::TempDir, String) {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&root().join(case_dir(case)), work.path());
+    let before = walk(work.path());
+    let out = pack_here(work.path(), "kansa.toml");
+    assert_eq!(out.status.code(), Some(2), "{case}: {}", outcome(&out));
+    let err = stderr(&out);
+    assert!(err.contains("hint: "), "{err}");
+    assert_eq!(walk(work.path()), before, "{case}: something was written");
+    (work, err)
+}
+
 /// `pack-nested-dirs` (A5): pack `r` at `./r` and pack `p` at `r/p` exited 0, then `r`'s swap
 /// deleted `p` (or `r` failed verify); now a config error naming both packs, nothing written.
 #[test]
 fn nested_pack_directories_are_a_config_error() {
-    let work = tempfile::tempdir().unwrap();
-    copy_dir(&root().join(case_dir("pack-nested-dirs")), work.path());
-    let before = walk(work.path());
-    let out = pack_here(work.path(), "kansa.toml");
-    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
-    let err = stderr(&out);
+    let (_work, err) = config_error_of_case("pack-nested-dirs");
     assert!(
         err.contains(
             "kansa.toml:2:1: [[pack]] #1 (\"r\"): pack directory r holds the directory r/p of [[pack]] #2 (\"p\")"
         ),
         "{err}"
     );
-    assert!(err.contains("hint: "), "{err}");
-    assert_eq!(walk(work.path()), before);
 }
 
 /// `pack-name-bytes` (A11): a 79-kanji pack name (237 bytes) passed the config check and the
@@ -793,18 +800,11 @@ fn nested_pack_directories_are_a_config_error() {
 /// Ticket names from ids of 80 four-byte characters fit too.
 #[test]
 fn names_too_long_in_bytes_are_config_errors_and_tickets_fit() {
-    let work = tempfile::tempdir().unwrap();
-    copy_dir(&root().join(case_dir("pack-name-bytes")), work.path());
-    let before = walk(work.path());
-    let out = pack_here(work.path(), "kansa.toml");
-    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
-    let err = stderr(&out);
+    let (work, err) = config_error_of_case("pack-name-bytes");
     assert!(
         err.contains("kansa.toml:2:1: [[pack]] #1") && err.contains("237 bytes"),
         "{err}"
     );
-    assert!(err.contains("hint: "), "{err}");
-    assert_eq!(walk(work.path()), before);
 
     let id = "\u{20000}".repeat(80);
     let catalogue = work.path().join("wide");
