@@ -411,6 +411,7 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                 ),
             );
         }
+        problems.extend(pack_directory_problems(packs, i, &at));
         let dir = super::exports::folded(&dir_name(&p.name));
         if let Some((j, q)) = packs
             .iter()
@@ -426,6 +427,71 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                     q.name
                 ))
                 .hint("pack names must differ after replacing all but letters, digits, - and _ by _, ignoring case"),
+            );
+        }
+    }
+    problems
+}
+
+/// Where a pack is published, as the config writes it: relative to the config's directory, or
+/// absolute.
+fn pack_dir_as_written(p: &PackConfig) -> PathBuf {
+    let root = Path::new(p.out.as_deref().unwrap_or("packs"));
+    normalize(&root.join(dir_name(&p.name)))
+}
+
+/// [`pack_dir_as_written`] folded as a case-insensitive file system compares names.
+fn pack_dir_folded(p: &PackConfig) -> PathBuf {
+    pack_dir_as_written(p)
+        .components()
+        .map(|c| super::exports::folded(&c.as_os_str().to_string_lossy()))
+        .collect()
+}
+
+/// Problems of pack `i`'s directory beyond its name's letters: a name too long for the names
+/// kansa derives from it (the staging and aside directories beside the pack must fit the 255
+/// bytes of a file name), and a directory inside another pack's (or holding one), which the
+/// other pack's swap would delete or its verify refuse. Paths are compared as written, so an
+/// absolute `out` and a relative one naming the same place are not caught.
+fn pack_directory_problems(
+    packs: &[PackConfig],
+    i: usize,
+    at: &dyn Fn(String) -> Diagnostic,
+) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    let p = &packs[i];
+    let dir = dir_name(&p.name);
+    if dir.len() > super::publish::MAX_DIR_NAME_BYTES {
+        problems.push(
+            at(format!(
+                "pack name gives a directory name of {} bytes; at most {} bytes fit",
+                dir.len(),
+                super::publish::MAX_DIR_NAME_BYTES
+            ))
+            .value(&p.name)
+            .hint("give the pack a shorter name (a kanji takes 3 bytes: at most 66 kanji)"),
+        );
+    }
+    if dir_name_problem(&p.name).is_some() {
+        return problems;
+    }
+    let mine = pack_dir_folded(p);
+    let others = packs
+        .iter()
+        .enumerate()
+        .filter(|&(j, q)| j != i && dir_name_problem(&q.name).is_none());
+    for (j, q) in others {
+        let theirs = pack_dir_folded(q);
+        if mine != theirs && theirs.starts_with(&mine) {
+            problems.push(
+                at(format!(
+                    "pack directory {} holds the directory {} of [[pack]] #{} ({:?}): publishing this pack would replace that one",
+                    pack_dir_as_written(p).display(),
+                    pack_dir_as_written(q).display(),
+                    j + 1,
+                    q.name
+                ))
+                .hint("give the packs out directories that do not lie inside one another, e.g. out = \"packs\" for both"),
             );
         }
     }
@@ -575,6 +641,51 @@ mod tests {
         }
         let err = two("-", "ok").unwrap_err();
         assert!(err.contains("no letter or digit"), "{err}");
+    }
+
+    /// Regression (A11): a 79-kanji name (237 bytes) passed, and the staging directory
+    /// `.kansa-pack-<name>-XXXXXX` was too long a file name (exit 1 mid-build).
+    #[test]
+    fn pack_names_are_limited_in_bytes() {
+        let one = |name: &str| load_text(&format!("[[pack]]\nname = \"{name}\"\noverlays = []\n"));
+        let err = one(&"\u{8a2d}".repeat(79)).unwrap_err();
+        assert!(
+            err.contains("kansa.toml:1:1: [[pack]] #1") && err.contains("237 bytes"),
+            "{err}"
+        );
+        assert!(one(&"\u{8a2d}".repeat(66)).is_ok());
+        let err = one(&"\u{20000}".repeat(51)).unwrap_err();
+        assert!(err.contains("204 bytes"), "{err}");
+        assert!(
+            one(&"x".repeat(200)).is_ok(),
+            "ASCII names are cut at 80 characters"
+        );
+    }
+
+    /// Regression (A5): pack `r` at `./r` and pack `p` at `r/p` were accepted; `r`'s swap then
+    /// deleted `p`, or `r` failed verify.
+    #[test]
+    fn pack_directories_must_not_nest() {
+        let two = |out_a: &str, out_b: &str| {
+            load_text(&format!(
+                "[[pack]]\nname = \"r\"\noverlays = []\nout = \"{out_a}\"\n\n[[pack]]\nname = \"p\"\noverlays = []\nout = \"{out_b}\"\n"
+            ))
+        };
+        let err = two(".", "r").unwrap_err();
+        assert!(
+            err.contains("kansa.toml:1:1: [[pack]] #1 (\"r\"): pack directory r holds the directory r/p of [[pack]] #2 (\"p\")"),
+            "{err}"
+        );
+        let err = two("out/p/deeper", "out").unwrap_err();
+        assert!(err.contains("kansa.toml:6:1: [[pack]] #2 (\"p\"): pack directory out/p holds the directory out/p/deeper/r of [[pack]] #1"), "{err}");
+        assert!(
+            two(".", "./R/x/..").is_err(),
+            "case and dots do not hide a nesting"
+        );
+        assert!(two("/abs/q", "/abs/q/r").is_err());
+        assert!(two("out", "out").is_ok());
+        assert!(two(".", "rr").is_ok());
+        assert!(two("a", "b").is_ok());
     }
 
     /// Regression: `fail_under = nan` turned the gate off.

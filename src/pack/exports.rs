@@ -122,10 +122,16 @@ pub fn answers_merged_csv(report: &Report) -> Vec<u8> {
     excel_csv(&header, rows)
 }
 
+/// The most bytes of an id kept in a ticket's file name: 80 characters of 3 bytes (kanji) are
+/// kept whole, and `gap-` + stem + `-<n>` + `.md` stays under 255 bytes up to n = 9,999,999.
+const MAX_STEM_BYTES: usize = 240;
+
 /// A file name from an id that cannot escape its directory or collide with a device name:
-/// letters, digits, `-` and `_` only, at most 80 characters.
+/// letters, digits, `-` and `_` only, at most 80 characters and [`MAX_STEM_BYTES`] bytes, so
+/// `gap-<stem>-<n>.md` fits the 255 bytes of a file name even for ids of 4-byte characters.
 pub fn safe_file_stem(raw: &str) -> String {
-    let mut stem: String = raw
+    let mut stem = String::new();
+    let safe = raw
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
@@ -134,8 +140,13 @@ pub fn safe_file_stem(raw: &str) -> String {
                 '_'
             }
         })
-        .take(80)
-        .collect();
+        .take(80);
+    for c in safe {
+        if stem.len() + c.len_utf8() > MAX_STEM_BYTES {
+            break;
+        }
+        stem.push(c);
+    }
     if stem.is_empty() || stem.chars().all(|c| c == '_') {
         stem = format!("gap{stem}");
     }
@@ -191,6 +202,17 @@ mod tests {
             assert!(!stem.contains(['/', '\\', '.', '\0']), "{raw:?} → {stem}");
         }
         assert_eq!(safe_file_stem("設83-1"), "gap-設83-1");
+    }
+
+    /// Regression (A11): ids of 80 characters of 4 bytes (U+20000) gave a 324-byte file name.
+    #[test]
+    fn stems_fit_a_file_name_in_bytes() {
+        let kanji = "\u{8a2d}".repeat(80);
+        assert_eq!(safe_file_stem(&kanji), format!("gap-{kanji}"), "kept whole");
+        let wide = safe_file_stem(&"\u{20000}".repeat(80));
+        assert_eq!(wide, format!("gap-{}", "\u{20000}".repeat(60)));
+        assert!(format!("{wide}-9999999.md").len() <= 255);
+        assert_eq!(safe_file_stem(&"x".repeat(100)).len(), 84);
     }
 
     #[test]

@@ -20,6 +20,11 @@ use crate::error::{Error, Result};
 const STAGING_PREFIX: &str = ".kansa-pack-";
 /// Prefix of an old pack moved aside during a swap.
 const OLD_PREFIX: &str = ".kansa-old-";
+/// The longest pack directory name, in bytes, so that every name kansa derives from it fits the
+/// 255 bytes a file name may have (NAME_MAX): the longest is the aside name
+/// `.kansa-old-<dir>-<pid ≤ 10 digits>-<nanos ≤ 16 hex digits>-<n>`, 43 bytes more than the
+/// directory while `n` < 1000; the staging name `.kansa-pack-<dir>-XXXXXX` is 19 bytes more.
+pub const MAX_DIR_NAME_BYTES: usize = 200;
 /// Present in a kansa directory while it is incomplete (being built or being removed).
 const MARKER: &str = ".kansa-incomplete";
 
@@ -101,7 +106,7 @@ fn stage(
 ) -> Result<(PathBuf, File)> {
     let prefix = format!("{STAGING_PREFIX}{}-", target_name(target));
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
+    builder.prefix(&prefix).rand_bytes(STAGING_RANDOM_CHARS);
     // A pack is shared like any directory made with mkdir: 0777 less the umask, or the mode
     // of the pack it replaces.
     #[cfg(unix)]
@@ -123,10 +128,32 @@ fn stage(
         std::fs::write(&path, bytes).map_err(io("cannot write", &path))?;
         keep_mode(&target.join(rel), &path).map_err(io("cannot write", &path))?;
     }
-    keep_mode(target, tmp.path()).map_err(io("cannot write", tmp.path()))?;
+    keep_directory_modes(target, tmp.path(), files)?;
     std::fs::remove_file(&marker).map_err(io("cannot write", &marker))?;
     // From here the directory is the new pack: keep it when `tmp` is dropped.
     Ok((tmp.keep(), lock))
+}
+
+/// Give every directory of the new pack (`tickets/`, ..., and the pack itself) the mode of the
+/// same directory in the old pack, as files keep theirs: a `tickets/` made private stays
+/// private. Deepest first, so a parent made unsearchable does not hide its children.
+fn keep_directory_modes(
+    target: &Path,
+    staged: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<()> {
+    let dirs: std::collections::BTreeSet<&Path> = files
+        .keys()
+        .flat_map(|rel| Path::new(rel).ancestors().skip(1))
+        .chain(std::iter::once(Path::new("")))
+        .collect();
+    let mut by_depth: Vec<&Path> = dirs.into_iter().collect();
+    by_depth.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for rel in by_depth {
+        let new = staged.join(rel);
+        keep_mode(&target.join(rel), &new).map_err(io("cannot write", &new))?;
+    }
+    Ok(())
 }
 
 /// Give `new` the permission bits of `old` when `old` exists: a pack or file the user made
@@ -206,7 +233,7 @@ fn exchange_unsupported(e: &std::io::Error) -> bool {
 fn unused_name(target: &Path, prefix: &str) -> PathBuf {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
     let base = format!(
         "{prefix}{}-{}-{nanos:x}",
         target_name(target),
@@ -244,24 +271,26 @@ fn discard(dir: &Path) -> std::io::Result<()> {
     ignore_missing(std::fs::remove_dir(dir))
 }
 
-/// Clean what killed runs left in `parent`, and put back an old pack a run killed between its
-/// two renames left aside. Failures are ignored: leftovers never stop a build.
+/// Clean what killed runs of THIS pack left in `parent`, and put back its old pack a run
+/// killed between its two renames left aside. Other packs' leftovers are theirs: an aside copy
+/// of pack `b` is pack `b`'s only copy until `b`'s own run restores it, so pack `a`'s run never
+/// removes or takes it (`.kansa-old-a-b-…` is pack `a-b`'s, not `a`'s: names are parsed, not
+/// prefix-matched). Failures are ignored: leftovers never stop a build.
 fn clean_leftovers(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
-    let mut leftovers: Vec<PathBuf> = entries
+    let mut leftovers: Vec<(PathBuf, Leftover)> = entries
         .filter_map(std::result::Result::ok)
-        .filter(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            (n.starts_with(STAGING_PREFIX) || n.starts_with(OLD_PREFIX))
-                && e.file_type().is_ok_and(|t| t.is_dir())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let kind = leftover_of(&e.file_name().to_string_lossy(), name)?;
+            Some((e.path(), kind))
         })
-        .map(|e| e.path())
         .collect();
     leftovers.sort();
     let target = parent.join(name);
-    for dir in leftovers {
+    for (dir, kind) in leftovers {
         // A running kansa holds its directories locked; a failed lock means "not ours to touch".
         let Ok(lock) =
             File::open(&dir).and_then(|f| f.try_lock().map(|()| f).map_err(std::io::Error::from))
@@ -269,20 +298,74 @@ fn clean_leftovers(parent: &Path, name: &str) {
             continue;
         };
         let incomplete = dir.join(MARKER).is_file();
-        if !incomplete && !is_kansa_pack(&dir) {
-            continue;
-        }
-        let own_old = dir.file_name().is_some_and(|n| {
-            n.to_string_lossy()
-                .starts_with(&format!("{OLD_PREFIX}{name}-"))
-        });
-        if own_old && !incomplete && std::fs::symlink_metadata(&target).is_err() {
-            let _ = std::fs::rename(&dir, &target);
-        } else {
+        if incomplete {
             let _ = discard(&dir);
+        } else if is_pack_named(&dir, name) {
+            if kind == Leftover::Aside && std::fs::symlink_metadata(&target).is_err() {
+                let _ = std::fs::rename(&dir, &target);
+            } else {
+                let _ = discard(&dir);
+            }
         }
         drop(lock);
     }
+}
+
+/// What a killed run of one pack can leave beside its directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Leftover {
+    /// `.kansa-pack-<name>-XXXXXX`: a pack being built.
+    Staging,
+    /// `.kansa-old-<name>-<pid>-<nanos hex>-<n>`: the old pack moved aside by a swap.
+    Aside,
+}
+
+/// Random characters `tempfile` appends to a staging directory's name.
+const STAGING_RANDOM_CHARS: usize = 6;
+
+/// Which of pack `name`'s leftovers `file_name` is, if it is one. The whole name is parsed: after
+/// `<prefix><name>-` comes one random field (staging) or the fields `<pid>[-<nanos hex>[-<n>]]`
+/// (aside; older kansa wrote `<pid>` alone), so `.kansa-old-a-b-1-ff-0` is pack `a-b`'s, never
+/// pack `a`'s. Where names could still be read two ways, [`is_pack_named`] decides.
+fn leftover_of(file_name: &str, name: &str) -> Option<Leftover> {
+    let field = |s: &str, f: fn(&char) -> bool| !s.is_empty() && s.chars().all(|c| f(&c));
+    if let Some(random) = file_name
+        .strip_prefix(STAGING_PREFIX)
+        .and_then(|r| r.strip_prefix(name))
+        .and_then(|r| r.strip_prefix('-'))
+    {
+        return field(random, char::is_ascii_alphanumeric).then_some(Leftover::Staging);
+    }
+    let suffix = file_name
+        .strip_prefix(OLD_PREFIX)?
+        .strip_prefix(name)?
+        .strip_prefix('-')?;
+    let fields: Vec<&str> = suffix.split('-').collect();
+    let kinds: [fn(&char) -> bool; 3] = [
+        char::is_ascii_digit,
+        char::is_ascii_hexdigit,
+        char::is_ascii_digit,
+    ];
+    (fields.len() <= kinds.len() && fields.iter().zip(kinds).all(|(f, kind)| field(f, kind)))
+        .then_some(Leftover::Aside)
+}
+
+/// Is `dir` a complete kansa pack whose manifest names the pack published as `name`? A copy of
+/// another pack that happens to sit under this pack's leftover name is not restored or removed.
+fn is_pack_named(dir: &Path, name: &str) -> bool {
+    if !is_kansa_pack(dir) {
+        return false;
+    }
+    let Ok(bytes) = crate::fs::read(&dir.join("manifest.json")) else {
+        return false;
+    };
+    let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return false;
+    };
+    manifest
+        .get("pack")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|pack| super::config::dir_name(pack) == name)
 }
 
 #[cfg(test)]
@@ -290,7 +373,7 @@ mod tests {
     use super::*;
 
     fn manifest() -> Vec<u8> {
-        br#"{"schema_version": 1, "kansa_version": "0", "pack": "p", "outputs": []}"#.to_vec()
+        br#"{"schema_version": 1, "kansa_version": "0", "pack": "pack", "outputs": []}"#.to_vec()
     }
 
     fn files(content: &str) -> BTreeMap<String, Vec<u8>> {
@@ -393,6 +476,102 @@ mod tests {
         );
     }
 
+    /// Regression (A1): pack `a`'s run deleted pack `b`'s old pack left aside by a killed swap,
+    /// and took pack `a-b`'s aside copy (`.kansa-old-a-b-…` starts with `.kansa-old-a-`) for its
+    /// own. Each pack's leftovers are its own run's business only.
+    #[test]
+    fn other_packs_aside_copies_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let with_pack = |name: &str, content: &str| {
+            let mut f = files(content);
+            f.insert(
+                "manifest.json".to_owned(),
+                format!(r#"{{"schema_version": 1, "kansa_version": "0", "pack": "{name}", "outputs": []}}"#)
+                    .into_bytes(),
+            );
+            publish(&dir.path().join(name), &f).unwrap();
+        };
+        with_pack("b", "b");
+        with_pack("a-b", "a-b");
+        let b_aside = dir.path().join(".kansa-old-b-1234-ff-0");
+        let ab_aside = dir.path().join(".kansa-old-a-b-1234-ff-0");
+        std::fs::rename(dir.path().join("b"), &b_aside).unwrap();
+        std::fs::rename(dir.path().join("a-b"), &ab_aside).unwrap();
+        with_pack("a", "a");
+        assert_eq!(
+            names(dir.path()),
+            [".kansa-old-a-b-1234-ff-0", ".kansa-old-b-1234-ff-0", "a"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(ab_aside.join("tickets/a.md")).unwrap(),
+            "a-b"
+        );
+        // Their own runs put them back.
+        with_pack("b", "b2");
+        with_pack("a-b", "ab2");
+        assert_eq!(names(dir.path()), ["a", "a-b", "b"]);
+    }
+
+    /// An aside copy under this pack's leftover name whose manifest names another pack is not
+    /// this pack's previous pack: it is neither restored nor removed.
+    #[test]
+    fn an_aside_copy_of_another_pack_is_not_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pack");
+        publish(&target, &files("old")).unwrap();
+        let aside = dir.path().join(".kansa-old-pack-1-ff-0");
+        std::fs::rename(&target, &aside).unwrap();
+        let manifest =
+            br#"{"schema_version": 1, "kansa_version": "0", "pack": "other", "outputs": []}"#;
+        std::fs::write(aside.join("manifest.json"), manifest).unwrap();
+        clean_leftovers(dir.path(), "pack");
+        assert_eq!(names(dir.path()), [".kansa-old-pack-1-ff-0"]);
+    }
+
+    #[test]
+    fn leftover_names_are_parsed_whole() {
+        assert_eq!(
+            leftover_of(".kansa-old-a-1-ff-0", "a"),
+            Some(Leftover::Aside)
+        );
+        assert_eq!(leftover_of(".kansa-old-a-b-1-ff-0", "a"), None);
+        assert_eq!(
+            leftover_of(".kansa-old-a-b-1-ff-0", "a-b"),
+            Some(Leftover::Aside)
+        );
+        assert_eq!(leftover_of(".kansa-old-a-1", "a"), Some(Leftover::Aside));
+        assert_eq!(leftover_of(".kansa-old-a-x", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-a-1-ff-0-7", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-a", "a"), None);
+        assert_eq!(leftover_of(".kansa-old-ab-1-ff-0", "a"), None);
+        assert_eq!(
+            leftover_of(".kansa-pack-a-Ab12z9", "a"),
+            Some(Leftover::Staging)
+        );
+        assert_eq!(leftover_of(".kansa-pack-a-b-Ab12z9", "a"), None);
+        assert_eq!(
+            leftover_of(".kansa-pack-a-b-Ab12z9", "a-b"),
+            Some(Leftover::Staging)
+        );
+        assert_eq!(leftover_of(".kansa-pack-ab-Ab12z9", "a"), None);
+        assert_eq!(leftover_of("a", "a"), None);
+    }
+
+    /// The longest derived names of the longest allowed directory name fit NAME_MAX.
+    #[test]
+    fn derived_names_of_the_longest_directory_fit_name_max() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "\u{8a2d}".repeat(MAX_DIR_NAME_BYTES / 3);
+        let target = dir.path().join(&name);
+        let aside = unused_name(&target, OLD_PREFIX);
+        let longest_aside = format!("{OLD_PREFIX}{name}-{}-{:x}-999", u32::MAX, u64::MAX);
+        assert!(longest_aside.len() <= 255, "{}", longest_aside.len());
+        assert!(aside.file_name().unwrap().len() <= longest_aside.len());
+        publish(&target, &files("one")).unwrap();
+        publish(&target, &files("two")).unwrap();
+        assert_eq!(names(dir.path()), [name]);
+    }
+
     /// The swap without exchange (other systems) leaves the same result.
     #[test]
     fn fallback_swap_replaces_and_cleans() {
@@ -430,6 +609,16 @@ mod tests {
         let file = target.join("tickets/a.md");
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
         publish(&target, &files("two")).unwrap();
+        assert_eq!(mode(&target), 0o750);
+        assert_eq!(mode(&file), 0o600);
+        // Regression (A9): directories inside the pack kept the umask's mode.
+        std::fs::set_permissions(
+            target.join("tickets"),
+            std::fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
+        publish(&target, &files("three")).unwrap();
+        assert_eq!(mode(&target.join("tickets")), 0o700);
         assert_eq!(mode(&target), 0o750);
         assert_eq!(mode(&file), 0o600);
     }

@@ -14,6 +14,8 @@ pub const PINNED: &[&str] = &[
     "pack-web-manifest",
     "pack-name-collisions",
     "pack-ticket-case",
+    "pack-nested-dirs",
+    "pack-name-bytes",
 ];
 
 /// A one-pack config named `bank` in `dir` with the example overlays (absolute) and `extra`.
@@ -836,4 +838,146 @@ fn pathdiff(from: &Path, to: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );
     parts.join("/")
+
+/// Runs `kansa pack CONFIG` in `dir` (the config's own `out`, no `--out`).
+fn pack_here(dir: &Path, config: &str) -> std::process::Output {
+    kansa()
+        .current_dir(dir)
+        .args(["-j", "1", "pack", config])
+        .output()
+        .unwrap()
+}
+
+/// A config of packs `names` (catalogue alone) into `out`, written as `file` in `dir`.
+fn packs_config(dir: &Path, file: &str, names: &[&str]) -> String {
+    let text: String = names
+        .iter()
+        .map(|n| {
+            format!(
+                "[[pack]]\nname = \"{n}\"\noverlays = []\ndate = \"{DATE}\"\nformats = [\"md\"]\nout = \"out\"\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.join(file), text).unwrap();
+    file.to_owned()
+}
+
+/// Regression (A1): pack `a`'s run deleted pack `b`'s previous pack that a killed fallback swap
+/// had left aside, and took pack `a-b`'s aside copy (`.kansa-old-a-b-…` starts with
+/// `.kansa-old-a-`) for its own. Now each is left for its own pack's run, which restores it.
+#[test]
+fn a_pack_never_takes_or_removes_another_packs_aside_copy() {
+    let work = tempfile::tempdir().unwrap();
+    let all = packs_config(work.path(), "all.toml", &["a", "b", "a-b"]);
+    let only_a = packs_config(work.path(), "a.toml", &["a"]);
+    let out = pack_here(work.path(), &all);
+    assert!(out.status.success(), "{}", outcome(&out));
+    let root_dir = work.path().join("out");
+    for (pack, aside) in [
+        ("b", ".kansa-old-b-1234-ff-0"),
+        ("a-b", ".kansa-old-a-b-1234-ff-0"),
+    ] {
+        std::fs::rename(root_dir.join(pack), root_dir.join(aside)).unwrap();
+    }
+    let before_b = walk(&root_dir.join(".kansa-old-b-1234-ff-0"));
+    let out = pack_here(work.path(), &only_a);
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert_eq!(
+        listing(&root_dir),
+        [".kansa-old-a-b-1234-ff-0", ".kansa-old-b-1234-ff-0", "a"]
+    );
+    assert_eq!(manifest(&root_dir.join("a"))["pack"], "a");
+    assert_eq!(walk(&root_dir.join(".kansa-old-b-1234-ff-0")), before_b);
+    // The packs' own runs put their previous packs back and replace them.
+    let out = pack_here(work.path(), &all);
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert_eq!(listing(&root_dir), ["a", "a-b", "b"]);
+    assert_eq!(manifest(&root_dir.join("a-b"))["pack"], "a-b");
+}
+
+/// Regression (A9): after `chmod 700 out/p/tickets` a rebuild gave tickets/ 0755 again; every
+/// directory of the pack now keeps its mode, as its files and its top directory do.
+#[cfg(unix)]
+#[test]
+fn directories_inside_a_pack_keep_their_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let work = tempfile::tempdir().unwrap();
+    let cfg = bank_config(work.path(), "");
+    let out_root = work.path().join("out");
+    let out = pack(&cfg, &out_root, &[]);
+    assert!(out.status.success(), "{}", outcome(&out));
+    let tickets = out_root.join("bank/tickets");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    std::fs::set_permissions(&tickets, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let out = pack(&cfg, &out_root, &[]);
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert_eq!(mode(&tickets), 0o700);
+}
+
+/// Runs `kansa pack kansa.toml` in a copy of corpus case `case`: a config error (exit 2) with a
+/// hint, nothing written. Returns the copy and the error text.
+fn config_error_of_case(case: &str) -> (tempfile::TempDir, String) {
+    let work = tempfile::tempdir().unwrap();
+    copy_dir(&root().join(case_dir(case)), work.path());
+    let before = walk(work.path());
+    let out = pack_here(work.path(), "kansa.toml");
+    assert_eq!(out.status.code(), Some(2), "{case}: {}", outcome(&out));
+    let err = stderr(&out);
+    assert!(err.contains("hint: "), "{err}");
+    assert_eq!(walk(work.path()), before, "{case}: something was written");
+    (work, err)
+}
+
+/// `pack-nested-dirs` (A5): pack `r` at `./r` and pack `p` at `r/p` exited 0, then `r`'s swap
+/// deleted `p` (or `r` failed verify); now a config error naming both packs, nothing written.
+#[test]
+fn nested_pack_directories_are_a_config_error() {
+    let (_work, err) = config_error_of_case("pack-nested-dirs");
+    assert!(
+        err.contains(
+            "kansa.toml:2:1: [[pack]] #1 (\"r\"): pack directory r holds the directory r/p of [[pack]] #2 (\"p\")"
+        ),
+        "{err}"
+    );
+}
+
+/// `pack-name-bytes` (A11): a 79-kanji pack name (237 bytes) passed the config check and the
+/// build failed with "File name too long" (exit 1); now a config error at its `[[pack]]` line.
+/// Ticket names from ids of 80 four-byte characters fit too.
+#[test]
+fn names_too_long_in_bytes_are_config_errors_and_tickets_fit() {
+    let (work, err) = config_error_of_case("pack-name-bytes");
+    assert!(
+        err.contains("kansa.toml:2:1: [[pack]] #1") && err.contains("237 bytes"),
+        "{err}"
+    );
+
+    let id = "\u{20000}".repeat(80);
+    let catalogue = work.path().join("wide");
+    std::fs::create_dir(&catalogue).unwrap();
+    std::fs::write(
+        catalogue.join("catalogue.toml"),
+        "id = \"wide\"\nname = \"Ids of 4-byte characters\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        catalogue.join("controls.csv"),
+        format!("id,section,major,middle,text\n{id},S,M,m,control\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        work.path().join("wide.csv"),
+        format!("id,status\n{id},not_implemented\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        work.path().join("wide.toml"),
+        format!("[[pack]]\nname = \"wide\"\ncatalogue = \"wide\"\noverlays = [\"wide.csv\"]\ndate = \"{DATE}\"\nformats = [\"md\"]\nout = \"out\"\n"),
+    )
+    .unwrap();
+    let out = pack_here(work.path(), "wide.toml");
+    assert!(out.status.success(), "{}", outcome(&out));
+    let tickets = listing(&work.path().join("out/wide/tickets"));
+    assert_eq!(tickets.len(), 1, "{tickets:?}");
+    assert!(tickets[0].len() <= 255, "{}", tickets[0].len());
 }
