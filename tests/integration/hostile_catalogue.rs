@@ -695,3 +695,63 @@ fn catalogue_show_groups_interleaved_rows_once() {
     // 設3 shares 設1's 中項目 (環境), so it is listed under the same heading, before 設2 (周囲).
     assert!(at("設1") < at("設3") && at("設3") < at("設2"), "{text}");
 }
+
+/// Regression (B10): `--templates DIR` skipped entries that are not regular files without a
+/// word (a subdirectory `ja/report.md`, a dangling symlink or a directory named `report.md`)
+/// and used the built-in template. Each is now an error naming the entry; dot files are
+/// still skipped.
+#[test]
+fn templates_entries_that_are_not_files_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("ok.csv");
+    std::fs::write(&answers, "id,status\n運10-1,implemented\n").unwrap();
+    let subdir = tmp.path().join("t1");
+    std::fs::create_dir_all(subdir.join("ja")).unwrap();
+    std::fs::write(subdir.join("ja/report.md"), "CUSTOM\n").unwrap();
+    let named_dir = tmp.path().join("t3");
+    std::fs::create_dir_all(named_dir.join("report.md")).unwrap();
+    let mut cases = vec![(subdir, "ja"), (named_dir, "report.md")];
+    #[cfg(unix)]
+    {
+        let dangling = tmp.path().join("t2");
+        std::fs::create_dir_all(&dangling).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("nonexistent"), dangling.join("report.md"))
+            .unwrap();
+        cases.push((dangling, "report.md"));
+    }
+    for (dir, entry) in cases {
+        let out_dir = tempfile::tempdir().unwrap();
+        let target = out_dir.path().join("r.md");
+        let out = kansa()
+            .args(["report", "--answers"])
+            .arg(&answers)
+            .arg("--templates")
+            .arg(&dir)
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .unwrap();
+        let text = crate::hostile::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+        assert!(
+            text.contains(entry) && text.contains("top level"),
+            "{}: {text}",
+            dir.display()
+        );
+        assert!(listing(out_dir.path()).is_empty(), "{text}");
+    }
+    // Hidden entries, even directories, are still skipped.
+    let hidden = tmp.path().join("t4");
+    std::fs::create_dir_all(hidden.join(".git")).unwrap();
+    std::fs::write(hidden.join(".DS_Store"), "x").unwrap();
+    std::fs::write(hidden.join("report.md"), "CUSTOM\n").unwrap();
+    let out = kansa()
+        .args(["report", "--answers"])
+        .arg(&answers)
+        .arg("--templates")
+        .arg(&hidden)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("CUSTOM"));
+}
