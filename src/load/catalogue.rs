@@ -181,6 +181,10 @@ fn layout(file: &str, table: &table::Table, problems: &mut Problems) -> Option<L
                 }
                 continue;
             }
+            None if answer_column_name(header).is_some() => {
+                problems.push(answer_named_extra(file, i, header));
+                continue;
+            }
             None => {
                 let first = *extra_names.entry(header.trim()).or_insert(i);
                 if first == i {
@@ -216,6 +220,43 @@ fn layout(file: &str, table: &table::Table, problems: &mut Problems) -> Option<L
         middle: known.get(&CatalogueColumn::Middle).copied(),
         extra,
     })
+}
+
+/// Column names of the exports (`gaps.csv`, `answers-merged.csv`) that are not catalogue or
+/// answer columns, compared lower-cased.
+const EXPORT_ONLY_HEADERS: &[&str] = &["key", "status_label", "overdue"];
+
+/// The output column a catalogue extra column would collide with: an answer column (`status`,
+/// `owner`, `担当`, ...), or a column the exports add (`key`, `status_label`, `status_source`).
+fn answer_column_name(header: &str) -> Option<String> {
+    use crate::load::values::{Column, column_for_header, column_name};
+    let key = header.trim().to_lowercase();
+    if let Some(column) = column_for_header(&key).filter(|c| *c != Column::Context) {
+        return Some(column_name(column).to_owned());
+    }
+    let export_only = EXPORT_ONLY_HEADERS.contains(&key.as_str())
+        || key.strip_suffix("_source").is_some_and(|f| {
+            column_for_header(f).is_some_and(|c| !matches!(c, Column::Context | Column::Id))
+        });
+    export_only.then_some(key)
+}
+
+/// An extra catalogue column named like an answer column gave two `status` (or `owner`, ...)
+/// headers in gaps.csv and answers-merged.csv, and CSV readers took the wrong one's value.
+fn answer_named_extra(file: &str, index: usize, header: &str) -> Diagnostic {
+    let name = answer_column_name(header).unwrap_or_default();
+    Diagnostic::new(
+        file,
+        1,
+        index as u64 + 1,
+        format!("catalogue column named like the answer/export column {name}"),
+    )
+    .column_name(header)
+    .value(header.trim())
+    .hint(format!(
+        "answers belong in overlays; rename this catalogue column (e.g. \"catalogue_{}\") so the exports do not get two {name} columns",
+        header.trim()
+    ))
 }
 
 /// Parse catalogue CSV text (`id, section, major, middle, text` or their Japanese headers,
@@ -425,6 +466,37 @@ mod tests {
             .unwrap_err();
         assert_eq!((err.0[0].line, err.0[0].column), (1, 2));
         assert_eq!(err.0[0].message, "column given twice");
+    }
+
+    /// Regression (B4): `status`/`owner` (or 担当) as catalogue extra columns duplicated the
+    /// answer headers of gaps.csv / answers-merged.csv.
+    #[test]
+    fn extra_columns_named_like_answer_columns_are_errors() {
+        for (header, column) in [
+            ("status", 6),
+            ("Owner", 6),
+            ("担当", 6),
+            ("対応状況", 6),
+            ("notes", 6),
+            ("status_label", 6),
+            ("owner_source", 6),
+            ("key", 6),
+        ] {
+            let text = format!("id,section,major,middle,text,{header}\nA1,S,M,m,t,v\n");
+            let err = parse_catalogue("c.csv", &text, CatalogueMeta::default()).unwrap_err();
+            let d = &err.0[0];
+            assert_eq!((d.line, d.column), (1, column), "{header}");
+            assert_eq!(d.value.as_deref(), Some(header));
+            assert!(d.hint.as_deref().unwrap().contains("rename"), "{header}");
+        }
+        // Neighbours that are not output columns stay extra columns.
+        let c = parse_catalogue(
+            "c.csv",
+            "id,text,status note,Level,text_source\nA1,t,x,high,y\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        assert_eq!(c.extra_columns, ["status note", "Level", "text_source"]);
     }
 
     #[test]

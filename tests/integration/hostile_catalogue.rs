@@ -755,3 +755,46 @@ fn templates_entries_that_are_not_files_are_errors() {
     assert!(out.status.success(), "{}", outcome(&out));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("CUSTOM"));
 }
+
+/// Regression (B4): a catalogue column `status` / `owner` (or 担当) gave gaps.csv and
+/// answers-merged.csv two columns of that name; now the pack stops with a located error and
+/// writes nothing.
+#[test]
+fn a_catalogue_column_named_like_an_answer_column_stops_the_pack() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::write(cat.join("catalogue.toml"), "id = \"r4\"\nname = \"R4\"\n").unwrap();
+    std::fs::write(
+        cat.join("controls.csv"),
+        "id,section,major,middle,text,status,担当\nA1,S,M,m,t,cat-status,cat-owner\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("a.csv"),
+        "id,status,owner\nA1,not_implemented,alice\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("kansa.toml"),
+        "[[pack]]\nname = \"p\"\ncatalogue = \"cat\"\noverlays = [\"a.csv\"]\ndate = \"2026-11-25\"\nformats = [\"md\"]\nout = \"out\"\n",
+    )
+    .unwrap();
+    let out = kansa()
+        .current_dir(tmp.path())
+        .args(["pack", "kansa.toml"])
+        .output()
+        .unwrap();
+    let text = crate::hostile::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    for needle in [
+        "controls.csv:1:6",
+        "controls.csv:1:7",
+        "\"status\"",
+        "\"担当\"",
+        "rename",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    assert!(!tmp.path().join("out").exists(), "{text}");
+}
