@@ -798,3 +798,58 @@ fn a_catalogue_column_named_like_an_answer_column_stops_the_pack() {
     }
     assert!(!tmp.path().join("out").exists(), "{text}");
 }
+
+/// Regression (B1): invisible and bidi characters of section names reached `kansa init
+/// --format xlsx` tab names raw (two tabs that look alike, one with U+202E) and `kansa
+/// catalogue show` printed them raw. Both now show them as the reports do.
+#[test]
+fn invisible_characters_in_section_names_are_shown_in_tabs_and_listings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::write(cat.join("catalogue.toml"), "id = \"r1\"\nname = \"R1\"\n").unwrap();
+    std::fs::write(
+        cat.join("controls.csv"),
+        "id,section,major,middle,text\nA1,SecA,M,m,t\nA2,Sec\u{2060}A,M,m,t\nA3,x\u{202E}evil,M,m,t\u{200B}x\n",
+    )
+    .unwrap();
+    let target = tmp.path().join("init.xlsx");
+    let out = kansa()
+        .args(["init", "--format", "xlsx", "--catalogue"])
+        .arg(&cat)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let workbook = unzip_member(&std::fs::read(&target).unwrap(), "xl/workbook.xml");
+    let names: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert!(names.contains(&"SecA"), "{names:?}");
+    assert!(names.contains(&"Sec(U+2060)A"), "{names:?}");
+    assert!(names.contains(&"x(U+202E)evil"), "{names:?}");
+    for name in &names {
+        assert!(
+            !name.chars().any(|c| "[]:*?/\\\u{2060}\u{202E}".contains(c)),
+            "{name:?}"
+        );
+        assert!(name.chars().count() <= 31, "{name:?}");
+    }
+    let out = kansa()
+        .args(["catalogue", "show"])
+        .arg(&cat)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains(['\u{2060}', '\u{202E}', '\u{200B}']),
+        "{text}"
+    );
+    for shown in ["Sec[U+2060]A", "x[U+202E]evil", "t[U+200B]x"] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+}
