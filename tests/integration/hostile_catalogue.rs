@@ -853,3 +853,48 @@ fn invisible_characters_in_section_names_are_shown_in_tabs_and_listings() {
         assert!(text.contains(shown), "{shown}: {text}");
     }
 }
+
+/// Regression (B5): pack tickets left out the catalogue's and overlays' extra columns, which
+/// report.md shows; they are now rows of the ticket's table, escaped as in the report.
+#[test]
+fn tickets_show_catalogue_and_overlay_extra_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::write(cat.join("catalogue.toml"), "id = \"r5\"\nname = \"R5\"\n").unwrap();
+    std::fs::write(
+        cat.join("controls.csv"),
+        "id,section,major,middle,text,Level\nA1,S,M,m,t,high|<b>x</b>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("a.csv"),
+        "id,status,Ticket\nA1,planned,JIRA-7\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("kansa.toml"),
+        "[[pack]]\nname = \"p\"\ncatalogue = \"cat\"\noverlays = [\"a.csv\"]\ndate = \"2026-11-25\"\nformats = [\"md\"]\nout = \"out\"\n",
+    )
+    .unwrap();
+    let out = kansa()
+        .current_dir(tmp.path())
+        .args(["pack", "kansa.toml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let ticket = std::fs::read_to_string(tmp.path().join("out/p/tickets/gap-A1.md")).unwrap();
+    let row = |name: &str| {
+        ticket
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} |")))
+            .unwrap_or_else(|| panic!("no {name} row:\n{ticket}"))
+            .to_owned()
+    };
+    assert!(row("Ticket").contains("JIRA-7"), "{ticket}");
+    let level = row("Level");
+    assert!(level.contains("high"), "{level}");
+    // The cell's pipe and markup are escaped: the row keeps its two columns, no HTML tag.
+    assert!(!level.contains("<b>"), "{level}");
+    assert_eq!(crate::hostile::cell_pipes(&level), 3, "{level}");
+}
