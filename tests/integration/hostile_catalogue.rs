@@ -761,30 +761,10 @@ fn templates_entries_that_are_not_files_are_errors() {
 /// writes nothing.
 #[test]
 fn a_catalogue_column_named_like_an_answer_column_stops_the_pack() {
-    let tmp = tempfile::tempdir().unwrap();
-    let cat = tmp.path().join("cat");
-    std::fs::create_dir_all(&cat).unwrap();
-    std::fs::write(cat.join("catalogue.toml"), "id = \"r4\"\nname = \"R4\"\n").unwrap();
-    std::fs::write(
-        cat.join("controls.csv"),
+    let (tmp, out) = pack_of(
         "id,section,major,middle,text,status,担当\nA1,S,M,m,t,cat-status,cat-owner\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("a.csv"),
         "id,status,owner\nA1,not_implemented,alice\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("kansa.toml"),
-        "[[pack]]\nname = \"p\"\ncatalogue = \"cat\"\noverlays = [\"a.csv\"]\ndate = \"2026-11-25\"\nformats = [\"md\"]\nout = \"out\"\n",
-    )
-    .unwrap();
-    let out = kansa()
-        .current_dir(tmp.path())
-        .args(["pack", "kansa.toml"])
-        .output()
-        .unwrap();
+    );
     let text = crate::hostile::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
     for needle in [
@@ -858,30 +838,10 @@ fn invisible_characters_in_section_names_are_shown_in_tabs_and_listings() {
 /// report.md shows; they are now rows of the ticket's table, escaped as in the report.
 #[test]
 fn tickets_show_catalogue_and_overlay_extra_columns() {
-    let tmp = tempfile::tempdir().unwrap();
-    let cat = tmp.path().join("cat");
-    std::fs::create_dir_all(&cat).unwrap();
-    std::fs::write(cat.join("catalogue.toml"), "id = \"r5\"\nname = \"R5\"\n").unwrap();
-    std::fs::write(
-        cat.join("controls.csv"),
+    let (tmp, out) = pack_of(
         "id,section,major,middle,text,Level\nA1,S,M,m,t,high|<b>x</b>\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("a.csv"),
         "id,status,Ticket\nA1,planned,JIRA-7\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("kansa.toml"),
-        "[[pack]]\nname = \"p\"\ncatalogue = \"cat\"\noverlays = [\"a.csv\"]\ndate = \"2026-11-25\"\nformats = [\"md\"]\nout = \"out\"\n",
-    )
-    .unwrap();
-    let out = kansa()
-        .current_dir(tmp.path())
-        .args(["pack", "kansa.toml"])
-        .output()
-        .unwrap();
+    );
     assert!(out.status.success(), "{}", outcome(&out));
     let ticket = std::fs::read_to_string(tmp.path().join("out/p/tickets/gap-A1.md")).unwrap();
     let row = |name: &str| {
@@ -897,4 +857,27 @@ fn tickets_show_catalogue_and_overlay_extra_columns() {
     // The cell's pipe and markup are escaped: the row keeps its two columns, no HTML tag.
     assert!(!level.contains("<b>"), "{level}");
     assert_eq!(crate::hostile::cell_pipes(&level), 3, "{level}");
+}
+
+/// A one-pack kansa.toml (`md` only, into `out/`) over a catalogue `cat/` made of
+/// `controls_csv` and an overlay `a.csv`, built in a fresh directory: that directory and the
+/// run's output.
+fn pack_of(controls_csv: &str, answers_csv: &str) -> (tempfile::TempDir, std::process::Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::write(cat.join("catalogue.toml"), "id = \"c\"\nname = \"C\"\n").unwrap();
+    std::fs::write(cat.join("controls.csv"), controls_csv).unwrap();
+    std::fs::write(tmp.path().join("a.csv"), answers_csv).unwrap();
+    std::fs::write(
+        tmp.path().join("kansa.toml"),
+        "[[pack]]\nname = \"p\"\ncatalogue = \"cat\"\noverlays = [\"a.csv\"]\ndate = \"2026-11-25\"\nformats = [\"md\"]\nout = \"out\"\n",
+    )
+    .unwrap();
+    let out = kansa()
+        .current_dir(tmp.path())
+        .args(["pack", "kansa.toml"])
+        .output()
+        .unwrap();
+    (tmp, out)
 }
