@@ -108,10 +108,18 @@ pub(crate) fn prefill_marks(values: &[String], fields: &[Field]) -> String {
 
 /// Plain-text listing for `kansa catalogue show`.
 pub fn catalogue_listing(c: &Catalogue) -> String {
+    // Invisible and bidi characters are shown as `[U+202E]`, as every report shows them: raw,
+    // they would reorder or hide text on the terminal.
+    let v = crate::render::view::visible;
     let m = &c.meta;
     let mut out = format!(
         "{}\n{}\n{} {}\n{}\n{}\n\n",
-        m.id, m.name, m.publisher, m.edition, m.source, m.copyright
+        v(&m.id),
+        v(&m.name),
+        v(&m.publisher),
+        v(&m.edition),
+        v(&m.source),
+        v(&m.copyright)
     );
     // Grouped as the reports group: one heading per distinct 中項目, however the rows interleave.
     for section in crate::analyse::catalogue_outline(&c.controls) {
@@ -119,11 +127,13 @@ pub fn catalogue_listing(c: &Catalogue) -> String {
             for middle in &major.middles {
                 out.push_str(&format!(
                     "# {} / {} / {}\n",
-                    section.name, major.name, middle.name
+                    v(&section.name),
+                    v(&major.name),
+                    v(&middle.name)
                 ));
                 for &i in &middle.controls {
                     let ctl = &c.controls[i];
-                    out.push_str(&format!("{}\t{}\n", ctl.id, ctl.text));
+                    out.push_str(&format!("{}\t{}\n", v(&ctl.id), v(&ctl.text)));
                 }
             }
         }

@@ -57,8 +57,13 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     } else {
         (path.to_owned(), path.with_file_name("catalogue.toml"))
     };
-    let meta = if meta_path.exists() {
-        read_meta(&meta_path, limits)?
+    let meta_text = if meta_path.exists() {
+        Some(read_meta_text(&meta_path, limits)?)
+    } else {
+        None
+    };
+    let meta = if let Some(text) = &meta_text {
+        parse_meta(&meta_path.display().to_string(), text)?
     } else {
         let stem = csv_path.file_stem().unwrap_or_default().to_string_lossy();
         CatalogueMeta {
@@ -70,7 +75,94 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     let file = csv_path.display().to_string();
     let bytes = crate::fs::read_limited(&csv_path, limits.max_file_bytes)?;
     let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
-    Ok(parse_catalogue_with(&file, &text, meta, limits)?)
+    let catalogue = parse_catalogue_with(&file, &text, meta, limits)?;
+    if let Some(meta_text) = &meta_text {
+        check_section_names(&meta_path.display().to_string(), meta_text, &catalogue)?;
+    }
+    Ok(catalogue)
+}
+
+/// Every `[[sections]]` entry of catalogue.toml must name a section of the controls, once: a
+/// typo (`運営` for `運用`) left the section without its English name, and a name given twice
+/// kept only the first `name_en`, both without a word.
+fn check_section_names(file: &str, meta_text: &str, catalogue: &Catalogue) -> Result<()> {
+    let mut used: Vec<&str> = Vec::new();
+    for c in &catalogue.controls {
+        if !used.contains(&c.section.as_str()) {
+            used.push(&c.section);
+        }
+    }
+    let lines = section_name_lines(meta_text);
+    let mut problems = Vec::new();
+    for (i, section) in catalogue.meta.sections.iter().enumerate() {
+        let (line, column) = lines.get(i).copied().unwrap_or((0, 0));
+        let at = |message: String| {
+            Diagnostic::new(file, line, column, message).value(section.name.as_str())
+        };
+        let first = catalogue.meta.sections[..i]
+            .iter()
+            .position(|s| s.name == section.name);
+        if let Some(first) = first {
+            problems.push(
+                at(format!("[[sections]] #{}: section name given twice", i + 1)).hint(format!(
+                    "[[sections]] #{} already names it; keep one entry per section",
+                    first + 1
+                )),
+            );
+        } else if !used.contains(&section.name.as_str()) {
+            let nearest = crate::diag::nearest(&section.name, used.iter().copied());
+            let mut names: Vec<&str> = nearest.into_iter().collect();
+            names.extend(used.iter().copied().filter(|n| Some(*n) != nearest));
+            let shown: Vec<String> = names
+                .iter()
+                .map(|n| format!("{:?}", crate::render::view::visible(n)))
+                .collect();
+            problems.push(
+                at(format!(
+                    "[[sections]] #{}: no control of controls.csv is in this section",
+                    i + 1
+                ))
+                .hint(format!(
+                    "the sections of controls.csv are {}; fix the name, or remove the entry",
+                    shown.join(", ")
+                )),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(Diagnostics(problems)))
+    }
+}
+
+/// (line, column) of the `name` key of each `[[sections]]` table, in file order (0, 0 when not
+/// found, e.g. an inline `sections = [...]` array).
+fn section_name_lines(text: &str) -> Vec<(u64, u64)> {
+    let mut found = Vec::new();
+    let mut in_section = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_start();
+        if line.starts_with('[') {
+            if in_section {
+                found.push((0, 0));
+            }
+            in_section = line.trim_end() == "[[sections]]";
+            continue;
+        }
+        let is_name = line
+            .strip_prefix("name")
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if in_section && is_name {
+            let column = (raw.chars().count() - line.chars().count()) as u64 + 1;
+            found.push((n as u64 + 1, column));
+            in_section = false;
+        }
+    }
+    if in_section {
+        found.push((0, 0));
+    }
+    found
 }
 
 /// Parse `catalogue.toml`. Unknown keys are errors (a typo such as `edtion` or `[[section]]`
@@ -104,11 +196,12 @@ fn line_and_column(text: &str, at: usize) -> (u64, u64) {
 
 /// Read `catalogue.toml`, decoded as overlays are (UTF-8 with or without BOM, Shift_JIS as
 /// Japanese editors save it, UTF-16), so that a Shift_JIS file does not become mojibake.
-fn read_meta(meta_path: &Path, limits: &Limits) -> Result<CatalogueMeta> {
+fn read_meta_text(meta_path: &Path, limits: &Limits) -> Result<String> {
     let file = meta_path.display().to_string();
     let bytes = crate::fs::read_limited(meta_path, limits.max_file_bytes)?;
-    let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
-    parse_meta(&file, &text)
+    Ok(decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?
+        .text
+        .into_owned())
 }
 
 /// A catalogue column kansa knows, by any of its header spellings.
@@ -181,6 +274,10 @@ fn layout(file: &str, table: &table::Table, problems: &mut Problems) -> Option<L
                 }
                 continue;
             }
+            None if answer_column_name(header).is_some() => {
+                problems.push(answer_named_extra(file, i, header));
+                continue;
+            }
             None => {
                 let first = *extra_names.entry(header.trim()).or_insert(i);
                 if first == i {
@@ -216,6 +313,43 @@ fn layout(file: &str, table: &table::Table, problems: &mut Problems) -> Option<L
         middle: known.get(&CatalogueColumn::Middle).copied(),
         extra,
     })
+}
+
+/// Column names of the exports (`gaps.csv`, `answers-merged.csv`) that are not catalogue or
+/// answer columns, compared lower-cased.
+const EXPORT_ONLY_HEADERS: &[&str] = &["key", "status_label", "overdue"];
+
+/// The output column a catalogue extra column would collide with: an answer column (`status`,
+/// `owner`, `担当`, ...), or a column the exports add (`key`, `status_label`, `status_source`).
+fn answer_column_name(header: &str) -> Option<String> {
+    use crate::load::values::{Column, column_for_header, column_name};
+    let key = header.trim().to_lowercase();
+    if let Some(column) = column_for_header(&key).filter(|c| *c != Column::Context) {
+        return Some(column_name(column).to_owned());
+    }
+    let export_only = EXPORT_ONLY_HEADERS.contains(&key.as_str())
+        || key.strip_suffix("_source").is_some_and(|f| {
+            column_for_header(f).is_some_and(|c| !matches!(c, Column::Context | Column::Id))
+        });
+    export_only.then_some(key)
+}
+
+/// An extra catalogue column named like an answer column gave two `status` (or `owner`, ...)
+/// headers in gaps.csv and answers-merged.csv, and CSV readers took the wrong one's value.
+fn answer_named_extra(file: &str, index: usize, header: &str) -> Diagnostic {
+    let name = answer_column_name(header).unwrap_or_default();
+    Diagnostic::new(
+        file,
+        1,
+        index as u64 + 1,
+        format!("catalogue column named like the answer/export column {name}"),
+    )
+    .column_name(header)
+    .value(header.trim())
+    .hint(format!(
+        "answers belong in overlays; rename this catalogue column (e.g. \"catalogue_{}\") so the exports do not get two {name} columns",
+        header.trim()
+    ))
 }
 
 /// Parse catalogue CSV text (`id, section, major, middle, text` or their Japanese headers,
@@ -427,6 +561,37 @@ mod tests {
         assert_eq!(err.0[0].message, "column given twice");
     }
 
+    /// Regression (B4): `status`/`owner` (or 担当) as catalogue extra columns duplicated the
+    /// answer headers of gaps.csv / answers-merged.csv.
+    #[test]
+    fn extra_columns_named_like_answer_columns_are_errors() {
+        for (header, column) in [
+            ("status", 6),
+            ("Owner", 6),
+            ("担当", 6),
+            ("対応状況", 6),
+            ("notes", 6),
+            ("status_label", 6),
+            ("owner_source", 6),
+            ("key", 6),
+        ] {
+            let text = format!("id,section,major,middle,text,{header}\nA1,S,M,m,t,v\n");
+            let err = parse_catalogue("c.csv", &text, CatalogueMeta::default()).unwrap_err();
+            let d = &err.0[0];
+            assert_eq!((d.line, d.column), (1, column), "{header}");
+            assert_eq!(d.value.as_deref(), Some(header));
+            assert!(d.hint.as_deref().unwrap().contains("rename"), "{header}");
+        }
+        // Neighbours that are not output columns stay extra columns.
+        let c = parse_catalogue(
+            "c.csv",
+            "id,text,status note,Level,text_source\nA1,t,x,high,y\n",
+            CatalogueMeta::default(),
+        )
+        .unwrap();
+        assert_eq!(c.extra_columns, ["status note", "Level", "text_source"]);
+    }
+
     #[test]
     fn a_catalogue_without_controls_is_an_error() {
         for text in ["id,section,text\n", "id,section,text\n,,\n , ,\n"] {
@@ -471,6 +636,35 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("name_jp"), "{err}");
+    }
+
+    /// Regression (B17): a `[[sections]]` name matching no section, or given twice, was
+    /// accepted without a word.
+    #[test]
+    fn sections_must_name_sections_of_the_controls_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("catalogue.toml"),
+            "id = \"x\"\nname = \"y\"\n[[sections]]\nname = \"設備\"\nname_en = \"F\"\n[[sections]]\n  name = \"設備\"\nname_en = \"B\"\n[[sections]]\nname_en = \"O\"\nname = \"運営\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("controls.csv"),
+            "id,section,text\nA1,設備,t\nB1,運用,t\n",
+        )
+        .unwrap();
+        let err = load_catalogue(dir.path().to_str().unwrap()).unwrap_err();
+        let Error::Input(d) = err else {
+            panic!("not an input error: {err}")
+        };
+        assert_eq!(d.0.len(), 2, "{d:?}");
+        assert_eq!((d.0[0].line, d.0[0].column), (7, 3));
+        assert!(d.0[0].message.contains("given twice"), "{}", d.0[0].message);
+        assert_eq!((d.0[1].line, d.0[1].column), (11, 1));
+        assert_eq!(d.0[1].value.as_deref(), Some("運営"));
+        let hint = d.0[1].hint.as_deref().unwrap();
+        assert!(hint.contains("\"運用\", \"設備\""), "{hint}");
+        assert!(d.0[1].file.ends_with("catalogue.toml"));
     }
 
     #[test]

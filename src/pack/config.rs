@@ -233,6 +233,23 @@ pub fn percent_arg(s: &str) -> std::result::Result<f64, String> {
     check_percent(value)
 }
 
+/// `paper`, `landscape`, `font` and `font_index` shape only the PDF: in a pack without "pdf" in
+/// `formats` they would be ignored without a word (a missing font file or a face index the font
+/// lacks never noticed), as the CLI's `--font` with another format is a usage error.
+fn pdf_only_key_without_pdf(p: &PackConfig) -> Option<&'static str> {
+    if p.formats.iter().any(|f| f == "pdf") {
+        return None;
+    }
+    [
+        ("font", p.font.is_some()),
+        ("font_index", p.font_index != 0),
+        ("paper", p.paper.is_some()),
+        ("landscape", p.landscape),
+    ]
+    .into_iter()
+    .find_map(|(key, set)| set.then_some(key))
+}
+
 fn default_catalogue() -> String {
     "fisc-2012".to_owned()
 }
@@ -399,6 +416,15 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                 at("font_index without font: the built-in font has one face".into())
                     .value(p.font_index.to_string())
                     .hint("give font = \"fonts/NAME.ttc\" beside font_index, or remove font_index"),
+            );
+        }
+        if let Some(key) = pdf_only_key_without_pdf(p) {
+            problems.push(
+                at(format!(
+                    "{key} applies only to PDF output, and formats has no \"pdf\""
+                ))
+                .value(key)
+                .hint(format!("add \"pdf\" to formats, or remove {key}")),
             );
         }
         if let Some(paper) = p.paper.as_ref().filter(|x| *x != "a4" && *x != "letter") {
@@ -604,6 +630,31 @@ mod tests {
             load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont = \"x.ttc\"\nfont_index = 7\n")
                 .is_ok()
         );
+    }
+
+    /// Regression (B13): `font`/`font_index` (and the other PDF-only keys) in a pack without
+    /// "pdf" in `formats` were never checked.
+    #[test]
+    fn pdf_only_keys_need_pdf_format() {
+        for key in ["font = \"x.ttc\"", "paper = \"a4\"", "landscape = true"] {
+            let text =
+                format!("[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"md\"]\n{key}\n");
+            let err = load_text(&text).unwrap_err();
+            assert!(
+                err.contains("kansa.toml:1:1: [[pack]] #1 (\"a\"):")
+                    && err.contains("applies only to PDF output"),
+                "{err}"
+            );
+        }
+        let err = load_text(
+            "[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"md\"]\nfont = \"x.ttc\"\nfont_index = 3\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("font applies only to PDF output"), "{err}");
+        let with_pdf = "[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"md\", \"pdf\"]\nfont = \"x.ttc\"\nfont_index = 3\npaper = \"letter\"\n";
+        assert!(load_text(with_pdf).is_ok());
+        // The default formats include pdf.
+        assert!(load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont = \"x.ttc\"\n").is_ok());
     }
 
     /// Regression: `x` and `gap-x`, `a/b` and `a_b` published to one directory; `gap-` to the

@@ -49,18 +49,19 @@ pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
     let entries = std::fs::read_dir(dir).map_err(|e| io(e, dir))?;
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        .filter(|p| !is_hidden(p))
         .collect();
     paths.sort();
+    let not_files: Vec<Diagnostic> = paths.iter().filter_map(|p| not_a_file(p)).collect();
+    if !not_files.is_empty() {
+        return Err(Error::Input(Diagnostics(not_files)));
+    }
     for path in paths {
         let name = path
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
         let bytes = crate::fs::read(&path)?;
         let text = String::from_utf8(bytes).map_err(|_| Error::Template {
             name: path.display().to_string(),
@@ -70,6 +71,30 @@ pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
     }
     check_names(dir, &all)?;
     Ok(all)
+}
+
+/// Dot files (`.DS_Store`, `.gitkeep`, editor swap files) are never templates.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
+/// Templates are read from the top level of the directory only: a subdirectory (`ja/report.md`),
+/// a directory named like a template, or a symlink pointing nowhere would otherwise be skipped
+/// without a word and the built-in used instead, so each is reported by name.
+fn not_a_file(path: &Path) -> Option<Diagnostic> {
+    let problem = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => return None,
+        Ok(meta) if meta.is_dir() => "a directory, not a template file",
+        Ok(_) => "not a regular file",
+        Err(_) => "a symbolic link to nothing (or unreadable)",
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    Some(
+        Diagnostic::new(&path.display().to_string(), 0, 0, problem)
+            .value(name.into_owned())
+            .hint("templates are read only from the top level of the --templates directory; move the template files there, or remove this entry"),
+    )
 }
 
 /// Every file of a templates directory must either replace a built-in of the same name or be

@@ -113,12 +113,16 @@ const MAX_SHEET_NAME: usize = 31;
 /// `taken`, which it joins. Excel forbids `[]:*?/\`, leading or trailing apostrophes, names
 /// over 31 characters and the reserved name "History".
 fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
+    // Invisible and bidi characters are shown as `(U+202E)`, as the reports show `[U+202E]`
+    // (brackets are not allowed in sheet names): two tabs must not look alike, nor one read
+    // backwards.
     let cleaned: String = raw
         .chars()
         .map(|c| match c {
-            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '_',
-            c if c.is_control() => ' ',
-            c => c,
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => "_".to_owned(),
+            c if crate::load::ids::is_invisible(c) => format!("(U+{:04X})", c as u32),
+            c if c.is_control() => " ".to_owned(),
+            c => c.to_string(),
         })
         .collect();
     let cleaned = cleaned.trim().trim_matches('\'').trim();

@@ -695,3 +695,189 @@ fn catalogue_show_groups_interleaved_rows_once() {
     // 設3 shares 設1's 中項目 (環境), so it is listed under the same heading, before 設2 (周囲).
     assert!(at("設1") < at("設3") && at("設3") < at("設2"), "{text}");
 }
+
+/// Regression (B10): `--templates DIR` skipped entries that are not regular files without a
+/// word (a subdirectory `ja/report.md`, a dangling symlink or a directory named `report.md`)
+/// and used the built-in template. Each is now an error naming the entry; dot files are
+/// still skipped.
+#[test]
+fn templates_entries_that_are_not_files_are_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = tmp.path().join("ok.csv");
+    std::fs::write(&answers, "id,status\n運10-1,implemented\n").unwrap();
+    let subdir = tmp.path().join("t1");
+    std::fs::create_dir_all(subdir.join("ja")).unwrap();
+    std::fs::write(subdir.join("ja/report.md"), "CUSTOM\n").unwrap();
+    let named_dir = tmp.path().join("t3");
+    std::fs::create_dir_all(named_dir.join("report.md")).unwrap();
+    let mut cases = vec![(subdir, "ja"), (named_dir, "report.md")];
+    #[cfg(unix)]
+    {
+        let dangling = tmp.path().join("t2");
+        std::fs::create_dir_all(&dangling).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("nonexistent"), dangling.join("report.md"))
+            .unwrap();
+        cases.push((dangling, "report.md"));
+    }
+    for (dir, entry) in cases {
+        let out_dir = tempfile::tempdir().unwrap();
+        let target = out_dir.path().join("r.md");
+        let out = kansa()
+            .args(["report", "--answers"])
+            .arg(&answers)
+            .arg("--templates")
+            .arg(&dir)
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .unwrap();
+        let text = crate::hostile::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+        assert!(
+            text.contains(entry) && text.contains("top level"),
+            "{}: {text}",
+            dir.display()
+        );
+        assert!(listing(out_dir.path()).is_empty(), "{text}");
+    }
+    // Hidden entries, even directories, are still skipped.
+    let hidden = tmp.path().join("t4");
+    std::fs::create_dir_all(hidden.join(".git")).unwrap();
+    std::fs::write(hidden.join(".DS_Store"), "x").unwrap();
+    std::fs::write(hidden.join("report.md"), "CUSTOM\n").unwrap();
+    let out = kansa()
+        .args(["report", "--answers"])
+        .arg(&answers)
+        .arg("--templates")
+        .arg(&hidden)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("CUSTOM"));
+}
+
+/// Regression (B4): a catalogue column `status` / `owner` (or 担当) gave gaps.csv and
+/// answers-merged.csv two columns of that name; now the pack stops with a located error and
+/// writes nothing.
+#[test]
+fn a_catalogue_column_named_like_an_answer_column_stops_the_pack() {
+    let (tmp, out) = pack_of(
+        "id,section,major,middle,text,status,担当\nA1,S,M,m,t,cat-status,cat-owner\n",
+        "id,status,owner\nA1,not_implemented,alice\n",
+    );
+    let text = crate::hostile::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    for needle in [
+        "controls.csv:1:6",
+        "controls.csv:1:7",
+        "\"status\"",
+        "\"担当\"",
+        "rename",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    assert!(!tmp.path().join("out").exists(), "{text}");
+}
+
+/// Regression (B1): invisible and bidi characters of section names reached `kansa init
+/// --format xlsx` tab names raw (two tabs that look alike, one with U+202E) and `kansa
+/// catalogue show` printed them raw. Both now show them as the reports do.
+#[test]
+fn invisible_characters_in_section_names_are_shown_in_tabs_and_listings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::write(cat.join("catalogue.toml"), "id = \"r1\"\nname = \"R1\"\n").unwrap();
+    std::fs::write(
+        cat.join("controls.csv"),
+        "id,section,major,middle,text\nA1,SecA,M,m,t\nA2,Sec\u{2060}A,M,m,t\nA3,x\u{202E}evil,M,m,t\u{200B}x\n",
+    )
+    .unwrap();
+    let target = tmp.path().join("init.xlsx");
+    let out = kansa()
+        .args(["init", "--format", "xlsx", "--catalogue"])
+        .arg(&cat)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let workbook = unzip_member(&std::fs::read(&target).unwrap(), "xl/workbook.xml");
+    let names: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert!(names.contains(&"SecA"), "{names:?}");
+    assert!(names.contains(&"Sec(U+2060)A"), "{names:?}");
+    assert!(names.contains(&"x(U+202E)evil"), "{names:?}");
+    for name in &names {
+        assert!(
+            !name.chars().any(|c| "[]:*?/\\\u{2060}\u{202E}".contains(c)),
+            "{name:?}"
+        );
+        assert!(name.chars().count() <= 31, "{name:?}");
+    }
+    let out = kansa()
+        .args(["catalogue", "show"])
+        .arg(&cat)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains(['\u{2060}', '\u{202E}', '\u{200B}']),
+        "{text}"
+    );
+    for shown in ["Sec[U+2060]A", "x[U+202E]evil", "t[U+200B]x"] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+}
+
+/// Regression (B5): pack tickets left out the catalogue's and overlays' extra columns, which
+/// report.md shows; they are now rows of the ticket's table, escaped as in the report.
+#[test]
+fn tickets_show_catalogue_and_overlay_extra_columns() {
+    let (tmp, out) = pack_of(
+        "id,section,major,middle,text,Level\nA1,S,M,m,t,high|<b>x</b>\n",
+        "id,status,Ticket\nA1,planned,JIRA-7\n",
+    );
+    assert!(out.status.success(), "{}", outcome(&out));
+    let ticket = std::fs::read_to_string(tmp.path().join("out/p/tickets/gap-A1.md")).unwrap();
+    let row = |name: &str| {
+        ticket
+            .lines()
+            .find(|l| l.starts_with(&format!("| {name} |")))
+            .unwrap_or_else(|| panic!("no {name} row:\n{ticket}"))
+            .to_owned()
+    };
+    assert!(row("Ticket").contains("JIRA-7"), "{ticket}");
+    let level = row("Level");
+    assert!(level.contains("high"), "{level}");
+    // The cell's pipe and markup are escaped: the row keeps its two columns, no HTML tag.
+    assert!(!level.contains("<b>"), "{level}");
+    assert_eq!(crate::hostile::cell_pipes(&level), 3, "{level}");
+}
+
+/// A one-pack kansa.toml (`md` only, into `out/`) over a catalogue `cat/` made of
+/// `controls_csv` and an overlay `a.csv`, built in a fresh directory: that directory and the
+/// run's output.
+fn pack_of(controls_csv: &str, answers_csv: &str) -> (tempfile::TempDir, std::process::Output) {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = tmp.path().join("cat");
+    std::fs::create_dir_all(&cat).unwrap();
+    std::fs::write(cat.join("catalogue.toml"), "id = \"c\"\nname = \"C\"\n").unwrap();
+    std::fs::write(cat.join("controls.csv"), controls_csv).unwrap();
+    std::fs::write(tmp.path().join("a.csv"), answers_csv).unwrap();
+    std::fs::write(
+        tmp.path().join("kansa.toml"),
+        "[[pack]]\nname = \"p\"\ncatalogue = \"cat\"\noverlays = [\"a.csv\"]\ndate = \"2026-11-25\"\nformats = [\"md\"]\nout = \"out\"\n",
+    )
+    .unwrap();
+    let out = kansa()
+        .current_dir(tmp.path())
+        .args(["pack", "kansa.toml"])
+        .output()
+        .unwrap();
+    (tmp, out)
+}
