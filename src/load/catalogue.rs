@@ -65,10 +65,10 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     let meta = if let Some(text) = &meta_text {
         parse_meta(&meta_path.display().to_string(), text)?
     } else {
-        let stem = csv_path.file_stem().unwrap_or_default().to_string_lossy();
+        let id = default_id(&csv_path);
         CatalogueMeta {
-            id: stem.to_string(),
-            name: stem.to_string(),
+            name: id.clone(),
+            id,
             ..CatalogueMeta::default()
         }
     };
@@ -80,6 +80,21 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
         check_section_names(&meta_path.display().to_string(), meta_text, &catalogue)?;
     }
     Ok(catalogue)
+}
+
+/// The id of a catalogue without `catalogue.toml`: the CSV's name, or its directory's name for
+/// the usual `DIR/controls.csv`. Every such catalogue was `controls` before, so a baseline of
+/// `iso2013/` was diffed against a pack on `iso2022/` as if it were the same catalogue.
+fn default_id(csv_path: &Path) -> String {
+    let stem = csv_path.file_stem().unwrap_or_default().to_string_lossy();
+    if stem != "controls" {
+        return stem.into_owned();
+    }
+    std::fs::canonicalize(csv_path)
+        .ok()
+        .and_then(|p| Some(p.parent()?.file_name()?.to_string_lossy().into_owned()))
+        .filter(|dir| !dir.is_empty())
+        .unwrap_or_else(|| stem.into_owned())
 }
 
 /// Every `[[sections]]` entry of catalogue.toml must name a section of the controls, once: a
@@ -675,5 +690,30 @@ mod tests {
         std::fs::write(dir.path().join("controls.csv"), "id,text\nA1,x\n").unwrap();
         let c = load_catalogue(dir.path().to_str().unwrap()).unwrap();
         assert_eq!(c.meta.name, "安全対策基準");
+    }
+
+    /// Regression: every catalogue directory without `catalogue.toml` was id `controls`, so
+    /// baselines of different catalogues were diffed as one.
+    #[test]
+    fn a_catalogue_without_metadata_is_named_after_its_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["iso2013", "iso2022"] {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+            std::fs::write(
+                dir.path().join(name).join("controls.csv"),
+                "id,text\nA1,a\n",
+            )
+            .unwrap();
+        }
+        std::fs::write(dir.path().join("mine.csv"), "id,text\nA1,a\n").unwrap();
+        let id = |p: std::path::PathBuf| {
+            load_catalogue_with(p.to_str().unwrap(), &Limits::default())
+                .unwrap()
+                .meta
+                .id
+        };
+        assert_eq!(id(dir.path().join("iso2013")), "iso2013");
+        assert_eq!(id(dir.path().join("iso2022/controls.csv")), "iso2022");
+        assert_eq!(id(dir.path().join("mine.csv")), "mine");
     }
 }
