@@ -838,6 +838,7 @@ fn pathdiff(from: &Path, to: &Path) -> String {
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );
     parts.join("/")
+}
 
 /// Runs `kansa pack CONFIG` in `dir` (the config's own `out`, no `--out`).
 fn pack_here(dir: &Path, config: &str) -> std::process::Output {
