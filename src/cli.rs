@@ -703,14 +703,14 @@ fn validate(args: ValidateArgs) -> Result<()> {
     };
     let doc = match args.format {
         ValidateFormat::Sarif => crate::diag::sarif(&problems),
-        _ => serde_json::json!({ "problems": problems.0, "count": problems.len() }),
+        _ => problems.to_json(),
     };
     let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
     bytes.push(b'\n');
     emit(None, &bytes)?;
     match failed {
         // Problems were printed as data; still exit 2 so CI marks the step.
-        Some(Error::Input(d)) => Err(Error::Reported(d.len())),
+        Some(Error::Input(d)) => Err(Error::Reported(d.total())),
         _ => Ok(()),
     }
 }

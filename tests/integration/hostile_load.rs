@@ -799,3 +799,55 @@ fn generated_date_cells_beyond_excel_quote_their_serial() {
     assert!(!stderr(&out).contains("00:00:00"), "{}", outcome(&out));
     assert!(!stderr(&out).contains("9999-12-31"), "{}", outcome(&out));
 }
+
+/// Past the 1,000 problems listed per file, the total is still the real number of problems, and
+/// the note about the unlisted ones is no problem itself: in text, JSON and SARIF.
+#[test]
+fn problem_totals_count_the_unlisted_and_not_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("many.csv");
+    let mut csv = String::from("id,status\n");
+    for i in 0..1500 {
+        csv.push_str(&format!("X{i},implemented\n"));
+    }
+    std::fs::write(&overlay, csv).unwrap();
+    let run = |format: &str| {
+        let out = kansa()
+            .args(["validate", "--format", format, "--answers"])
+            .arg(&overlay)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", outcome(&out));
+        out
+    };
+
+    let err = stderr(&run("text"));
+    assert!(err.contains("500 more problems not listed"), "{err}");
+    assert!(err.ends_with("1500 problems found\n"), "{err}");
+
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    assert_eq!(json["count"], 1500);
+    assert_eq!(json["unlisted"], 500);
+    let problems = json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1000);
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["message"].as_str().unwrap() == "unknown id"),
+        "the note is not among the problems"
+    );
+
+    let sarif: serde_json::Value = serde_json::from_slice(&run("sarif").stdout).unwrap();
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["results"].as_array().unwrap().len(), 1000);
+    let notes = run0["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("500 more problems not listed")
+    );
+}
