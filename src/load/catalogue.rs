@@ -69,7 +69,7 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     };
     let file = csv_path.display().to_string();
     let bytes = crate::fs::read_limited(&csv_path, limits.max_file_bytes)?;
-    let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
+    let text = decode::decode_catalogue(&file, &bytes)?.text;
     Ok(parse_catalogue_with(&file, &text, meta, limits)?)
 }
 
@@ -107,7 +107,7 @@ fn line_and_column(text: &str, at: usize) -> (u64, u64) {
 fn read_meta(meta_path: &Path, limits: &Limits) -> Result<CatalogueMeta> {
     let file = meta_path.display().to_string();
     let bytes = crate::fs::read_limited(meta_path, limits.max_file_bytes)?;
-    let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
+    let text = decode::decode_catalogue(&file, &bytes)?.text;
     parse_meta(&file, &text)
 }
 

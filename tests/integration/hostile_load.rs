@@ -851,3 +851,157 @@ fn problem_totals_count_the_unlisted_and_not_the_note() {
             .starts_with("500 more problems not listed")
     );
 }
+
+/// More kinds of binary file, and UTF-32, given as overlays and as catalogue files: each is one
+/// error naming what the file is; catalogue hints say catalogues are CSV and never point to
+/// `--encoding` (which applies to overlays only).
+#[test]
+fn generated_binary_files_as_overlays_and_catalogues() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tar = b"a.txt".to_vec();
+    tar.resize(257, 0);
+    tar.extend_from_slice(b"ustar\x0000");
+    tar.resize(1024, 0);
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            "id,status\n運10-1,implemented\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
+        .collect();
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        (
+            "png.csv",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            "not a text file: this is a PNG image",
+        ),
+        (
+            "jpg.csv",
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF\0".to_vec(),
+            "not a text file: this is a JPEG image",
+        ),
+        (
+            "gif.csv",
+            b"GIF89a\x01\0\x01\0\0\0\0".to_vec(),
+            "not a text file: this is a GIF image",
+        ),
+        (
+            "db.csv",
+            b"SQLite format 3\0\x10\0\x01\x01".to_vec(),
+            "not a text file: this is an SQLite database",
+        ),
+        ("tar.csv", tar, "not a text file: this is a tar archive"),
+        ("utf32.csv", utf32, "UTF-32LE text is not supported"),
+    ];
+    for (name, bytes, expect) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = validate(&path, &[]);
+        assert_located(
+            "enc-binary-overlays",
+            name,
+            &out,
+            &[expect, "1 problem found"],
+        );
+        assert!(
+            !stderr(&out).contains("control character"),
+            "{}",
+            outcome(&out)
+        );
+
+        // The same bytes as a catalogue's controls.csv.
+        let catalogue = dir.path().join(format!("cat-{name}"));
+        std::fs::create_dir(&catalogue).unwrap();
+        std::fs::write(catalogue.join("controls.csv"), bytes).unwrap();
+        let out = kansa()
+            .args(["validate", "--catalogue"])
+            .arg(&catalogue)
+            .output()
+            .unwrap();
+        assert_located(
+            "enc-binary-overlays",
+            &format!("catalogue {name}"),
+            &out,
+            &[
+                expect,
+                "hint: catalogues are CSV: save the sheet as controls.csv",
+                "1 problem found",
+            ],
+        );
+    }
+
+    // A workbook given as --catalogue: catalogues are CSV, not "name it .xlsx".
+    let book = dir.path().join("cat.xlsx");
+    crate::hostile::workbook(
+        &book,
+        &[
+            &["id", "section", "major", "middle", "text"],
+            &["A1", "S", "M", "m", "t"],
+        ],
+    );
+    let out = kansa()
+        .args(["validate", "--catalogue"])
+        .arg(&book)
+        .output()
+        .unwrap();
+    assert_located(
+        "enc-binary-overlays",
+        "workbook catalogue",
+        &out,
+        &[
+            "cat.xlsx: not a text file: this is an Excel workbook (.xlsx)",
+            "hint: catalogues are CSV: save the sheet as controls.csv",
+        ],
+    );
+    assert!(!stderr(&out).contains("name it .xlsx"), "{}", outcome(&out));
+
+    // Undecodable catalogue files are not told to use --encoding.
+    let catalogue = dir.path().join("undecodable");
+    std::fs::create_dir(&catalogue).unwrap();
+    std::fs::write(
+        catalogue.join("catalogue.toml"),
+        "id = \"u\"\nname = \"U\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        catalogue.join("controls.csv"),
+        b"id,section,major,middle,text\nA1,S\xFF\xFE\xFD,M,m,t\n",
+    )
+    .unwrap();
+    let out = kansa()
+        .args(["validate", "--catalogue"])
+        .arg(&catalogue)
+        .output()
+        .unwrap();
+    assert_located(
+        "enc-binary-overlays",
+        "undecodable controls.csv",
+        &out,
+        &[
+            "controls.csv:2:5: bytes that are not valid",
+            "hint: save controls.csv as UTF-8 (Excel: \"CSV UTF-8\") or Shift_JIS",
+        ],
+    );
+    assert!(!stderr(&out).contains("--encoding"), "{}", outcome(&out));
+    std::fs::write(
+        catalogue.join("catalogue.toml"),
+        b"id = \"u\xFF\xFE\xFD\x80\"\nname = \"U\"\n",
+    )
+    .unwrap();
+    let out = kansa()
+        .args(["validate", "--catalogue"])
+        .arg(&catalogue)
+        .output()
+        .unwrap();
+    assert_located(
+        "enc-binary-overlays",
+        "undecodable catalogue.toml",
+        &out,
+        &[
+            "catalogue.toml:1:",
+            "hint: save catalogue.toml as UTF-8 (or Shift_JIS) text",
+        ],
+    );
+    assert!(!stderr(&out).contains("--encoding"), "{}", outcome(&out));
+}
