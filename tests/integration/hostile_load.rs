@@ -1005,3 +1005,42 @@ fn generated_binary_files_as_overlays_and_catalogues() {
     );
     assert!(!stderr(&out).contains("--encoding"), "{}", outcome(&out));
 }
+
+/// A repeated file's `(2)` label never equals the label of a real file named `answers.csv (2)`:
+/// the repeat takes more of its path.
+#[test]
+fn repeat_labels_do_not_collide_with_files_named_like_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (folder, name, status) in [
+        ("x/2012", "answers.csv", "implemented"),
+        ("z/2012", "answers.csv (2)", "partial"),
+    ] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::write(
+            root.join(folder).join(name),
+            format!("id,status\n設1,{status}\n"),
+        )
+        .unwrap();
+    }
+    let (labels, sources) = labels_and_sources(
+        root,
+        &[
+            "x/2012/answers.csv",
+            "x/2012/answers.csv",
+            "z/2012/answers.csv (2)",
+        ],
+    );
+    assert_eq!(
+        labels,
+        [
+            "2012/answers.csv",
+            "x/2012/answers.csv (2)",
+            "2012/answers.csv (2)"
+        ]
+    );
+    assert_eq!(
+        sources["status"], "2012/answers.csv (2)",
+        "the z file, last"
+    );
+}
