@@ -914,11 +914,7 @@ fn generated_binary_files_as_overlays_and_catalogues() {
         let catalogue = dir.path().join(format!("cat-{name}"));
         std::fs::create_dir(&catalogue).unwrap();
         std::fs::write(catalogue.join("controls.csv"), bytes).unwrap();
-        let out = kansa()
-            .args(["validate", "--catalogue"])
-            .arg(&catalogue)
-            .output()
-            .unwrap();
+        let out = validate_catalogue(&catalogue);
         assert_located(
             "enc-binary-overlays",
             &format!("catalogue {name}"),
@@ -940,11 +936,7 @@ fn generated_binary_files_as_overlays_and_catalogues() {
             &["A1", "S", "M", "m", "t"],
         ],
     );
-    let out = kansa()
-        .args(["validate", "--catalogue"])
-        .arg(&book)
-        .output()
-        .unwrap();
+    let out = validate_catalogue(&book);
     assert_located(
         "enc-binary-overlays",
         "workbook catalogue",
@@ -969,11 +961,7 @@ fn generated_binary_files_as_overlays_and_catalogues() {
         b"id,section,major,middle,text\nA1,S\xFF\xFE\xFD,M,m,t\n",
     )
     .unwrap();
-    let out = kansa()
-        .args(["validate", "--catalogue"])
-        .arg(&catalogue)
-        .output()
-        .unwrap();
+    let out = validate_catalogue(&catalogue);
     assert_located(
         "enc-binary-overlays",
         "undecodable controls.csv",
@@ -989,11 +977,7 @@ fn generated_binary_files_as_overlays_and_catalogues() {
         b"id = \"u\xFF\xFE\xFD\x80\"\nname = \"U\"\n",
     )
     .unwrap();
-    let out = kansa()
-        .args(["validate", "--catalogue"])
-        .arg(&catalogue)
-        .output()
-        .unwrap();
+    let out = validate_catalogue(&catalogue);
     assert_located(
         "enc-binary-overlays",
         "undecodable catalogue.toml",
@@ -1043,4 +1027,13 @@ fn repeat_labels_do_not_collide_with_files_named_like_them() {
         sources["status"], "2012/answers.csv (2)",
         "the z file, last"
     );
+}
+
+/// `kansa validate --catalogue PATH`, with no overlay.
+fn validate_catalogue(path: &std::path::Path) -> std::process::Output {
+    kansa()
+        .args(["validate", "--catalogue"])
+        .arg(path)
+        .output()
+        .unwrap()
 }
