@@ -703,14 +703,14 @@ fn validate(args: ValidateArgs) -> Result<()> {
     };
     let doc = match args.format {
         ValidateFormat::Sarif => crate::diag::sarif(&problems),
-        _ => serde_json::json!({ "problems": problems.0, "count": problems.len() }),
+        _ => problems.to_json(),
     };
     let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
     bytes.push(b'\n');
     emit(None, &bytes)?;
     match failed {
         // Problems were printed as data; still exit 2 so CI marks the step.
-        Some(Error::Input(d)) => Err(Error::Reported(d.len())),
+        Some(Error::Input(d)) => Err(Error::Reported(d.total())),
         _ => Ok(()),
     }
 }
@@ -782,15 +782,21 @@ pub fn report_date(arg: Option<&str>) -> Result<Date> {
                 "SOURCE_DATE_EPOCH {epoch:?} is not a number of seconds"
             ))
         })?;
-        let ts = jiff::Timestamp::from_second(secs)
-            .map_err(|e| Error::Usage(format!("SOURCE_DATE_EPOCH {epoch:?}: {e}")))?;
-        let date = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
-        return load::values::check_date_range(date).map_err(|e| {
+        // Beyond jiff's own range (about ±9999 years) there is no date to name, but the
+        // problem is the same as for any other date outside kansa's years.
+        let out_of_range = |shown: String| {
+            let e = load::values::date_out_of_range();
             Error::Usage(format!(
-                "SOURCE_DATE_EPOCH {epoch:?} is {date}: {}; {}",
+                "SOURCE_DATE_EPOCH {shown}: {}; {}",
                 e.message, e.hint
             ))
-        });
+        };
+        let Ok(ts) = jiff::Timestamp::from_second(secs) else {
+            return Err(out_of_range(format!("{epoch:?}")));
+        };
+        let date = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+        return load::values::check_date_range(date)
+            .map_err(|_| out_of_range(format!("{epoch:?} is {date}")));
     }
     Ok(jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::system())

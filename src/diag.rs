@@ -28,6 +28,10 @@ pub struct Diagnostic {
     /// (`line` is the spreadsheet row, `column` the column number).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// For the note closing a file's list once it is full: how many problems it stands for.
+    /// Such a note is not a problem itself, so it never counts as one.
+    #[serde(skip)]
+    pub unlisted: Option<usize>,
 }
 
 impl Diagnostic {
@@ -42,7 +46,19 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             sheet: None,
+            unlisted: None,
         }
+    }
+
+    /// Make this the note that stands for `count` problems not listed.
+    pub fn unlisted(mut self, count: usize) -> Self {
+        self.unlisted = Some(count);
+        self
+    }
+
+    /// True for the note standing for problems not listed ([`Diagnostic::unlisted`]).
+    pub fn is_note(&self) -> bool {
+        self.unlisted.is_some()
     }
 
     /// Place the problem in a worksheet of a workbook.
@@ -121,9 +137,35 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
-    /// Number of problems.
+    /// Number of entries listed (problems and notes).
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// The listed problems, without the notes standing for unlisted ones.
+    pub fn listed(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_note())
+    }
+
+    /// Problems found, listed or not: a note counts as the problems it stands for.
+    pub fn total(&self) -> usize {
+        self.0.iter().map(|d| d.unlisted.unwrap_or(1)).sum()
+    }
+
+    /// Problems found but not listed.
+    pub fn unlisted(&self) -> usize {
+        self.0.iter().filter_map(|d| d.unlisted).sum()
+    }
+
+    /// The problems as JSON (`kansa validate --format json`): the listed problems, their
+    /// total (listed or not) and how many of them are not listed.
+    pub fn to_json(&self) -> serde_json::Value {
+        let listed: Vec<&Diagnostic> = self.listed().collect();
+        serde_json::json!({
+            "problems": listed,
+            "count": self.total(),
+            "unlisted": self.unlisted(),
+        })
     }
 
     /// Append all problems of another run.
@@ -137,7 +179,7 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        let n = self.0.len();
+        let n = self.total();
         write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
     }
 }
@@ -175,12 +217,11 @@ pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// Problems as a SARIF 2.1.0 log, so CI systems can annotate the offending CSV line.
 pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
     let rule_id = |d: &Diagnostic| d.message.split(':').next().unwrap_or("").replace(' ', "-");
-    let mut rules: Vec<String> = problems.0.iter().map(rule_id).collect();
+    let mut rules: Vec<String> = problems.listed().map(rule_id).collect();
     rules.sort();
     rules.dedup();
     let results: Vec<serde_json::Value> = problems
-        .0
-        .iter()
+        .listed()
         .map(|d| {
             let mut text = d.message.clone();
             if let Some(c) = &d.column_name {
@@ -207,7 +248,21 @@ pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
             })
         })
         .collect();
-    serde_json::json!({
+    let notes: Vec<serde_json::Value> = problems
+        .0
+        .iter()
+        .filter(|d| d.is_note())
+        .map(|d| {
+            serde_json::json!({
+                "level": "note",
+                "message": { "text": d.message },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": d.file },
+                }}],
+            })
+        })
+        .collect();
+    let mut log = serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -218,7 +273,16 @@ pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
             }},
             "results": results,
         }],
-    })
+    });
+    // Problems not listed are no results: SARIF's place for such a remark is a notification
+    // of the run.
+    if !notes.is_empty() {
+        log["runs"][0]["invocations"] = serde_json::json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notes,
+        }]);
+    }
+    log
 }
 
 #[cfg(test)]
@@ -245,6 +309,30 @@ mod tests {
         assert_eq!(column_letters(26), "Z");
         assert_eq!(column_letters(27), "AA");
         assert_eq!(column_letters(703), "AAA");
+    }
+
+    #[test]
+    fn a_note_counts_as_the_problems_it_stands_for_not_as_one() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::new("a.csv", 2, 1, "unknown id"));
+        d.push(Diagnostic::new("a.csv", 0, 0, "3 more problems not listed").unlisted(3));
+        assert_eq!(
+            (d.len(), d.total(), d.unlisted(), d.listed().count()),
+            (2, 4, 3, 1)
+        );
+        assert!(d.to_string().ends_with("\n4 problems found"));
+        assert_eq!(d.to_json()["count"], 4);
+        assert_eq!(d.to_json()["problems"].as_array().unwrap().len(), 1);
+        let log = sarif(&d);
+        assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["level"],
+            "note"
+        );
+        // Without a note, the SARIF log has no invocation.
+        let mut plain = Diagnostics::default();
+        plain.push(Diagnostic::new("a.csv", 2, 1, "unknown id"));
+        assert!(sarif(&plain)["runs"][0].get("invocations").is_none());
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn load_catalogue_with(name_or_path: &str, limits: &Limits) -> Result<Catalo
     };
     let file = csv_path.display().to_string();
     let bytes = crate::fs::read_limited(&csv_path, limits.max_file_bytes)?;
-    let text = decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?.text;
+    let text = decode::decode_catalogue(&file, &bytes)?.text;
     let catalogue = parse_catalogue_with(&file, &text, meta, limits)?;
     if let Some(meta_text) = &meta_text {
         check_section_names(&meta_path.display().to_string(), meta_text, &catalogue)?;
@@ -214,9 +214,7 @@ fn line_and_column(text: &str, at: usize) -> (u64, u64) {
 fn read_meta_text(meta_path: &Path, limits: &Limits) -> Result<String> {
     let file = meta_path.display().to_string();
     let bytes = crate::fs::read_limited(meta_path, limits.max_file_bytes)?;
-    Ok(decode::decode(&file, &bytes, decode::EncodingChoice::Auto)?
-        .text
-        .into_owned())
+    Ok(decode::decode_catalogue(&file, &bytes)?.text.into_owned())
 }
 
 /// A catalogue column kansa knows, by any of its header spellings.

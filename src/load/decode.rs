@@ -38,14 +38,42 @@ pub struct Decoded<'a> {
     pub encoding: &'static str,
 }
 
-/// Decode `bytes` from `file` (named for messages).
+/// What a file is read as. The hints differ: `--encoding` applies to overlays only, and a
+/// catalogue is never read from a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// An answer overlay (`--answers`).
+    Overlay,
+    /// A catalogue file: `controls.csv` or `catalogue.toml`.
+    Catalogue,
+}
+
+/// Decode `bytes` from the overlay `file` (named for messages).
 pub fn decode<'a>(
     file: &str,
     bytes: &'a [u8],
     choice: EncodingChoice,
 ) -> Result<Decoded<'a>, Diagnostics> {
+    decode_as(Role::Overlay, file, bytes, choice)
+}
+
+/// Decode a catalogue file (`controls.csv`, `catalogue.toml`): its encoding is always
+/// detected, as `--encoding` names the encoding of overlays only.
+pub fn decode_catalogue<'a>(file: &str, bytes: &'a [u8]) -> Result<Decoded<'a>, Diagnostics> {
+    decode_as(Role::Catalogue, file, bytes, EncodingChoice::Auto)
+}
+
+fn decode_as<'a>(
+    role: Role,
+    file: &str,
+    bytes: &'a [u8],
+    choice: EncodingChoice,
+) -> Result<Decoded<'a>, Diagnostics> {
     if let Some(kind) = binary_kind(bytes) {
-        return Err(not_text(file, kind));
+        return Err(not_text(role, file, kind));
+    }
+    if let Some(name) = utf32_bom(bytes) {
+        return Err(utf32(role, file, name));
     }
     let encoding = match choice {
         EncodingChoice::Auto => detect(bytes),
@@ -65,7 +93,7 @@ pub fn decode<'a>(
     let (text, used, had_errors) = encoding.decode(bytes);
     if had_errors {
         let cesu = used == UTF_8 && utf8_but_for_surrogates(bytes);
-        return Err(undecodable(file, &text, used, cesu));
+        return Err(undecodable(role, file, &text, used, cesu));
     }
     Ok(Decoded {
         text,
@@ -144,7 +172,9 @@ pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return Some(zip_kind(bytes));
     }
-    let kinds: [(&[u8], &str); 8] = [
+    // Signatures of several bytes that text files do not start with (short ones such as
+    // BMP's `BM` or an .exe's `MZ` could be the start of a header row, and are left out).
+    let kinds: [(&[u8], &str); 17] = [
         (
             &OLE,
             "an OLE compound file (an old Excel .xls workbook, or an encrypted .xlsx)",
@@ -156,11 +186,69 @@ pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
         (b"\x28\xB5\x2F\xFD", "a zstd-compressed file"),
         (b"{\\rtf", "an RTF document"),
+        (b"\x89PNG\r\n\x1A\n", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"II*\x00", "a TIFF image"),
+        (b"MM\x00*", "a TIFF image"),
+        (b"SQLite format 3\x00", "an SQLite database"),
+        (b"\x7FELF", "an executable program (ELF)"),
+        (b"Rar!\x1A\x07", "a RAR archive"),
     ];
-    kinds
-        .iter()
-        .find(|(magic, _)| bytes.starts_with(magic))
-        .map(|(_, kind)| *kind)
+    if let Some((_, kind)) = kinds.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Some(kind);
+    }
+    let riff_webp = bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP");
+    if riff_webp {
+        return Some("a WebP image");
+    }
+    // A tar archive names its format at byte 257 (`ustar`), after the first member's name.
+    if bytes.get(257..262) == Some(b"ustar") {
+        return Some("a tar archive");
+    }
+    None
+}
+
+/// `UTF-32LE` or `UTF-32BE` for a file starting with a UTF-32 byte-order mark. (The
+/// little-endian mark begins with UTF-16LE's, so it is looked for first.)
+fn utf32_bom(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        Some("UTF-32LE")
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        Some("UTF-32BE")
+    } else {
+        None
+    }
+}
+
+/// The one problem of a UTF-32 file, which kansa does not read (no spreadsheet program saves
+/// it by default, and read as UTF-16 it would be text with a NUL after every character).
+fn utf32(role: Role, file: &str, name: &str) -> Diagnostics {
+    Diagnostics(vec![
+        Diagnostic::new(
+            file,
+            0,
+            0,
+            format!("{name} text is not supported (the file starts with a {name} byte-order mark)"),
+        )
+        .hint(save_as_text_hint(role, file)),
+    ])
+}
+
+/// How to save a catalogue file or an overlay as text kansa reads.
+fn save_as_text_hint(role: Role, file: &str) -> &'static str {
+    match role {
+        Role::Catalogue if is_toml(file) => "save catalogue.toml as UTF-8 text",
+        Role::Catalogue => {
+            "catalogues are CSV: save the sheet as controls.csv (Excel: \"CSV UTF-8\")"
+        }
+        Role::Overlay => "convert it to UTF-8 (Excel: save as \"CSV UTF-8\")",
+    }
+}
+
+fn is_toml(file: &str) -> bool {
+    file.to_ascii_lowercase().ends_with(".toml")
 }
 
 /// Which kind of zip archive: office documents name themselves in their first members
@@ -187,8 +275,10 @@ fn zip_kind(bytes: &[u8]) -> &'static str {
 }
 
 /// The one problem of a binary file given where text was expected.
-fn not_text(file: &str, kind: &str) -> Diagnostics {
-    let hint = if kind.contains(".xlsx") && !kind.contains("OLE") {
+fn not_text(role: Role, file: &str, kind: &str) -> Diagnostics {
+    let hint = if role == Role::Catalogue {
+        save_as_text_hint(role, file)
+    } else if kind.contains(".xlsx") && !kind.contains("OLE") {
         "name it .xlsx to read it as a workbook, or save it from Excel as \"CSV UTF-8\""
     } else {
         "save the sheet as CSV (Excel: \"CSV UTF-8\"), or as an .xlsx workbook"
@@ -252,7 +342,13 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// One diagnostic per line holding replacement characters (at most ten lines).
-fn undecodable(file: &str, text: &str, used: &'static Encoding, cesu: bool) -> Diagnostics {
+fn undecodable(
+    role: Role,
+    file: &str,
+    text: &str,
+    used: &'static Encoding,
+    cesu: bool,
+) -> Diagnostics {
     let mut out = Diagnostics::default();
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     for (i, line) in text.split('\n').enumerate() {
@@ -272,7 +368,18 @@ fn undecodable(file: &str, text: &str, used: &'static Encoding, cesu: bool) -> D
         } else {
             (
                 format!("bytes that are not valid {}", used.name()),
-                "save the file as UTF-8 (Excel: \"CSV UTF-8\") or name its encoding with --encoding shift_jis|utf-8|utf-16le|utf-16be",
+                match role {
+                    // `--encoding` names the encoding of overlays only.
+                    Role::Catalogue if is_toml(file) => {
+                        "save catalogue.toml as UTF-8 (or Shift_JIS) text"
+                    }
+                    Role::Catalogue => {
+                        "save controls.csv as UTF-8 (Excel: \"CSV UTF-8\") or Shift_JIS"
+                    }
+                    Role::Overlay => {
+                        "save the file as UTF-8 (Excel: \"CSV UTF-8\") or name its encoding with --encoding shift_jis|utf-8|utf-16le|utf-16be"
+                    }
+                },
             )
         };
         out.push(
@@ -405,6 +512,68 @@ mod tests {
         }
         let err = auto(&zip("xl/workbook.xml")).unwrap_err();
         assert!(err.0[0].hint.as_ref().unwrap().contains("name it .xlsx"));
+    }
+
+    #[test]
+    fn images_databases_archives_and_utf32_are_named() {
+        let mut tar = b"a.txt".to_vec();
+        tar.resize(257, 0);
+        tar.extend_from_slice(b"ustar\x0000");
+        for (bytes, kind) in [
+            (&b"\x89PNG\r\n\x1A\n\0"[..], "a PNG image"),
+            (b"\xFF\xD8\xFF\xDB\0", "a JPEG image"),
+            (b"GIF87a\x01\0", "a GIF image"),
+            (b"RIFF\0\0\0\0WEBPVP8 ", "a WebP image"),
+            (b"II*\0\x08\0", "a TIFF image"),
+            (b"SQLite format 3\0\x10\0", "an SQLite database"),
+            (b"\x7FELF\x02\x01", "an executable program (ELF)"),
+            (&tar, "a tar archive"),
+        ] {
+            assert_eq!(binary_kind(bytes), Some(kind));
+        }
+        // Text starting with letters of a short signature stays text.
+        for text in ["BMI,id\n", "MZ-1,implemented\n", "GIF,id\n", "RIFF,id\n"] {
+            assert_eq!(binary_kind(text.as_bytes()), None, "{text}");
+        }
+        for (bom, name) in [
+            (&[0xFF, 0xFE, 0, 0, b'i', 0, 0, 0][..], "UTF-32LE"),
+            (&[0, 0, 0xFE, 0xFF, 0, 0, 0, b'i'][..], "UTF-32BE"),
+        ] {
+            let err = auto(bom).unwrap_err();
+            assert_eq!(err.len(), 1);
+            assert!(
+                err.0[0]
+                    .message
+                    .starts_with(&format!("{name} text is not supported"))
+            );
+            assert!(err.0[0].hint.as_ref().unwrap().contains("UTF-8"));
+        }
+        // UTF-16LE with a BOM is still read.
+        assert_eq!(auto(&[0xFF, 0xFE, b'i', 0, b'd', 0]).unwrap().text, "id");
+    }
+
+    #[test]
+    fn catalogue_files_get_catalogue_hints() {
+        let hint = |file: &str, bytes: &[u8]| {
+            decode_catalogue(file, bytes).unwrap_err().0[0]
+                .hint
+                .clone()
+                .unwrap()
+        };
+        let xlsx = b"PK\x03\x04[Content_Types].xml xl/workbook.xml";
+        assert!(hint("controls.csv", xlsx).starts_with("catalogues are CSV"));
+        assert_eq!(
+            hint("catalogue.toml", b"%PDF-1.4"),
+            "save catalogue.toml as UTF-8 text"
+        );
+        for file in ["controls.csv", "catalogue.toml"] {
+            let h = hint(file, b"id\n\xFF\xFE\xFD\x80\n");
+            assert!(!h.contains("--encoding"), "{h}");
+            assert!(h.contains("Shift_JIS"), "{h}");
+        }
+        // Overlays keep theirs.
+        let err = auto(b"id\n\xFF\xFE\xFD\x80\n").unwrap_err();
+        assert!(err.0[0].hint.as_ref().unwrap().contains("--encoding"));
     }
 
     #[test]

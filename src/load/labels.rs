@@ -5,10 +5,13 @@
 //! `aws-2012/answers.csv`). The path is first made absolute and `..` resolved, so the label
 //! does not depend on the directory kansa runs in, nor on how the path was spelled.
 
+use std::collections::HashSet;
 use std::path::{Component, Path};
 
 /// One label per path, in order, each different from the others. The same file given twice
-/// gets `(2)`, `(3)`, ... after its label, as the later layer.
+/// gets `(2)`, `(3)`, ... after its label, as the later layer; should that equal the label of
+/// another file (one really named `answers.csv (2)`), the label takes more of the path, then a
+/// higher number, until it is unique.
 pub fn unique_labels(paths: &[&str]) -> Vec<String> {
     let parts: Vec<Vec<String>> = paths.iter().map(|p| absolute_parts(p)).collect();
     let mut labels: Vec<String> = parts
@@ -26,13 +29,30 @@ pub fn unique_labels(paths: &[&str]) -> Vec<String> {
             mine[mine.len() - take..].join("/")
         })
         .collect();
+    // The labels of different files differ already (each takes a component the other paths
+    // do not end with); only the repeats need a new one, unlike every label given so far.
+    let mut taken: HashSet<String> = labels.iter().cloned().collect();
     for i in 0..labels.len() {
         let earlier = (0..i).filter(|&j| parts[j] == parts[i]).count();
         if earlier > 0 {
-            labels[i] = format!("{} ({})", labels[i], earlier + 1);
+            labels[i] = repeat_label(&parts[i], &labels[i], earlier + 1, &taken);
+            taken.insert(labels[i].clone());
         }
     }
     labels
+}
+
+/// The label of the `nth` occurrence of a file labelled `label`: `label (nth)`, or with more
+/// of the path, or with a higher number, whichever first is not `taken`.
+fn repeat_label(parts: &[String], label: &str, nth: usize, taken: &HashSet<String>) -> String {
+    let shown = label.matches('/').count() + 1;
+    let longer = (shown..=parts.len()).map(|take| parts[parts.len() - take..].join("/"));
+    let mut candidates = longer
+        .map(|l| format!("{l} ({nth})"))
+        .chain((nth + 1..).map(|n| format!("{} ({n})", parts.join("/"))));
+    candidates
+        .find(|c| !taken.contains(c))
+        .unwrap_or_else(|| format!("{label} ({nth})"))
 }
 
 /// How many trailing components two paths share.
@@ -100,6 +120,21 @@ mod tests {
     }
 
     #[test]
+    fn labels_are_unique_for_any_mix_of_repeats_and_look_alikes() {
+        let pool = [
+            "/a", "/a (2)", "/a (3)", "/x/a", "/y/a", "/y/a (2)", "/x/a (2)",
+        ];
+        for n in 0..pool.len().pow(4) {
+            let paths: Vec<&str> = (0..4)
+                .map(|k| pool[n / pool.len().pow(k) % pool.len()])
+                .collect();
+            let labels = unique_labels(&paths);
+            let distinct: HashSet<&String> = labels.iter().collect();
+            assert_eq!(distinct.len(), labels.len(), "{paths:?} → {labels:?}");
+        }
+    }
+
+    #[test]
     fn the_same_file_twice_is_told_apart_by_its_place() {
         assert_eq!(
             unique_labels(&[
@@ -108,6 +143,28 @@ mod tests {
                 "/w/a/answers.csv"
             ]),
             ["a/answers.csv", "a/answers.csv (2)", "a/answers.csv (3)"]
+        );
+        // A real file named like a repeat's label: the repeat takes more of the path.
+        assert_eq!(
+            unique_labels(&[
+                "/w/x/2012/answers.csv",
+                "/w/x/2012/answers.csv",
+                "/w/z/2012/answers.csv (2)"
+            ]),
+            [
+                "2012/answers.csv",
+                "x/2012/answers.csv (2)",
+                "2012/answers.csv (2)"
+            ]
+        );
+        // ... and when the whole path is taken too, a higher number.
+        assert_eq!(
+            unique_labels(&["/a", "/a", "/a (2)"]),
+            ["a", "a (3)", "a (2)"]
+        );
+        assert_eq!(
+            unique_labels(&["/a", "/a (2)", "/a", "/a (3)", "/a"]),
+            ["a", "a (2)", "a (4)", "a (3)", "a (5)"]
         );
         // Same name in different folders, one of them also given twice.
         assert_eq!(

@@ -179,7 +179,8 @@ impl Problems {
                         self.hidden
                     ),
                 )
-                .hint("fix the problems above and run `kansa validate` again"),
+                .hint("fix the problems above and run `kansa validate` again")
+                .unlisted(self.hidden),
             );
         }
         self.list

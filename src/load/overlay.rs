@@ -385,10 +385,21 @@ fn unknown_id_hint(
     }
 }
 
-/// Edit distances the full search may compute per file once no id is one edit away: on a
+/// Steps of edit-distance work the full search may do per file once no id is one edit away
+/// (comparing ids of `a` and `b` bytes counts `a × b`, what the distance costs): on a
 /// 200,000-control catalogue, a file of ids far from every control would otherwise compare
-/// each with every control (95 s). Ids one edit away never need it.
-const SLOW_SEARCH_BUDGET: usize = 2_000_000;
+/// each with every control (95 s), and long ids make each comparison dear (50,000 ids of 306
+/// characters: 2 min 49 s). 20 million steps take about 5 s in a debug build, well under one
+/// in a release build. Ids one edit away never need it.
+const SLOW_SEARCH_BUDGET: usize = 20_000_000;
+
+/// The work of comparing `id` with every one of `candidates` ([`SLOW_SEARCH_BUDGET`]).
+fn search_cost(id: &str, candidates: &[&str]) -> usize {
+    candidates
+        .iter()
+        .map(|c| c.len().saturating_mul(id.len() + 1))
+        .fold(0, usize::saturating_add)
+}
 
 /// The letters before an id's number (設, 運, AC-), which a suggestion must share.
 fn id_prefix(s: &str) -> &str {
@@ -413,19 +424,35 @@ fn id_number(s: &str) -> i64 {
 struct NearIndex {
     /// (hash of a variant, catalogue position), sorted.
     variants: Vec<(u64, u32)>,
+    /// Catalogue positions by id prefix ([`id_prefix`]), in order: the full search compares
+    /// only these, without looking at every id of the catalogue again.
+    by_prefix: HashMap<String, Vec<usize>>,
 }
 
 impl NearIndex {
     fn new(catalogue: &Catalogue) -> Self {
         let mut variants = Vec::new();
+        let mut by_prefix: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, c) in catalogue.controls.iter().enumerate() {
             for h in deletion_hashes(&c.id) {
                 variants.push((h, i as u32));
             }
+            by_prefix
+                .entry(id_prefix(&c.id).to_owned())
+                .or_default()
+                .push(i);
         }
         variants.sort_unstable();
         variants.dedup();
-        NearIndex { variants }
+        NearIndex {
+            variants,
+            by_prefix,
+        }
+    }
+
+    /// Catalogue positions of the ids with this prefix, in order.
+    fn with_prefix(&self, prefix: &str) -> Vec<usize> {
+        self.by_prefix.get(prefix).cloned().unwrap_or_default()
     }
 
     /// Catalogue positions of ids that may be one edit from `id` (a superset), in order.
@@ -446,11 +473,19 @@ impl NearIndex {
     }
 }
 
+/// Ids longer than this (in bytes) get no one-deletion variants in [`NearIndex`].
+const MAX_INDEXED_ID_BYTES: usize = 64;
+
 /// Hashes of `s` and of every string made by deleting one of its characters.
 fn deletion_hashes(s: &str) -> Vec<u64> {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     let hasher = BuildHasherDefault::<DefaultHasher>::default();
     let mut out = vec![hasher.hash_one(s)];
+    // A long id has as many variants as characters, each as long as the id: such ids are
+    // left to the budgeted full search rather than hashed quadratically.
+    if s.len() > MAX_INDEXED_ID_BYTES {
+        return out;
+    }
     for (i, c) in s.char_indices() {
         let variant = [&s[..i], &s[i + c.len_utf8()..]].concat();
         out.push(hasher.hash_one(variant));
@@ -481,11 +516,17 @@ fn nearest_id<'c>(
         .filter(|c| strsim::levenshtein(id, c) == 1)
         .collect();
     let candidates = if one_edit.is_empty() {
-        if *budget < catalogue.controls.len() {
+        let same_prefix: Vec<&str> = near
+            .with_prefix(want_prefix)
+            .into_iter()
+            .map(|i| catalogue.controls[i].id.as_str())
+            .collect();
+        let cost = search_cost(id, &same_prefix);
+        if *budget < cost {
             return None;
         }
-        *budget -= catalogue.controls.len();
-        ids((0..catalogue.controls.len()).collect())
+        *budget -= cost;
+        same_prefix
     } else {
         one_edit
     };
@@ -765,14 +806,70 @@ mod tests {
             nearest_id("設30-39", &c, &near, &mut budget),
             Some("設30-3")
         );
-        // Far from every id: one full search fits in 1500, the second does not.
-        let mut budget = 1500;
+        // Far from every id: one full search fits, the second does not.
+        let same_prefix: Vec<&str> = c
+            .controls
+            .iter()
+            .map(|c| c.id.as_str())
+            .filter(|c| c.starts_with('設'))
+            .collect();
+        let one_search = search_cost("設30-399", &same_prefix);
+        let mut budget = one_search * 3 / 2;
         assert_eq!(
             nearest_id("設30-399", &c, &near, &mut budget),
             Some("設30-3")
         );
-        assert_eq!(budget, 500);
+        assert_eq!(budget, one_search * 3 / 2 - one_search);
         assert_eq!(nearest_id("設30-399", &c, &near, &mut budget), None);
+    }
+
+    /// The budget counts the work of each comparison, not comparisons: 300-character ids cost
+    /// 100 times what 3-character ones do.
+    #[test]
+    fn the_search_budget_counts_the_length_of_the_ids() {
+        let short = search_cost("abc", &["abd", "abe"]);
+        let long_id = "X".repeat(300);
+        let long = search_cost(&long_id, &[long_id.as_str(), long_id.as_str()]);
+        assert_eq!(short, 2 * 3 * 4);
+        assert_eq!(long, 2 * 300 * 301);
+        assert_eq!(search_cost(&long_id, &[]), 0);
+    }
+
+    /// 2,000 long ids against a catalogue of 2,000 long ids with the same prefix, none one
+    /// edit away: one full search would cost more than the whole budget, so none is made
+    /// (counting comparisons, 1,000 searches of 2,000 comparisons each were allowed: hours in
+    /// a debug build).
+    #[test]
+    fn long_ids_far_from_every_control_stay_fast() {
+        let p = "X".repeat(300);
+        let controls = (0..2000)
+            .map(|i| Control {
+                id: format!("{p}00{i:04}"),
+                section: "s".into(),
+                major: String::new(),
+                middle: String::new(),
+                text: "t".into(),
+                extra: vec![],
+            })
+            .collect();
+        let c = Catalogue::new(CatalogueMeta::default(), controls);
+        let near = NearIndex::new(&c);
+        let started = std::time::Instant::now();
+        let mut budget = SLOW_SEARCH_BUDGET;
+        let mut searched = 0;
+        for i in 0..2000 {
+            let far = format!("{p}99{i:04}");
+            if nearest_id(&far, &c, &near, &mut budget).is_some() {
+                searched += 1;
+            }
+        }
+        assert_eq!(searched, 0, "no full search fits in the budget");
+        assert_eq!(budget, SLOW_SEARCH_BUDGET);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -126,14 +126,20 @@ pub fn check_date_range(date: Date) -> Result<Date, BadValue> {
     if DATE_YEARS.contains(&date.year()) {
         return Ok(date);
     }
-    Err(BadValue {
+    Err(date_out_of_range())
+}
+
+/// The problem of a date outside [`DATE_YEARS`], also for values that are no date at all
+/// (a workbook serial beyond Excel's calendar, a `SOURCE_DATE_EPOCH` beyond any calendar).
+pub fn date_out_of_range() -> BadValue {
+    BadValue {
         message: "date out of range".to_owned(),
         hint: format!(
             "dates must lie between {}-01-01 and {}-12-31",
             DATE_YEARS.start(),
             DATE_YEARS.end()
         ),
-    })
+    }
 }
 
 /// Would Excel (or LibreOffice) run this cell as a formula? It does when the cell starts with

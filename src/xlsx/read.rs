@@ -410,26 +410,39 @@ fn sheet_table(
             .ok()
             .map(|i| &row[i].1)
     };
-    // The cell's text; an error cell is reported (under its column's header, when known) and
-    // gives Err(its code).
+    // The cell's text; an error cell, or a date cell beyond Excel's calendar, is reported
+    // (under its column's header, when known) and gives Err(its code or serial number).
     let mut cell = |row: u32, col: u32, header: Option<&str>| -> Result<String, String> {
-        let value = value_at(row, col).map_or(Ok(String::new()), cell_text);
-        if let Err(code) = &value {
-            let mut d = Diagnostic::new(
-                path,
-                u64::from(row) + 1,
-                u64::from(col) + 1,
-                "error value in cell",
+        let data = value_at(row, col);
+        let value = data.map_or(Ok(String::new()), cell_text);
+        let located = |message: &str| {
+            Diagnostic::new(path, u64::from(row) + 1, u64::from(col) + 1, message)
+                .in_sheet(Some(sheet))
+        };
+        let problem = if let Some(serial) = data.and_then(date_serial_outside_excel) {
+            let range = crate::load::values::date_out_of_range();
+            Some(
+                located(&range.message)
+                    .value(number(serial))
+                    .hint(range.hint),
             )
-            .in_sheet(Some(sheet))
-            .value(code.as_str())
-            .hint("replace the formula by its value, or type the value");
-            if let Some(h) = header.filter(|h| !h.is_empty()) {
-                d = d.column_name(h);
-            }
-            problems.push(d);
+        } else if let Err(code) = &value {
+            Some(
+                located("error value in cell")
+                    .value(code.as_str())
+                    .hint("replace the formula by its value, or type the value"),
+            )
+        } else {
+            None
+        };
+        let Some(mut d) = problem else {
+            return value;
+        };
+        if let Some(h) = header.filter(|h| !h.is_empty()) {
+            d = d.column_name(h);
         }
-        value
+        problems.push(d);
+        Err(value.unwrap_or_else(|code| code))
     };
     let mut headers: Vec<String> = (0..width)
         .map(|c| cell(header_row, c, None).map_or_else(|code| code, |s| s.trim().to_owned()))
@@ -550,6 +563,7 @@ pub(super) fn cell_text(value: &Data) -> Result<String, String> {
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(d) if date_serial_outside_excel(value).is_some() => number(d.as_f64()),
         Data::DateTime(d) if d.is_datetime() => {
             let (y, m, day, h, min, s, _) = d.to_ymd_hms_milli();
             match (d.as_f64() < 1.0, (h, min, s) == (0, 0, 0)) {
@@ -565,11 +579,70 @@ pub(super) fn cell_text(value: &Data) -> Result<String, String> {
     })
 }
 
-/// A number as typed: `83`, not `83.0`; fractions in their shortest form.
+/// Excel's last day, 9999-12-31, as a serial number (days since 1899-12-30).
+const LAST_EXCEL_SERIAL: f64 = 2_958_465.0;
+
+/// The serial number of a date-formatted cell that Excel itself cannot show as a date
+/// (negative, after 9999-12-31, not finite; Excel shows `#####`). Its date would be made up,
+/// so the number is what kansa quotes.
+fn date_serial_outside_excel(value: &Data) -> Option<f64> {
+    let Data::DateTime(d) = value else {
+        return None;
+    };
+    let serial = d.as_f64();
+    let inside = serial.is_finite() && (0.0..LAST_EXCEL_SERIAL + 1.0).contains(&serial);
+    (d.is_datetime() && !inside).then_some(serial)
+}
+
+/// A number as typed: `83`, not `83.0`; fractions in their shortest form; huge numbers as
+/// `1e300`, not as three hundred digits.
 fn number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         format!("{}", f as i64)
+    } else if f.abs() >= 1e15 {
+        format!("{f:e}")
     } else {
         f.to_string()
+    }
+}
+
+#[cfg(test)]
+mod date_serial_tests {
+    use super::*;
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    fn date_cell(serial: f64) -> Data {
+        Data::DateTime(ExcelDateTime::new(
+            serial,
+            ExcelDateTimeType::DateTime,
+            false,
+        ))
+    }
+
+    #[test]
+    fn date_cells_beyond_excel_quote_their_serial_number() {
+        for (serial, shown) in [
+            (-1.0, "-1"),
+            (-100000.75, "-100000.75"),
+            (2_958_466.0, "2958466"),
+            (1e300, "1e300"),
+            (f64::INFINITY, "inf"),
+        ] {
+            let cell = date_cell(serial);
+            assert_eq!(
+                date_serial_outside_excel(&cell),
+                Some(serial).filter(|s| !s.is_nan())
+            );
+            assert_eq!(cell_text(&cell), Ok(shown.to_owned()));
+        }
+        // Excel's own first and last days, and a time of day, stay dates.
+        for (serial, shown) in [
+            (0.5, "12:00:00"),
+            (1.0, "1900-01-01"),
+            (2_958_465.5, "9999-12-31 12:00:00"),
+        ] {
+            assert_eq!(date_serial_outside_excel(&date_cell(serial)), None);
+            assert_eq!(cell_text(&date_cell(serial)), Ok(shown.to_owned()));
+        }
     }
 }

@@ -1313,7 +1313,7 @@ pub(crate) fn generated_200k_rows_of_unknown_ids() {
             &last,
             &more,
             "hint: fix the problems above",
-            "1001 problems found",
+            "200000 problems found",
         ],
     );
     assert!(!stderr(&out).contains("\"X1000\""), "listing stops at 1000");

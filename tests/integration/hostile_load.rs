@@ -756,3 +756,310 @@ fn the_cell_cap_does_not_grow_past_32_million() {
     assert!(err.contains("more than 32000000 cells"), "{err}");
     assert!(err.contains("at most 32000000"), "{err}");
 }
+
+/// A `SOURCE_DATE_EPOCH` beyond any calendar (either sign) gets kansa's own range message, not
+/// the date library's internal one.
+#[test]
+fn source_date_epoch_beyond_any_calendar_is_out_of_range() {
+    for epoch in ["99999999999999", "-99999999999999", "9223372036854775807"] {
+        let out = kansa()
+            .args([
+                "report",
+                "-f",
+                "json",
+                "--answers",
+                crate::EXAMPLE_ANSWERS[0],
+            ])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{epoch}: {}", outcome(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "SOURCE_DATE_EPOCH \"{epoch}\": date out of range; dates must lie between 1900-01-01 and 2999-12-31"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("parameter"), "{err}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+/// Date-formatted cells beyond Excel's calendar (negative, after 9999-12-31, huge) quote the
+/// number the cell holds, with the range hint; they were shown as a made-up `00:00:00` or
+/// `9999-12-31`.
+#[test]
+fn generated_date_cells_beyond_excel_quote_their_serial() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("serials.xlsx");
+    let serials = [-1.0, -100_000.75, 2_958_466.0, 1e300];
+    sheets_workbook(
+        &path,
+        &[(
+            "運用",
+            &[&["項番", "期限"], &["運10-1"], &["設3"], &["設1"], &["設2"]],
+        )],
+        |_, ws| {
+            let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+            for (i, serial) in serials.iter().enumerate() {
+                ws.write_number_with_format(i as u32 + 1, 1, *serial, &date)
+                    .unwrap();
+            }
+        },
+    );
+    let out = validate(&path, &[]);
+    assert_located(
+        "xlsx-uncached-and-hidden",
+        "serials",
+        &out,
+        &[
+            "serials.xlsx!運用!B2 (期限): date out of range \"-1\"",
+            "serials.xlsx!運用!B3 (期限): date out of range \"-100000.75\"",
+            "serials.xlsx!運用!B4 (期限): date out of range \"2958466\"",
+            "serials.xlsx!運用!B5 (期限): date out of range \"1e300\"",
+            "hint: dates must lie between 1900-01-01 and 2999-12-31",
+            "4 problems found",
+        ],
+    );
+    assert!(!stderr(&out).contains("00:00:00"), "{}", outcome(&out));
+    assert!(!stderr(&out).contains("9999-12-31"), "{}", outcome(&out));
+}
+
+/// Past the 1,000 problems listed per file, the total is still the real number of problems, and
+/// the note about the unlisted ones is no problem itself: in text, JSON and SARIF.
+#[test]
+fn problem_totals_count_the_unlisted_and_not_the_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlay = dir.path().join("many.csv");
+    let mut csv = String::from("id,status\n");
+    for i in 0..1500 {
+        csv.push_str(&format!("X{i},implemented\n"));
+    }
+    std::fs::write(&overlay, csv).unwrap();
+    let run = |format: &str| {
+        let out = kansa()
+            .args(["validate", "--format", format, "--answers"])
+            .arg(&overlay)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}: {}", outcome(&out));
+        out
+    };
+
+    let err = stderr(&run("text"));
+    assert!(err.contains("500 more problems not listed"), "{err}");
+    assert!(err.ends_with("1500 problems found\n"), "{err}");
+
+    let json: serde_json::Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    assert_eq!(json["count"], 1500);
+    assert_eq!(json["unlisted"], 500);
+    let problems = json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1000);
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["message"].as_str().unwrap() == "unknown id"),
+        "the note is not among the problems"
+    );
+
+    let sarif: serde_json::Value = serde_json::from_slice(&run("sarif").stdout).unwrap();
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["results"].as_array().unwrap().len(), 1000);
+    let notes = run0["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("500 more problems not listed")
+    );
+}
+
+/// More kinds of binary file, and UTF-32, given as overlays and as catalogue files: each is one
+/// error naming what the file is; catalogue hints say catalogues are CSV and never point to
+/// `--encoding` (which applies to overlays only).
+#[test]
+fn generated_binary_files_as_overlays_and_catalogues() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tar = b"a.txt".to_vec();
+    tar.resize(257, 0);
+    tar.extend_from_slice(b"ustar\x0000");
+    tar.resize(1024, 0);
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            "id,status\n運10-1,implemented\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
+        .collect();
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        (
+            "png.csv",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            "not a text file: this is a PNG image",
+        ),
+        (
+            "jpg.csv",
+            b"\xFF\xD8\xFF\xE0\0\x10JFIF\0".to_vec(),
+            "not a text file: this is a JPEG image",
+        ),
+        (
+            "gif.csv",
+            b"GIF89a\x01\0\x01\0\0\0\0".to_vec(),
+            "not a text file: this is a GIF image",
+        ),
+        (
+            "db.csv",
+            b"SQLite format 3\0\x10\0\x01\x01".to_vec(),
+            "not a text file: this is an SQLite database",
+        ),
+        ("tar.csv", tar, "not a text file: this is a tar archive"),
+        ("utf32.csv", utf32, "UTF-32LE text is not supported"),
+    ];
+    for (name, bytes, expect) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = validate(&path, &[]);
+        assert_located(
+            "enc-binary-overlays",
+            name,
+            &out,
+            &[expect, "1 problem found"],
+        );
+        assert!(
+            !stderr(&out).contains("control character"),
+            "{}",
+            outcome(&out)
+        );
+
+        // The same bytes as a catalogue's controls.csv.
+        let catalogue = dir.path().join(format!("cat-{name}"));
+        std::fs::create_dir(&catalogue).unwrap();
+        std::fs::write(catalogue.join("controls.csv"), bytes).unwrap();
+        let out = validate_catalogue(&catalogue);
+        assert_located(
+            "enc-binary-overlays",
+            &format!("catalogue {name}"),
+            &out,
+            &[
+                expect,
+                "hint: catalogues are CSV: save the sheet as controls.csv",
+                "1 problem found",
+            ],
+        );
+    }
+
+    // A workbook given as --catalogue: catalogues are CSV, not "name it .xlsx".
+    let book = dir.path().join("cat.xlsx");
+    crate::hostile::workbook(
+        &book,
+        &[
+            &["id", "section", "major", "middle", "text"],
+            &["A1", "S", "M", "m", "t"],
+        ],
+    );
+    let out = validate_catalogue(&book);
+    assert_located(
+        "enc-binary-overlays",
+        "workbook catalogue",
+        &out,
+        &[
+            "cat.xlsx: not a text file: this is an Excel workbook (.xlsx)",
+            "hint: catalogues are CSV: save the sheet as controls.csv",
+        ],
+    );
+    assert!(!stderr(&out).contains("name it .xlsx"), "{}", outcome(&out));
+
+    // Undecodable catalogue files are not told to use --encoding.
+    let catalogue = dir.path().join("undecodable");
+    std::fs::create_dir(&catalogue).unwrap();
+    std::fs::write(
+        catalogue.join("catalogue.toml"),
+        "id = \"u\"\nname = \"U\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        catalogue.join("controls.csv"),
+        b"id,section,major,middle,text\nA1,S\xFF\xFE\xFD,M,m,t\n",
+    )
+    .unwrap();
+    let out = validate_catalogue(&catalogue);
+    assert_located(
+        "enc-binary-overlays",
+        "undecodable controls.csv",
+        &out,
+        &[
+            "controls.csv:2:5: bytes that are not valid",
+            "hint: save controls.csv as UTF-8 (Excel: \"CSV UTF-8\") or Shift_JIS",
+        ],
+    );
+    assert!(!stderr(&out).contains("--encoding"), "{}", outcome(&out));
+    std::fs::write(
+        catalogue.join("catalogue.toml"),
+        b"id = \"u\xFF\xFE\xFD\x80\"\nname = \"U\"\n",
+    )
+    .unwrap();
+    let out = validate_catalogue(&catalogue);
+    assert_located(
+        "enc-binary-overlays",
+        "undecodable catalogue.toml",
+        &out,
+        &[
+            "catalogue.toml:1:",
+            "hint: save catalogue.toml as UTF-8 (or Shift_JIS) text",
+        ],
+    );
+    assert!(!stderr(&out).contains("--encoding"), "{}", outcome(&out));
+}
+
+/// A repeated file's `(2)` label never equals the label of a real file named `answers.csv (2)`:
+/// the repeat takes more of its path.
+#[test]
+fn repeat_labels_do_not_collide_with_files_named_like_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (folder, name, status) in [
+        ("x/2012", "answers.csv", "implemented"),
+        ("z/2012", "answers.csv (2)", "partial"),
+    ] {
+        std::fs::create_dir_all(root.join(folder)).unwrap();
+        std::fs::write(
+            root.join(folder).join(name),
+            format!("id,status\n設1,{status}\n"),
+        )
+        .unwrap();
+    }
+    let (labels, sources) = labels_and_sources(
+        root,
+        &[
+            "x/2012/answers.csv",
+            "x/2012/answers.csv",
+            "z/2012/answers.csv (2)",
+        ],
+    );
+    assert_eq!(
+        labels,
+        [
+            "2012/answers.csv",
+            "x/2012/answers.csv (2)",
+            "2012/answers.csv (2)"
+        ]
+    );
+    assert_eq!(
+        sources["status"], "2012/answers.csv (2)",
+        "the z file, last"
+    );
+}
+
+/// `kansa validate --catalogue PATH`, with no overlay.
+fn validate_catalogue(path: &std::path::Path) -> std::process::Output {
+    kansa()
+        .args(["validate", "--catalogue"])
+        .arg(path)
+        .output()
+        .unwrap()
+}
