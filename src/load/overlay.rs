@@ -744,16 +744,21 @@ mod tests {
             .min_by_key(|c| (id_number(c) - id_number(id)).abs())
     }
 
+    /// A control of section `s` with text `t` and nothing else.
+    fn plain_control(id: String) -> Control {
+        Control {
+            id,
+            section: "s".into(),
+            major: String::new(),
+            middle: String::new(),
+            text: "t".into(),
+            extra: vec![],
+        }
+    }
+
     fn big_catalogue(n: usize) -> Catalogue {
         let controls = (1..=n)
-            .map(|i| Control {
-                id: format!("{}{i}-{}", ["設", "運", "技"][i % 3], i % 7 + 1),
-                section: "s".into(),
-                major: String::new(),
-                middle: String::new(),
-                text: "t".into(),
-                extra: vec![],
-            })
+            .map(|i| plain_control(format!("{}{i}-{}", ["設", "運", "技"][i % 3], i % 7 + 1)))
             .collect();
         Catalogue::new(
             CatalogueMeta {
@@ -843,14 +848,7 @@ mod tests {
     fn long_ids_far_from_every_control_stay_fast() {
         let p = "X".repeat(300);
         let controls = (0..2000)
-            .map(|i| Control {
-                id: format!("{p}00{i:04}"),
-                section: "s".into(),
-                major: String::new(),
-                middle: String::new(),
-                text: "t".into(),
-                extra: vec![],
-            })
+            .map(|i| plain_control(format!("{p}00{i:04}")))
             .collect();
         let c = Catalogue::new(CatalogueMeta::default(), controls);
         let near = NearIndex::new(&c);

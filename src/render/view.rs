@@ -773,6 +773,16 @@ mod tests {
     use crate::load::{EncodingChoice, parse_overlay};
     use crate::model::{Catalogue, CatalogueMeta};
 
+    /// The report of `cat` with one overlay `o.csv` holding `answers`, as of 2026-02-01.
+    fn report_of(cat: &Catalogue, answers: &str) -> Report {
+        let o = parse_overlay("o.csv", answers.as_bytes(), EncodingChoice::Auto, cat).unwrap();
+        let analysis = crate::analyse::analyse(
+            crate::merge::merge(cat, &[o]),
+            jiff::civil::Date::new(2026, 2, 1).unwrap(),
+        );
+        build(&analysis, &ReportOptions::default())
+    }
+
     #[test]
     fn repeated_answers_point_at_the_first_control_of_the_run() {
         let mk = |id: &str, answer: Option<&str>, source: &str| {
@@ -964,18 +974,7 @@ mod tests {
             },
         )
         .unwrap();
-        let o = parse_overlay(
-            "o.csv",
-            "id,Level,Cost\nA1,,9\nA2,medium,\n".as_bytes(),
-            EncodingChoice::Auto,
-            &cat,
-        )
-        .unwrap();
-        let analysis = crate::analyse::analyse(
-            crate::merge::merge(&cat, &[o]),
-            jiff::civil::Date::new(2026, 2, 1).unwrap(),
-        );
-        let r = build(&analysis, &ReportOptions::default());
+        let r = report_of(&cat, "id,Level,Cost\nA1,,9\nA2,medium,\n");
         assert_eq!(r.extra_columns, ["Reference", "Level", "Cost"]);
         let extras = |c: &ControlView| {
             c.extra
@@ -1043,18 +1042,7 @@ mod tests {
             CatalogueMeta::default(),
         )
         .unwrap();
-        let o = parse_overlay(
-            "o.csv",
-            "id,answer\n*A*,**重要** です\n_B_,**重要** です\n".as_bytes(),
-            EncodingChoice::Auto,
-            &cat,
-        )
-        .unwrap();
-        let analysis = crate::analyse::analyse(
-            crate::merge::merge(&cat, &[o]),
-            jiff::civil::Date::new(2026, 2, 1).unwrap(),
-        );
-        let r = build(&analysis, &ReportOptions::default());
+        let r = report_of(&cat, "id,answer\n*A*,**重要** です\n_B_,**重要** です\n");
         let md = crate::render::render_pdf_markdown(&r, None).unwrap();
         assert!(md.contains("（回答は \\*A\\* と同じ）"), "{md}");
         assert!(md.contains("| **重要** です<br>"), "{md}");

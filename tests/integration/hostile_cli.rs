@@ -230,11 +230,7 @@ fn verify_reads_only_regular_files_inside_the_pack() {
             "FIFO",
             |p, _| {
                 std::fs::remove_file(p.join("report.md")).unwrap();
-                let made = std::process::Command::new("mkfifo")
-                    .arg(p.join("report.md"))
-                    .status()
-                    .unwrap();
-                assert!(made.success());
+                make_fifo(&p.join("report.md"));
             },
             "NOT FILE  report.md: a FIFO",
         ),
@@ -276,11 +272,7 @@ fn verify_reads_only_regular_files_inside_the_pack() {
             "manifest.json a FIFO",
             |p, _| {
                 std::fs::remove_file(p.join("manifest.json")).unwrap();
-                let made = std::process::Command::new("mkfifo")
-                    .arg(p.join("manifest.json"))
-                    .status()
-                    .unwrap();
-                assert!(made.success());
+                make_fifo(&p.join("manifest.json"));
             },
             "NOT FILE  manifest.json: a FIFO",
         ),
@@ -992,4 +984,13 @@ fn verify_keeps_its_verdict_and_bounds_its_listing() {
         "{}",
         &text[text.len().saturating_sub(500)..]
     );
+}
+
+/// A FIFO at `path` (`mkfifo`: std has no safe call for it).
+fn make_fifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
 }
