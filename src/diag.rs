@@ -77,7 +77,7 @@ impl Diagnostic {
     pub fn value(mut self, value: impl Into<String>) -> Self {
         let value = value.into();
         self.value = Some(if value.len() > 200 {
-            crate::load::limits::excerpt(&value, 200)
+            crate::model::text::excerpt(&value, 200)
         } else {
             value
         });
@@ -285,9 +285,98 @@ pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
     log
 }
 
+/// Problems of one file, of which at most [`MAX_PROBLEMS_PER_FILE`](crate::model::limits::MAX_PROBLEMS_PER_FILE) are kept: the others are
+/// only counted, and [`Problems::finish`] closes the list with one line saying how many.
+#[derive(Debug)]
+pub struct Problems {
+    list: Diagnostics,
+    hidden: usize,
+    max: usize,
+}
+
+impl Default for Problems {
+    fn default() -> Self {
+        Problems::with_max(crate::model::limits::MAX_PROBLEMS_PER_FILE)
+    }
+}
+
+impl Problems {
+    /// An empty list keeping at most `max` problems.
+    pub fn with_max(max: usize) -> Self {
+        Problems {
+            list: Diagnostics::default(),
+            hidden: 0,
+            max,
+        }
+    }
+
+    /// Add a problem (or only count it, once the list is full).
+    pub fn push(&mut self, d: Diagnostic) {
+        if self.list.len() < self.max {
+            self.list.push(d);
+        } else {
+            self.hidden += 1;
+        }
+    }
+
+    /// Add several problems.
+    pub fn extend(&mut self, more: Diagnostics) {
+        for d in more.0 {
+            self.push(d);
+        }
+    }
+
+    /// True when no more problems will be listed: expensive hints can be skipped.
+    pub fn is_full(&self) -> bool {
+        self.list.len() >= self.max
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.hidden == 0
+    }
+
+    /// The listed problems, closed by a line counting the unlisted ones of `file`.
+    pub fn finish(mut self, file: &str) -> Diagnostics {
+        if self.hidden > 0 {
+            let shown = self.list.len();
+            self.list.push(
+                Diagnostic::new(
+                    file,
+                    0,
+                    0,
+                    format!(
+                        "{} more problems not listed (only the first {shown} of a file are shown)",
+                        self.hidden
+                    ),
+                )
+                .hint("fix the problems above and run `kansa validate` again")
+                .unlisted(self.hidden),
+            );
+        }
+        self.list
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_beyond_the_cap_are_counted_not_kept() {
+        let mut p = Problems::with_max(2);
+        for i in 0..5 {
+            p.push(Diagnostic::new("a.csv", i + 2, 1, "bad"));
+        }
+        assert!(p.is_full());
+        let list = p.finish("a.csv");
+        assert_eq!(list.len(), 3);
+        assert_eq!(
+            list.0[2].to_string().lines().next().unwrap(),
+            "a.csv: 3 more problems not listed (only the first 2 of a file are shown)"
+        );
+        assert!(Problems::default().is_empty());
+    }
 
     #[test]
     fn display_names_location_column_value_and_hint() {

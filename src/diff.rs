@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::model::Lang;
 use crate::model::Status;
-use crate::render::labels::{Lang, status_label};
+use crate::model::lang::status_label;
 use crate::render::view::{ControlView, Report};
 
 /// One control as a baseline recorded it.

@@ -9,13 +9,13 @@ use crate::error::{Error, Result};
 /// font, a pack's `SHA256SUMS`), naming it in the error. Bounded too, at the default input file
 /// limit: `--baseline /dev/zero` must not fill the memory either.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    let max = crate::load::limits::DEFAULT_MAX_FILE_BYTES;
+    let max = crate::model::limits::DEFAULT_MAX_FILE_BYTES;
     read_capped(
         path,
         max,
         &format!(
             "kansa reads at most {} of a configuration, baseline, template or font: is it the right file?",
-            crate::load::limits::human_bytes(max)
+            crate::model::text::human_bytes(max)
         ),
     )
 }
@@ -35,8 +35,8 @@ fn read_capped(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
     let shown = path.display().to_string();
     let too_big = |size: Option<u64>| {
         let size = size.map_or_else(
-            || format!("more than {}", crate::load::limits::human_bytes(max)),
-            crate::load::limits::human_bytes,
+            || format!("more than {}", crate::model::text::human_bytes(max)),
+            crate::model::text::human_bytes,
         );
         Error::Input(crate::diag::Diagnostics(vec![
             crate::diag::Diagnostic::new(
@@ -45,7 +45,7 @@ fn read_capped(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
                 0,
                 format!(
                     "file of {size} is over the limit of {}",
-                    crate::load::limits::human_bytes(max)
+                    crate::model::text::human_bytes(max)
                 ),
             )
             .hint(hint),

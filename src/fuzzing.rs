@@ -59,7 +59,7 @@ pub fn xlsx_overlay(bytes: &[u8]) -> bool {
     let catalogue = fisc();
     loaded(
         catalogue,
-        crate::xlsx::read_overlay("fuzz/answers.xlsx", bytes, &[], catalogue),
+        crate::load::xlsx::read_overlay("fuzz/answers.xlsx", bytes, &[], catalogue),
     )
 }
 

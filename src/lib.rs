@@ -51,19 +51,17 @@ macro_rules! say {
 
 pub mod analyse;
 pub mod cli;
-pub mod cli_pack;
 pub mod diag;
 pub mod diff;
 pub mod error;
 pub mod fs;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod init;
 pub mod load;
 pub mod merge;
 pub mod model;
 pub mod pack;
 pub mod render;
-pub mod xlsx;
+pub mod workbook;
 
 pub use error::{Error, Result};

@@ -139,7 +139,7 @@ impl OverlaySpec {
                 // As kansa writes CSV: a would-be formula behind an apostrophe, which the
                 // reader strips again (so `'` + `=SUM(A1)` round-trips too).
                 let cell = row.cells[f].as_ref().map_or("", Cell::written);
-                record.push(kansa::init::neutralise_formula(cell));
+                record.push(kansa::model::text::neutralise_formula(cell));
             }
             w.write_record(&record).unwrap();
         }
@@ -520,7 +520,7 @@ proptest! {
         for (i, fields) in model(&specs).iter().enumerate() {
             for f in [EVIDENCE, OWNER, NOTES, CUSTOM] {
                 if let Some((value, _)) = &fields[f] {
-                    let shown = kansa::render::view::visible(value)
+                    let shown = kansa::model::text::visible(value)
                         .replace("\r\n", "\n")
                         .replace('\r', "\n");
                     prop_assert!(

@@ -5,10 +5,11 @@ use std::path::Path;
 
 use sha2::Digest;
 
+use crate::diag::Problems;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
-use crate::load::limits::{Limits, Problems};
 use crate::load::{decode, ids::normalize_id, table};
+use crate::model::limits::Limits;
 use crate::model::{Catalogue, CatalogueMeta, Control};
 
 /// A catalogue compiled into the binary.
@@ -130,7 +131,7 @@ fn check_section_names(file: &str, meta_text: &str, catalogue: &Catalogue) -> Re
             names.extend(used.iter().copied().filter(|n| Some(*n) != nearest));
             let shown: Vec<String> = names
                 .iter()
-                .map(|n| format!("{:?}", crate::render::view::visible(n)))
+                .map(|n| format!("{:?}", crate::model::text::visible(n)))
                 .collect();
             problems.push(
                 at(format!(
@@ -448,7 +449,7 @@ pub fn parse_catalogue_with(
     }
     let mut catalogue = Catalogue::new(meta, controls);
     catalogue.extra_columns = layout.extra.into_iter().map(|(_, h)| h).collect();
-    catalogue.sha256 = crate::load::overlay::hex(&sha2::Sha256::digest(text.as_bytes()));
+    catalogue.sha256 = crate::model::text::hex(&sha2::Sha256::digest(text.as_bytes()));
     Ok(catalogue)
 }
 

@@ -5,11 +5,11 @@ pub mod catalogue;
 pub mod decode;
 pub mod ids;
 pub mod labels;
-pub mod limits;
 pub mod overlay;
 pub mod prefill;
 pub mod table;
 pub mod values;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -20,9 +20,9 @@ use crate::error::{Error, Result};
 use crate::model::{Catalogue, Overlay};
 use table::Table;
 
+pub use crate::model::limits::Limits;
 pub use catalogue::{BUILTINS, load_catalogue, load_catalogue_with};
 pub use decode::EncodingChoice;
-pub use limits::Limits;
 pub use overlay::{parse_overlay, parse_overlay_with};
 
 /// Read and validate every overlay (CSV, or `.xlsx` workbooks restricted to `sheets` when that
@@ -112,7 +112,7 @@ fn read_overlay_file(
     let sha256 = overlay::digest(&bytes);
     if is_workbook {
         let (tables, problems) =
-            crate::xlsx::read_tables(&shown, &bytes, sheets, limits).map_err(Error::Input)?;
+            crate::load::xlsx::read_tables(&shown, &bytes, sheets, limits).map_err(Error::Input)?;
         return Ok(ReadFile {
             shown,
             sha256,

@@ -4,13 +4,17 @@ use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
+use crate::diag::Problems;
 use crate::diag::{Diagnostic, Diagnostics, column_letters, nearest};
 use crate::load::decode::{self, EncodingChoice};
 use crate::load::ids::normalize_id;
-use crate::load::limits::{Limits, Problems};
 use crate::load::prefill::{self, Field, PrefilledCell};
 use crate::load::table::{self, Record, Table};
-use crate::load::values::{self, BadValue, Column};
+use crate::load::values::{self, Column};
+use crate::model::BadValue;
+use crate::model::date::parse_date;
+use crate::model::limits::Limits;
+use crate::model::text::{hex, strip_formula_guard};
 use crate::model::{Answer, Catalogue, HeaderCell, Overlay, OverlayRow, RowOrigin};
 
 /// Load an overlay from CSV bytes. `path` names the file in messages; the label used for
@@ -60,7 +64,7 @@ fn strip_formula_guards(table: &mut Table) {
         .chain(table.records.iter_mut().flat_map(|r| r.fields.iter_mut()));
     for cell in cells {
         if cell.starts_with('\'') {
-            let stripped = values::strip_formula_guard(cell);
+            let stripped = strip_formula_guard(cell);
             if stripped.len() != cell.len() {
                 cell.remove(0);
             }
@@ -217,11 +221,6 @@ pub fn label_for(path: &str) -> String {
     }
 }
 
-/// Lower-case hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn map_headers(path: &str, table: &Table) -> Result<Vec<Option<Column>>, Diagnostics> {
     let headers = &table.headers;
     let at = |col: usize, msg: &str| {
@@ -331,7 +330,7 @@ impl IdCheck<'_> {
         if id.is_empty() {
             problems.push(
                 at("missing id")
-                    .value(crate::load::limits::excerpt(&rec.fields.join(","), 60))
+                    .value(crate::model::text::excerpt(&rec.fields.join(","), 60))
                     .hint("every row needs the id of a control, e.g. 設1"),
             );
             return None;
@@ -560,7 +559,7 @@ fn read_answer(
             Diagnostic::new(path, rec.field_line(i), i as u64 + 1, "not fingerprints written by kansa init")
                 .in_sheet(table.sheet.as_deref())
                 .column_name(&headers[i])
-                .value(crate::load::limits::excerpt(&marks_text, 60))
+                .value(crate::model::text::excerpt(&marks_text, 60))
                 .hint("this column holds kansa's marks of pre-filled cells; leave it as it is, or rename the column if it is your own"),
         );
     }
@@ -609,9 +608,9 @@ fn read_answer(
                     .map_err(&mut report)
                     .ok();
             }
-            Some(Column::Due) => a.due = values::parse_date(value).map_err(&mut report).ok(),
+            Some(Column::Due) => a.due = parse_date(value).map_err(&mut report).ok(),
             Some(Column::Reviewed) => {
-                a.reviewed = values::parse_date(value).map_err(&mut report).ok();
+                a.reviewed = parse_date(value).map_err(&mut report).ok();
             }
             Some(Column::Answer) => a.answer = Some(text(raw)),
             Some(Column::Evidence) => a.evidence = Some(text(raw)),

@@ -50,7 +50,7 @@ pub fn mark(field: &Field, value: &str) -> String {
     h.update(field.name().as_bytes());
     h.update([0]);
     h.update(value.as_bytes());
-    crate::load::overlay::hex(&h.finalize()[..4])
+    crate::model::text::hex(&h.finalize()[..4])
 }
 
 /// The `prefilled` cell of a row: its cells' fingerprints, separated by spaces.

@@ -1,7 +1,9 @@
 //! CSV text into rows that remember where they are, with the csv crate doing the parsing.
 
+use crate::diag::Problems;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::limits::{Limits, Problems, excerpt, human_bytes};
+use crate::model::limits::Limits;
+use crate::model::text::{excerpt, human_bytes};
 
 /// One data record.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! Cell values and column headers: the accepted spellings and their hints.
 
-use jiff::civil::Date;
+use crate::model::BadValue;
 
 use crate::diag::nearest;
 use crate::model::{Responsibility, Status};
@@ -37,15 +37,6 @@ const RESPONSIBILITY_ALIASES: &[(&str, Responsibility)] = &[
     ("共有", Responsibility::Shared),
 ];
 
-/// A value that is not one of the accepted spellings, with a hint for the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadValue {
-    /// What is wrong.
-    pub message: String,
-    /// What would be right.
-    pub hint: String,
-}
-
 fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadValue> {
     use unicode_normalization::UnicodeNormalization;
     // NFKC, so that full-width letters typed with a Japanese IME (ｐａｒｔｉａｌ) match.
@@ -53,7 +44,7 @@ fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadV
         raw.to_owned()
     } else {
         raw.nfkc()
-            .filter(|c| !crate::load::ids::is_invisible(*c))
+            .filter(|c| !crate::model::text::is_invisible(*c))
             .collect()
     };
     let key = key.trim().to_lowercase().replace('-', "_");
@@ -92,83 +83,6 @@ pub fn parse_status(raw: &str) -> Result<Status, BadValue> {
 /// Parse a responsibility cell (English codes or Japanese aliases).
 pub fn parse_responsibility(raw: &str) -> Result<Responsibility, BadValue> {
     lookup(raw, RESPONSIBILITY_ALIASES, "responsibility")
-}
-
-/// Parse `YYYY-MM-DD` or `YYYY/MM/DD` (full-width digits accepted).
-pub fn parse_date(raw: &str) -> Result<Date, BadValue> {
-    use unicode_normalization::UnicodeNormalization;
-    let s: String = raw.trim().nfkc().collect();
-    let bad = |message: &str| BadValue {
-        message: message.to_owned(),
-        hint: "write dates as YYYY-MM-DD (or YYYY/MM/DD), e.g. 2026-03-31".to_owned(),
-    };
-    let parts: Vec<&str> = s.split(['-', '/']).collect();
-    let [y, m, d] = parts.as_slice() else {
-        return Err(bad("not a date"));
-    };
-    if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
-        return Err(bad("not a date"));
-    }
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) else {
-        return Err(bad("not a date"));
-    };
-    let date = Date::new(y, m, d).map_err(|_| bad("no such date"))?;
-    check_date_range(date)
-}
-
-/// The years a date of kansa may have. Outside them a date is a typo (`0000-01-01`, `20266`)
-/// or a placeholder, and would sort every due date as overdue or never due.
-pub const DATE_YEARS: std::ops::RangeInclusive<i16> = 1900..=2999;
-
-/// Every date kansa reads (due, reviewed, workbook date cells, `--date`, `SOURCE_DATE_EPOCH`,
-/// a pack's `date`) passes here: a date outside [`DATE_YEARS`] is an error.
-pub fn check_date_range(date: Date) -> Result<Date, BadValue> {
-    if DATE_YEARS.contains(&date.year()) {
-        return Ok(date);
-    }
-    Err(date_out_of_range())
-}
-
-/// The problem of a date outside [`DATE_YEARS`], also for values that are no date at all
-/// (a workbook serial beyond Excel's calendar, a `SOURCE_DATE_EPOCH` beyond any calendar).
-pub fn date_out_of_range() -> BadValue {
-    BadValue {
-        message: "date out of range".to_owned(),
-        hint: format!(
-            "dates must lie between {}-01-01 and {}-12-31",
-            DATE_YEARS.start(),
-            DATE_YEARS.end()
-        ),
-    }
-}
-
-/// Would Excel (or LibreOffice) run this cell as a formula? It does when the cell starts with
-/// `= + - @`, a tab or a carriage return. Apostrophes before such a character count too, so
-/// that a value that really begins with `'` keeps its own guard and reads back unchanged.
-fn needs_formula_guard(cell: &str) -> bool {
-    matches!(
-        cell.trim_start_matches('\'').chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r')
-    )
-}
-
-/// A cell for a CSV file: a leading apostrophe makes a would-be formula text in Excel.
-/// [`strip_formula_guard`] undoes exactly this on the way back in.
-pub fn neutralise_formula(cell: &str) -> String {
-    if needs_formula_guard(cell) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
-/// The cell as it was before [`neutralise_formula`]: one leading apostrophe removed when it
-/// guards a formula character (`'-` → `-`, `''=x` → `'=x`), any other cell unchanged (`'hello`).
-pub fn strip_formula_guard(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if needs_formula_guard(rest) => rest,
-        _ => cell,
-    }
 }
 
 /// A column kansa knows about.
@@ -311,38 +225,6 @@ mod tests {
         assert_eq!(parse_responsibility("顧客"), Ok(Responsibility::Customer));
         assert_eq!(parse_responsibility("共有"), Ok(Responsibility::Shared));
         assert!(parse_responsibility("vendor").is_err());
-    }
-
-    #[test]
-    fn dates_in_both_forms() {
-        assert_eq!(parse_date("2026-03-31").unwrap().to_string(), "2026-03-31");
-        assert_eq!(parse_date("2026/3/1").unwrap().to_string(), "2026-03-01");
-        assert_eq!(
-            parse_date("２０２６／０４／０１").unwrap().to_string(),
-            "2026-04-01"
-        );
-        assert_eq!(
-            parse_date("2026-02-30").unwrap_err().message,
-            "no such date"
-        );
-        assert_eq!(parse_date("next week").unwrap_err().message, "not a date");
-    }
-
-    #[test]
-    fn dates_outside_1900_to_2999_are_errors() {
-        for bad in [
-            "0000-01-01",
-            "1899-12-31",
-            "3000-01-01",
-            "9999/12/31",
-            "０００１-01-01",
-        ] {
-            let err = parse_date(bad).unwrap_err();
-            assert_eq!(err.message, "date out of range", "{bad}");
-            assert!(err.hint.contains("1900-01-01 and 2999-12-31"), "{bad}");
-        }
-        assert_eq!(parse_date("1900-01-01").unwrap().to_string(), "1900-01-01");
-        assert_eq!(parse_date("2999-12-31").unwrap().to_string(), "2999-12-31");
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Size {
         match self {
             Size::Bytes(0) => Err("a limit must be at least 1".to_owned()),
             Size::Bytes(n) => Ok(*n),
-            Size::Text(t) => crate::load::limits::parse_size(t),
+            Size::Text(t) => crate::model::limits::parse_size(t),
         }
     }
 }

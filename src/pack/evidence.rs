@@ -129,7 +129,7 @@ fn digest_file(path: &Path) -> std::io::Result<(String, u64)> {
         hasher.update(&buf[..n]);
         bytes += n as u64;
     }
-    Ok((crate::load::overlay::hex(&hasher.finalize()), bytes))
+    Ok((crate::model::text::hex(&hasher.finalize()), bytes))
 }
 
 /// Check every evidence reference of every control against `root`.

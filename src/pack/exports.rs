@@ -1,6 +1,6 @@
 //! Files a pack carries besides the reports: spreadsheets for Excel users and one ticket per gap.
 
-use crate::init::neutralise_formula;
+use crate::model::text::neutralise_formula;
 use crate::render::view::{ControlView, Report};
 
 /// CSV for Excel: UTF-8 with BOM, CRLF, every cell that Excel would run as a formula made text.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
 
-use crate::load::overlay::hex;
+use crate::model::text::hex;
 
 /// `kansa verify` lives in `src/pack/verify.rs`, declared here so that `pack/mod.rs` need not
 /// change.

@@ -245,7 +245,7 @@ pub fn build_pack(
         &[],
         &limits,
     )?;
-    let date = crate::cli::report_date(pack.date.as_deref())?;
+    let date = crate::model::date::report_date(pack.date.as_deref()).map_err(Error::Usage)?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let mut notices = Vec::new();
     let baseline = match options.baseline.as_deref() {
@@ -296,7 +296,7 @@ pub fn build_pack(
     // working directory gives the same pack (the resolved path carries the working directory);
     // messages keep naming the file as it can be found from here.
     for (input, written) in report.inputs.iter_mut().zip(pack.overlays()) {
-        input.path = view::visible(written).into_owned();
+        input.path = crate::model::text::visible(written).into_owned();
     }
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
     let mut files = render_files(&report, pack, templates_dir.as_deref(), &report_options.pdf)?;
@@ -351,7 +351,10 @@ fn render_files(
             "pdf" => ("report.pdf", Format::Pdf),
             "json" => continue, // assessment.json is always written
             "xlsx" => {
-                files.insert("report.xlsx".to_owned(), crate::xlsx::gap_register(report)?);
+                files.insert(
+                    "report.xlsx".to_owned(),
+                    crate::render::xlsx::gap_register(report)?,
+                );
                 continue;
             }
             other => {

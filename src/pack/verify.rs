@@ -15,7 +15,7 @@ use std::path::{Component, Path};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::load::overlay::hex;
+use crate::model::text::hex;
 
 /// The checksum list of a pack.
 const SUMS: &str = "SHA256SUMS";
@@ -27,7 +27,7 @@ const MAX_BAD_LINES_LISTED: usize = 1000;
 /// gives at most about as many tickets).
 const MAX_SUMS_LINES: usize = 2_000_000;
 /// `SHA256SUMS` and `manifest.json` are read whole, but never more than this.
-const MAX_RECORD_BYTES: u64 = crate::load::limits::DEFAULT_MAX_FILE_BYTES;
+const MAX_RECORD_BYTES: u64 = crate::model::limits::DEFAULT_MAX_FILE_BYTES;
 
 /// The outcome of checking one file, or one problem in the pack's records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,12 +80,12 @@ impl std::fmt::Display for Check {
 pub fn shown(name: &str) -> String {
     let needs_escape = name
         .chars()
-        .any(|c| c.is_control() || c == '\\' || crate::load::ids::is_invisible(c));
+        .any(|c| c.is_control() || c == '\\' || crate::model::text::is_invisible(c));
     if needs_escape {
         let escaped: String = name
             .chars()
             .map(|c| {
-                if crate::load::ids::is_invisible(c) {
+                if crate::model::text::is_invisible(c) {
                     c.escape_unicode().to_string()
                 } else {
                     c.escape_debug().to_string()

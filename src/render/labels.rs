@@ -2,28 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Responsibility, Status};
-
-/// Report language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Japanese.
-    #[default]
-    Ja,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// BCP 47 tag.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-}
+use crate::model::Lang;
 
 /// (key, Japanese, English); templates see `labels.<key>` in the chosen language.
 const LABELS: &[(&str, &str, &str)] = &[
@@ -107,48 +86,6 @@ pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         .iter()
         .map(|(k, ja, en)| (*k, if lang == Lang::En { *en } else { *ja }))
         .collect()
-}
-
-/// Display name of a status.
-pub fn status_label(status: Status, lang: Lang) -> &'static str {
-    let (ja, en) = match status {
-        Status::Implemented => ("実施済", "Implemented"),
-        Status::Inherited => ("継承", "Inherited"),
-        Status::Partial => ("一部実施", "Partial"),
-        Status::Planned => ("計画中", "Planned"),
-        Status::NotImplemented => ("未実施", "Not implemented"),
-        Status::NotApplicable => ("対象外", "Not applicable"),
-        Status::Unanswered => ("未回答", "Unanswered"),
-    };
-    if lang == Lang::En { en } else { ja }
-}
-
-/// Display name of a responsibility; `None` is "unassigned".
-pub fn responsibility_label(r: Option<Responsibility>, lang: Lang) -> &'static str {
-    let (ja, en) = match r {
-        Some(Responsibility::Provider) => ("事業者", "Provider"),
-        Some(Responsibility::Customer) => ("利用者", "Customer"),
-        Some(Responsibility::Shared) => ("共同", "Shared"),
-        None => ("未設定", "Unassigned"),
-    };
-    if lang == Lang::En { en } else { ja }
-}
-
-/// How a status is typed in an answer sheet (CSV or workbook): the Japanese label, which the
-/// loader accepts as an alias, or the English code. Both read back as the same status.
-pub fn status_input(s: Status, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => status_label(s, lang),
-        Lang::En => s.code(),
-    }
-}
-
-/// How a responsibility is typed in an answer sheet (see [`status_input`]).
-pub fn responsibility_input(r: Responsibility, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => responsibility_label(Some(r), lang),
-        Lang::En => r.code(),
-    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod pdf;
 pub mod pdf_report;
 pub mod templates;
 pub mod view;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;
@@ -17,7 +18,7 @@ use std::path::Path;
 use crate::analyse::Analysis;
 use crate::error::{Error, Result};
 
-pub use labels::Lang;
+pub use crate::model::Lang;
 pub use pdf_report::PdfSettings;
 pub use view::ReportOptions;
 
@@ -86,7 +87,7 @@ pub fn render_report(
 ) -> Result<Vec<u8>> {
     match format {
         Format::Json => json(report),
-        Format::Xlsx => Ok(crate::xlsx::gap_register(report)?),
+        Format::Xlsx => Ok(crate::render::xlsx::gap_register(report)?),
         Format::Pdf => pdf_report::render_pdf(report, templates, pdf),
         Format::Md => split(report, &MARKDOWN, templates),
         Format::Html => split(report, &HTML, templates),

@@ -12,8 +12,11 @@ use serde::Serialize;
 
 use crate::analyse::{Analysis, MajorGroup, SectionGroup, Totals};
 use crate::merge::{MergedAnswer, Sourced};
+use crate::model::Lang;
+use crate::model::lang::{responsibility_label, status_label};
+use crate::model::text::visible;
 use crate::model::{Control, Status};
-use crate::render::labels::{Lang, labels, responsibility_label, status_label};
+use crate::render::labels::labels;
 
 /// Version of the JSON wire format (`docs/json-schema.md`).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -314,27 +317,6 @@ pub fn anchor_for(id: &str) -> String {
         })
         .collect();
     format!("c-{safe}")
-}
-
-/// Text as the report shows it: characters that draw nothing but can hide or reorder text
-/// (bidirectional overrides and isolates, zero-width spaces and joiners, a stray byte-order
-/// mark, tag characters; see [`is_invisible`](crate::load::ids::is_invisible)) are replaced by
-/// a visible `[U+202E]`. Every format shows the same: U+202E cannot make "未実施" read
-/// backwards in the HTML report, and the PDF does not fail on a zero-width space.
-pub fn visible(text: &str) -> Cow<'_, str> {
-    use crate::load::ids::is_invisible;
-    if !text.chars().any(is_invisible) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_invisible(c) {
-            out.push_str(&format!("[U+{:04X}]", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 fn shown(text: &str) -> String {

@@ -61,7 +61,7 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
     row = by_status(ws, row, report, &f)?;
     row += 1;
     by_responsibility(ws, row, report, &f)?;
-    super::workbook::print_setup(ws)?;
+    super::print_setup(ws)?;
     ws.set_print_fit_to_pages(1, 1);
     Ok(())
 }

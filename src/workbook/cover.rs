@@ -4,13 +4,13 @@
 use jiff::civil::Date;
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet};
 
-use super::workbook::catalogue_name;
-use super::{XlsxError, sheet_name};
+use super::sheet::catalogue_name;
 use crate::merge::Merged;
+use crate::model::Lang;
+use crate::model::lang::{responsibility_input, status_input};
+use crate::model::lang::{responsibility_label, status_label};
 use crate::model::{Catalogue, Responsibility, Status};
-use crate::render::Lang;
-use crate::render::labels::{responsibility_input, status_input};
-use crate::render::labels::{responsibility_label, status_label};
+use crate::render::xlsx::{XlsxError, sheet_name};
 
 /// Fixed texts of the cover, per language.
 struct Texts {
@@ -89,7 +89,7 @@ pub(super) fn write(
     ws.write_string_with_format(
         0,
         0,
-        super::fit_cell(&catalogue_name(catalogue, lang)),
+        crate::render::xlsx::fit_cell(&catalogue_name(catalogue, lang)),
         &title,
     )?;
     let meta = &catalogue.meta;
@@ -151,9 +151,14 @@ pub(super) fn write(
     if !meta.copyright.is_empty() {
         row += 1;
         ws.write_string_with_format(row, 0, t.copyright, &bold)?;
-        ws.write_string_with_format(row, 1, super::fit_cell(&meta.copyright), &wrap)?;
+        ws.write_string_with_format(
+            row,
+            1,
+            crate::render::xlsx::fit_cell(&meta.copyright),
+            &wrap,
+        )?;
     }
-    super::workbook::print_setup(ws)?;
+    crate::render::xlsx::print_setup(ws)?;
     ws.set_print_fit_to_pages(1, 1);
     Ok(())
 }

@@ -7,9 +7,10 @@ use rust_xlsxwriter::{ConditionalFormatFormula, Format, FormatAlign, Workbook, W
 
 use super::{XlsxError, properties, sheet_name};
 use crate::diag::column_letters;
+use crate::model::Lang;
 use crate::model::Status;
-use crate::render::Lang;
-use crate::render::labels::{labels, status_label};
+use crate::model::lang::status_label;
+use crate::render::labels::labels;
 use crate::render::view::{ControlView, Report};
 
 /// Answer fields with provenance, in column order: (label key, value, source).
@@ -288,7 +289,7 @@ fn list_sheet<'r>(
     }
     ws.set_freeze_panes(1, 2)?;
     ws.autofilter(0, 0, written, headers.len() as u16 - 1)?;
-    super::workbook::print_setup(ws)?;
+    super::print_setup(ws)?;
     Ok(written)
 }
 

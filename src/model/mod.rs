@@ -2,11 +2,18 @@
 //!
 //! Nothing here does I/O: the loaders build these values, the later stages only read them.
 
+pub mod date;
+pub mod lang;
+pub mod limits;
+pub mod text;
+
 use std::collections::HashMap;
 use std::fmt;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+pub use lang::Lang;
 
 /// Descriptive metadata of a catalogue (`catalogue.toml` beside `controls.csv`).
 ///
@@ -307,4 +314,13 @@ pub struct HeaderCell {
     pub line: u64,
     /// Column number.
     pub column: u64,
+}
+
+/// A value that is not one of the accepted spellings, with a hint for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue {
+    /// What is wrong.
+    pub message: String,
+    /// What would be right.
+    pub hint: String,
 }

@@ -16,18 +16,10 @@
 //! formula, whatever it starts with. Timestamps come from the caller's date, so identical
 //! inputs give byte-identical files.
 
-mod cover;
-mod read;
 mod register;
 mod summary;
-mod workbook;
 
-#[cfg(test)]
-mod tests;
-
-pub use read::{read_overlay, read_overlay_with, read_tables, reading_workbook};
 pub use register::gap_register;
-pub use workbook::answer_workbook;
 
 /// A workbook could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +104,7 @@ const MAX_SHEET_NAME: usize = 31;
 /// A sheet name Excel accepts, distinct (ignoring case, as Excel does) from every name in
 /// `taken`, which it joins. Excel forbids `[]:*?/\`, leading or trailing apostrophes, names
 /// over 31 characters and the reserved name "History".
-fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
+pub(crate) fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
     // Invisible and bidi characters are shown as `(U+202E)`, as the reports show `[U+202E]`
     // (brackets are not allowed in sheet names): two tabs must not look alike, nor one read
     // backwards.
@@ -120,7 +112,7 @@ fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
         .chars()
         .map(|c| match c {
             '[' | ']' | ':' | '*' | '?' | '/' | '\\' => "_".to_owned(),
-            c if crate::load::ids::is_invisible(c) => format!("(U+{:04X})", c as u32),
+            c if crate::model::text::is_invisible(c) => format!("(U+{:04X})", c as u32),
             c if c.is_control() => " ".to_owned(),
             c => c.to_string(),
         })
@@ -149,14 +141,14 @@ fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
 }
 
 /// An Excel date for a calendar date; `None` before 1900, which Excel cannot show as a date.
-fn excel_date(date: jiff::civil::Date) -> Option<rust_xlsxwriter::ExcelDateTime> {
+pub(crate) fn excel_date(date: jiff::civil::Date) -> Option<rust_xlsxwriter::ExcelDateTime> {
     let year = u16::try_from(date.year()).ok()?;
     rust_xlsxwriter::ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
 }
 
 /// Document properties whose timestamp is `date`: rust_xlsxwriter otherwise stamps the current
 /// time, and the same inputs would not give the same bytes.
-fn properties(title: &str, date: jiff::civil::Date) -> rust_xlsxwriter::DocProperties {
+pub(crate) fn properties(title: &str, date: jiff::civil::Date) -> rust_xlsxwriter::DocProperties {
     let props = rust_xlsxwriter::DocProperties::new()
         .set_title(title)
         .set_author("kansa")
@@ -167,4 +159,14 @@ fn properties(title: &str, date: jiff::civil::Date) -> rust_xlsxwriter::DocPrope
             &rust_xlsxwriter::ExcelDateTime::from_ymd(1980, 1, 1).expect("valid date"),
         ),
     }
+}
+
+/// A4 landscape, one page wide, header row on every page.
+pub(crate) fn print_setup(ws: &mut rust_xlsxwriter::Worksheet) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_footer("&A — &P / &N");
+    Ok(())
 }

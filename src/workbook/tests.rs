@@ -9,10 +9,12 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 use super::*;
 use crate::diag::Diagnostics;
+use crate::load::xlsx::read_overlay;
 use crate::load::{EncodingChoice, load_catalogue, parse_overlay};
+use crate::model::Lang;
 use crate::model::{Answer, Catalogue, Overlay, Responsibility, Status};
-use crate::render::Lang;
 use crate::render::view::{ReportOptions, build};
+use crate::render::xlsx::{gap_register, sheet_name};
 
 const FILE: &str = "file.xlsx";
 
@@ -262,7 +264,7 @@ fn malformed_compound_file_is_a_problem_not_a_panic() {
         ]
     );
     // The signature alone is enough.
-    let err = read(&super::read::CFB_SIGNATURE, &cat).unwrap_err();
+    let err = read(&crate::load::xlsx::CFB_SIGNATURE, &cat).unwrap_err();
     assert_eq!(err.len(), 1);
 }
 
@@ -381,7 +383,7 @@ fn gap_register_has_summary_gaps_and_all_controls() {
 
 #[test]
 fn cells_become_the_text_the_user_sees() {
-    use super::read::cell_text;
+    use crate::load::xlsx::cell_text;
     assert_eq!(cell_text(&Data::Float(83.0)), Ok("83".into()));
     assert_eq!(cell_text(&Data::Float(1.5)), Ok("1.5".into()));
     assert_eq!(cell_text(&Data::Int(7)), Ok("7".into()));
@@ -415,9 +417,9 @@ fn sheet_names_follow_excel_rules() {
 #[test]
 fn text_longer_than_a_cell_is_cut_and_says_so() {
     let short = "設1の回答";
-    assert_eq!(super::fit_cell(short), short);
+    assert_eq!(crate::render::xlsx::fit_cell(short), short);
     let long = "監".repeat(40_000);
-    let cut = super::fit_cell(&long);
+    let cut = crate::render::xlsx::fit_cell(&long);
     assert_eq!(cut.encode_utf16().count(), 32_767);
     assert!(
         cut.ends_with("The HTML and JSON reports have the whole text]"),
@@ -427,12 +429,12 @@ fn text_longer_than_a_cell_is_cut_and_says_so() {
     assert!(cut.contains("40000 characters in all"));
     // Characters outside the BMP count twice and are never split.
     let emoji = "😀".repeat(20_000);
-    assert!(super::fit_cell(&emoji).encode_utf16().count() <= 32_767);
+    assert!(crate::render::xlsx::fit_cell(&emoji).encode_utf16().count() <= 32_767);
 }
 
 #[test]
 fn too_many_custom_columns_is_a_clear_error() {
-    let err = super::check_columns(20_015, 10_000)
+    let err = crate::render::xlsx::check_columns(20_015, 10_000)
         .unwrap_err()
         .to_string();
     assert!(
@@ -440,7 +442,7 @@ fn too_many_custom_columns_is_a_clear_error() {
         "{err}"
     );
     assert!(err.contains("10000 custom columns"), "{err}");
-    assert!(super::check_columns(16_384, 0).is_ok());
+    assert!(crate::render::xlsx::check_columns(16_384, 0).is_ok());
 }
 
 #[test]

@@ -4,10 +4,10 @@ use crate::load::prefill::{self, Field};
 use crate::load::values::Column;
 use crate::merge::{Merged, MergedAnswer, Sourced};
 use crate::model::Catalogue;
-use crate::render::Lang;
-use crate::render::labels::{responsibility_input, status_input};
+use crate::model::Lang;
+use crate::model::lang::{responsibility_input, status_input};
 
-pub use crate::load::values::{neutralise_formula, strip_formula_guard};
+use crate::model::text::neutralise_formula;
 
 /// An answer sheet: UTF-8 with BOM and CRLF, as Excel expects, one row per control; answer
 /// cells pre-filled from `prefill` (e.g. the provider's overlay) when given.
@@ -110,7 +110,7 @@ pub(crate) fn prefill_marks(values: &[String], fields: &[Field]) -> String {
 pub fn catalogue_listing(c: &Catalogue) -> String {
     // Invisible and bidi characters are shown as `[U+202E]`, as every report shows them: raw,
     // they would reorder or hide text on the terminal.
-    let v = crate::render::view::visible;
+    let v = crate::model::text::visible;
     let m = &c.meta;
     let mut out = format!(
         "{}\n{}\n{} {}\n{}\n{}\n\n",
@@ -140,54 +140,4 @@ pub fn catalogue_listing(c: &Catalogue) -> String {
     }
     out.push_str(&format!("\n{} controls\n", c.controls.len()));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise_formula("=1+1"), "'=1+1");
-        assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise_formula("設1"), "設1");
-    }
-
-    /// Every trigger character, and values that really begin with an apostrophe, come back
-    /// exactly as they were written.
-    #[test]
-    fn the_guard_round_trips() {
-        for value in [
-            "-",
-            "+81-3-1234-5678",
-            "=SUM(A1)",
-            "@team",
-            "\tx",
-            "\rx",
-            "'",
-            "'quoted'",
-            "'-",
-            "''=x",
-            "it's",
-            "設1",
-            "",
-        ] {
-            let written = neutralise_formula(value);
-            assert_eq!(
-                strip_formula_guard(&written),
-                value,
-                "{value:?} as {written:?}"
-            );
-        }
-        assert_eq!(
-            neutralise_formula("'-"),
-            "''-",
-            "a real apostrophe keeps its own guard"
-        );
-        assert_eq!(
-            strip_formula_guard("'hello"),
-            "'hello",
-            "only the guard is stripped"
-        );
-    }
 }

@@ -1,11 +1,13 @@
 //! The command line: argument parsing and the glue from arguments to the pipeline.
 //! Only this module prints; the library returns values and typed errors.
 
+mod pack_command;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::model::date::report_date;
 use clap::{Args, Parser, Subcommand};
-use jiff::civil::Date;
 
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
@@ -168,7 +170,7 @@ struct LimitArgs {
     #[arg(long, value_name = "BYTES", default_value = "4MiB", value_parser = size_arg)]
     max_field_bytes: u64,
     /// Most data rows in one input file or sheet (blank rows do not count).
-    #[arg(long, value_name = "N", default_value = "1000000", value_parser = load::limits::parse_count)]
+    #[arg(long, value_name = "N", default_value = "1000000", value_parser = crate::model::limits::parse_count)]
     max_rows: usize,
     /// Largest input file (catalogue or overlay), in bytes; units KiB, MiB, GiB accepted.
     #[arg(long, value_name = "BYTES", default_value = "256MiB", value_parser = size_arg)]
@@ -196,7 +198,7 @@ impl InputArgs {
 }
 
 fn size_arg(s: &str) -> std::result::Result<u64, String> {
-    load::limits::parse_size(s)
+    crate::model::limits::parse_size(s)
 }
 
 impl LimitArgs {
@@ -365,9 +367,9 @@ enum PaperArg {
     Letter,
 }
 
-impl From<PackArgs> for crate::cli_pack::PackRun {
+impl From<PackArgs> for pack_command::PackRun {
     fn from(a: PackArgs) -> Self {
-        crate::cli_pack::PackRun {
+        pack_command::PackRun {
             config: a.config,
             options: crate::pack::PackOptions {
                 out: a.out,
@@ -439,7 +441,7 @@ pub fn main() -> std::process::ExitCode {
     // its message is noise then. Every other panic is printed as usual.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !crate::xlsx::reading_workbook() {
+        if !crate::load::xlsx::reading_workbook() {
             default_hook(info);
         }
     }));
@@ -503,11 +505,11 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Report(args) => report(args),
         Command::Validate(args) => validate(args),
-        Command::Pack(args) => crate::cli_pack::pack(crate::cli_pack::PackRun {
+        Command::Pack(args) => pack_command::pack(pack_command::PackRun {
             jobs,
             ..args.into()
         }),
-        Command::Verify { dir, verbose } => crate::cli_pack::verify(&dir, verbose),
+        Command::Verify { dir, verbose } => pack_command::verify(&dir, verbose),
         Command::Init(args) => init(args),
         Command::Catalogue(CatalogueCommand::List) => {
             let mut out = String::new();
@@ -525,7 +527,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Catalogue(CatalogueCommand::Show { name }) => {
             let c = load::load_catalogue(&name)?;
-            emit(None, crate::init::catalogue_listing(&c).as_bytes())
+            emit(None, crate::workbook::catalogue_listing(&c).as_bytes())
         }
         Command::Templates(TemplatesCommand::Export { dir, force }) => {
             for path in render::templates::export(&dir, force)? {
@@ -559,7 +561,7 @@ fn report(args: ReportArgs) -> Result<()> {
     if let Some(output) = args.output.as_deref().filter(|p| *p != Path::new("-")) {
         crate::fs::refuse_output_over_input(output, &report_inputs(&args))?;
     }
-    let date = report_date(args.date.as_deref())?;
+    let date = report_date(args.date.as_deref()).map_err(Error::Usage)?;
     let limits = args.input.limits.limits();
     let mut timings = Timings::from_env();
     let (catalogue, overlays) = load::load_inputs_with(
@@ -745,10 +747,10 @@ fn init(args: InitArgs) -> Result<()> {
     let merged = crate::merge::merge(&catalogue, &overlays);
     let prefill = (!overlays.is_empty()).then_some(&merged);
     let bytes = match format {
-        InitFormat::Csv => crate::init::answer_sheet(&catalogue, args.lang, prefill),
+        InitFormat::Csv => crate::workbook::answer_sheet(&catalogue, args.lang, prefill),
         InitFormat::Xlsx => {
-            let date = report_date(None)?;
-            crate::xlsx::answer_workbook(&catalogue, args.lang, prefill, date)?
+            let date = report_date(None).map_err(Error::Usage)?;
+            crate::workbook::answer_workbook(&catalogue, args.lang, prefill, date)?
         }
     };
     emit(args.output.as_deref(), &bytes)
@@ -768,39 +770,6 @@ fn refuse_existing_sheet(output: Option<&Path>) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
-pub fn report_date(arg: Option<&str>) -> Result<Date> {
-    if let Some(s) = arg {
-        return load::values::parse_date(s)
-            .map_err(|e| Error::Usage(format!("--date {s:?}: {}; {}", e.message, e.hint)));
-    }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch.trim().parse().map_err(|_| {
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH {epoch:?} is not a number of seconds"
-            ))
-        })?;
-        // Beyond jiff's own range (about ±9999 years) there is no date to name, but the
-        // problem is the same as for any other date outside kansa's years.
-        let out_of_range = |shown: String| {
-            let e = load::values::date_out_of_range();
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH {shown}: {}; {}",
-                e.message, e.hint
-            ))
-        };
-        let Ok(ts) = jiff::Timestamp::from_second(secs) else {
-            return Err(out_of_range(format!("{epoch:?}")));
-        };
-        let date = ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
-        return load::values::check_date_range(date)
-            .map_err(|_| out_of_range(format!("{epoch:?} is {date}")));
-    }
-    Ok(jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::system())
-        .date())
 }
 
 /// Write to a file atomically, or to standard output for `None` and `-`.

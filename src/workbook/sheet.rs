@@ -7,11 +7,11 @@ use rust_xlsxwriter::{
     ProtectionOptions, Workbook, Worksheet,
 };
 
-use super::{XlsxError, excel_date, properties, sheet_name};
 use crate::merge::{Merged, MergedAnswer};
+use crate::model::Lang;
+use crate::model::lang::{responsibility_input, status_input};
 use crate::model::{Catalogue, Control, Responsibility, Status};
-use crate::render::Lang;
-use crate::render::labels::{responsibility_input, status_input};
+use crate::render::xlsx::{XlsxError, excel_date, properties, sheet_name};
 
 /// Catalogue columns (locked) then answer columns (editable); shared with the CSV sheet so
 /// both read back the same way.
@@ -88,7 +88,7 @@ pub fn answer_workbook(
     let cover = wb.add_worksheet();
     super::cover::write(cover, catalogue, lang, prefill, date, &mut taken)?;
     let extra: &[String] = prefill.map_or(&[], |m| &m.extra_columns);
-    super::check_columns(
+    crate::render::xlsx::check_columns(
         headers(lang).len()
             + extra.len()
             + usize::from(prefill.is_some())
@@ -154,7 +154,7 @@ fn section_sheet(
     }
     for (i, name) in extra.iter().enumerate() {
         let col = extra_start + i as u16;
-        ws.write_string_with_format(0, col, super::fit_cell(name), &f.header)?;
+        ws.write_string_with_format(0, col, crate::render::xlsx::fit_cell(name), &f.header)?;
         ws.set_column_width(col, 20)?;
     }
     if let Some(col) = marker {
@@ -174,7 +174,12 @@ fn section_sheet(
             .into_iter()
             .enumerate()
         {
-            ws.write_string_with_format(row, col as u16, super::fit_cell(text), &f.locked)?;
+            ws.write_string_with_format(
+                row,
+                col as u16,
+                crate::render::xlsx::fit_cell(text),
+                &f.locked,
+            )?;
         }
         for col in FIRST_ANSWER..=last_answer {
             let format = if col == DUE || col == REVIEWED {
@@ -199,7 +204,7 @@ fn section_sheet(
     validations(ws, last_row, lang)?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last_row, last_col)?;
-    print_setup(ws)?;
+    crate::render::xlsx::print_setup(ws)?;
     let options = ProtectionOptions {
         use_autofilter: true,
         format_columns: true,
@@ -221,7 +226,7 @@ fn prefill_row(
 ) -> Result<(), XlsxError> {
     let mut text = |col: u16, value: Option<&str>| -> Result<(), XlsxError> {
         if let Some(v) = value {
-            ws.write_string_with_format(row, col, super::fit_cell(v), &f.answer)?;
+            ws.write_string_with_format(row, col, crate::render::xlsx::fit_cell(v), &f.answer)?;
         }
         Ok(())
     };
@@ -251,10 +256,11 @@ fn prefill_row(
 }
 
 /// The fingerprints of the cells [`prefill_row`] writes, as they read back (dates as
-/// `YYYY-MM-DD`, long texts cut as [`super::fit_cell`] cuts them).
+/// `YYYY-MM-DD`, long texts cut as [`crate::render::xlsx::fit_cell`] cuts them).
 fn prefill_marks(a: &MergedAnswer, lang: Lang, extra: &[String]) -> String {
-    let values = crate::init::answer_values(a, lang, |s| super::fit_cell(s).into_owned());
-    crate::init::prefill_marks(&values, &crate::init::answer_fields(extra))
+    let values =
+        crate::workbook::answer_values(a, lang, |s| crate::render::xlsx::fit_cell(s).into_owned());
+    crate::workbook::prefill_marks(&values, &crate::workbook::answer_fields(extra))
 }
 
 /// Dropdowns for status and responsibility, and date checks on due and reviewed.
@@ -290,15 +296,5 @@ fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), Xlsx
         .set_input_message(date_msg)?
         .set_error_message(date_msg)?;
     ws.add_data_validation(1, DUE, last_row, REVIEWED, &dates)?;
-    Ok(())
-}
-
-/// A4 landscape, one page wide, header row on every page.
-pub(super) fn print_setup(ws: &mut Worksheet) -> Result<(), XlsxError> {
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
-    ws.set_footer("&A — &P / &N");
     Ok(())
 }

@@ -11,10 +11,11 @@ use std::panic::AssertUnwindSafe;
 use calamine::{Data, Reader, SheetVisible, Xlsx, XlsxError as ReadError};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::limits::{Limits, MAX_PROBLEMS_PER_FILE, human_bytes};
 use crate::load::overlay::check_tables;
 use crate::load::table::{self, Record, Table};
 use crate::load::values::{Column, column_for_header};
+use crate::model::limits::{Limits, MAX_PROBLEMS_PER_FILE};
+use crate::model::text::human_bytes;
 use crate::model::{Catalogue, Overlay};
 
 /// Rows searched for the header (one with an id column): room for a title block above it.
@@ -129,7 +130,7 @@ fn over_unpacked_limit(path: &str, bytes: &[u8], limits: &Limits) -> Option<Diag
                         human_bytes(limit)
                     ),
                 )
-                .value(crate::load::limits::excerpt(&name, 80))
+                .value(crate::model::text::excerpt(&name, 80))
                 .hint(format!(
                     "a workbook this size is damaged or built to exhaust memory; if it is real, raise the limit with --max-file-bytes (now {limit})"
                 )),
@@ -233,7 +234,7 @@ fn hidden_answers(path: &str, sheet: &str, visible: SheetVisible, header_line: u
 
 /// The signature of an OLE compound file (CFB): how Excel stores an encrypted workbook, and
 /// the format of old `.xls` files.
-pub(super) const CFB_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+pub(crate) const CFB_SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// The problem with a compound file, which is never an `.xlsx` (those are ZIP archives).
 ///
@@ -420,7 +421,7 @@ fn sheet_table(
                 .in_sheet(Some(sheet))
         };
         let problem = if let Some(serial) = data.and_then(date_serial_outside_excel) {
-            let range = crate::load::values::date_out_of_range();
+            let range = crate::model::date::date_out_of_range();
             Some(
                 located(&range.message)
                     .value(number(serial))
@@ -556,7 +557,7 @@ fn sheet_table(
 }
 
 /// A cell as the text the user sees, or the error code (`#N/A`) of an error cell.
-pub(super) fn cell_text(value: &Data) -> Result<String, String> {
+pub(crate) fn cell_text(value: &Data) -> Result<String, String> {
     Ok(match value {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
