@@ -7,14 +7,15 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
+use serde::Deserialize;
+
+use crate::analyse::Analysis;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
-use crate::model::Lang;
 use crate::model::Status;
-use crate::model::lang::status_label;
-use crate::render::view::{ControlView, Report};
+use crate::model::text::visible;
 
 /// One control as a baseline recorded it.
 #[derive(Debug, Clone, Deserialize)]
@@ -88,7 +89,7 @@ pub fn load_baseline(path: &Path) -> Result<Baseline> {
             .hint("--baseline takes a previous pack directory or its assessment.json"),
         ]))
     })?;
-    if wire.schema_version != crate::render::view::SCHEMA_VERSION {
+    if wire.schema_version != crate::model::SCHEMA_VERSION {
         return Err(Error::Input(Diagnostics(vec![
             Diagnostic::new(
                 &shown,
@@ -101,7 +102,7 @@ pub fn load_baseline(path: &Path) -> Result<Baseline> {
             )
             .hint(format!(
                 "this kansa reads schema version {}",
-                crate::render::view::SCHEMA_VERSION
+                crate::model::SCHEMA_VERSION
             )),
         ])));
     }
@@ -137,46 +138,45 @@ fn recorded_path(file: &Path) -> String {
     parts[parts.len().saturating_sub(2)..].join("/")
 }
 
-/// One control whose status, owner or due date changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct Change {
+/// One control whose status, owner or due date changed: `from` → `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change<T> {
+    /// The control's position in the catalogue (`Analysis::outcomes`, `Merged::answers`).
+    pub control: usize,
     /// Control id.
     pub id: String,
-    /// Stable key.
-    pub key: String,
-    /// HTML anchor.
-    pub anchor: String,
-    /// Control text.
-    pub text: String,
-    /// Value before (status code, owner or due date; empty when unset).
-    pub from: String,
+    /// Value in the baseline (`None` for a control the baseline did not have).
+    pub from: T,
     /// Value now.
-    pub to: String,
-    /// `from` for display (status names in the report language).
-    pub from_label: String,
-    /// `to` for display.
-    pub to_label: String,
+    pub to: T,
 }
 
-/// Everything that changed since the baseline, each list in catalogue order.
-#[derive(Debug, Clone, Default, Serialize)]
+/// A change of status; `from` is `None` for a control new in the catalogue.
+pub type StatusChange = Change<Option<Status>>;
+
+/// A change of a text field (owner, due date as `YYYY-MM-DD`); empty when unset.
+pub type TextChange = Change<String>;
+
+/// Everything that changed since the baseline, each list in the report's order (the
+/// analysis outline). Plain data: the view gives each change its labels, anchor and text.
+#[derive(Debug, Clone, Default)]
 pub struct Changes {
     /// Baseline file.
     pub baseline: String,
     /// Baseline report date.
     pub baseline_date: String,
     /// Controls that became gaps (or are new gaps in the catalogue).
-    pub opened: Vec<Change>,
+    pub opened: Vec<StatusChange>,
     /// Gaps that are no longer gaps.
-    pub closed: Vec<Change>,
+    pub closed: Vec<StatusChange>,
     /// Status got worse (e.g. implemented → partial).
-    pub regressions: Vec<Change>,
+    pub regressions: Vec<StatusChange>,
     /// Status got better.
-    pub improvements: Vec<Change>,
+    pub improvements: Vec<StatusChange>,
     /// Owner changed.
-    pub owners: Vec<Change>,
+    pub owners: Vec<TextChange>,
     /// Due date changed.
-    pub due_dates: Vec<Change>,
+    pub due_dates: Vec<TextChange>,
     /// Control ids in the catalogue now but not in the baseline.
     pub added: Vec<String>,
     /// Control ids in the baseline but no longer in the catalogue.
@@ -218,30 +218,47 @@ fn rank(s: Status) -> u8 {
     }
 }
 
-fn change(c: &ControlView, from: &str, to: &str) -> Change {
-    Change {
-        id: c.id.clone(),
-        key: c.key.clone(),
-        anchor: c.anchor.clone(),
-        text: c.text.clone(),
-        from: from.to_owned(),
-        to: to.to_owned(),
-        from_label: from.to_owned(),
-        to_label: to.to_owned(),
-    }
+/// A control as it stands now, in the form a baseline records it (texts as shown).
+struct Now<'a> {
+    control: usize,
+    id: &'a str,
+    status: Status,
+    owner: String,
+    due: String,
 }
 
-fn status_change(c: &ControlView, from: Option<Status>, to: Status, lang: Lang) -> Change {
-    Change {
-        from_label: from.map_or("", |s| status_label(s, lang)).to_owned(),
-        to_label: status_label(to, lang).to_owned(),
-        ..change(c, from.map_or("", |s| s.code()), to.code())
-    }
+/// Every control of the analysis in the report's order, as [`Now`].
+fn controls_now<'a>(analysis: &'a Analysis<'_>) -> impl Iterator<Item = Now<'a>> {
+    let merged = &analysis.merged;
+    analysis
+        .outline
+        .iter()
+        .flat_map(|s| &s.majors)
+        .flat_map(|m| &m.middles)
+        .flat_map(|m| m.controls.iter().copied())
+        .map(move |i| {
+            let answer = &merged.answers[i];
+            Now {
+                control: i,
+                id: &merged.catalogue.controls[i].id,
+                status: analysis.outcomes[i].status,
+                owner: answer
+                    .owner
+                    .as_ref()
+                    .map(|o| visible(&o.value).into_owned())
+                    .unwrap_or_default(),
+                due: answer
+                    .due
+                    .as_ref()
+                    .map(|d| d.value.to_string())
+                    .unwrap_or_default(),
+            }
+        })
 }
 
-/// Compare the current report with a baseline.
-pub fn compare(report: &Report, baseline: &Baseline) -> Changes {
-    let before: std::collections::HashMap<&str, &BaselineControl> = baseline
+/// Compare the analysis with a baseline.
+pub fn compare(analysis: &Analysis<'_>, baseline: &Baseline) -> Changes {
+    let before: HashMap<&str, &BaselineControl> = baseline
         .controls
         .iter()
         .map(|c| (c.id.as_str(), c))
@@ -251,43 +268,47 @@ pub fn compare(report: &Report, baseline: &Baseline) -> Changes {
         baseline_date: baseline.report_date.clone(),
         ..Changes::default()
     };
-    let lang = report.lang;
-    let mut now_ids = std::collections::HashSet::new();
-    for c in report.controls() {
-        now_ids.insert(c.id.as_str());
-        let Some(b) = before.get(c.id.as_str()) else {
-            out.added.push(c.id.clone());
-            if c.gap {
-                out.opened.push(status_change(c, None, c.status, lang));
+    let mut now_ids = HashSet::new();
+    for c in controls_now(analysis) {
+        now_ids.insert(c.id);
+        let status = |from: Option<Status>| Change {
+            control: c.control,
+            id: c.id.to_owned(),
+            from,
+            to: Some(c.status),
+        };
+        let text = |from: &str, to: &str| Change {
+            control: c.control,
+            id: c.id.to_owned(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+        };
+        let Some(b) = before.get(c.id) else {
+            out.added.push(c.id.to_owned());
+            if c.status.is_gap() {
+                out.opened.push(status(None));
             }
             continue;
         };
         let (old, new) = (b.status, c.status);
         if new.is_gap() && !old.is_gap() {
-            out.opened.push(status_change(c, Some(old), new, lang));
+            out.opened.push(status(Some(old)));
         }
         if old.is_gap() && !new.is_gap() {
-            out.closed.push(status_change(c, Some(old), new, lang));
+            out.closed.push(status(Some(old)));
         }
         if rank(new) < rank(old) {
-            out.regressions.push(status_change(c, Some(old), new, lang));
+            out.regressions.push(status(Some(old)));
         } else if rank(new) > rank(old) {
-            out.improvements
-                .push(status_change(c, Some(old), new, lang));
+            out.improvements.push(status(Some(old)));
         }
-        let (old_owner, new_owner) = (
-            b.owner.as_deref().unwrap_or(""),
-            c.owner.as_deref().unwrap_or(""),
-        );
-        if old_owner != new_owner {
-            out.owners.push(change(c, old_owner, new_owner));
+        let old_owner = b.owner.as_deref().unwrap_or("");
+        if old_owner != c.owner {
+            out.owners.push(text(old_owner, &c.owner));
         }
-        let (old_due, new_due) = (
-            b.due.as_deref().unwrap_or(""),
-            c.due.as_deref().unwrap_or(""),
-        );
-        if old_due != new_due {
-            out.due_dates.push(change(c, old_due, new_due));
+        let old_due = b.due.as_deref().unwrap_or("");
+        if old_due != c.due {
+            out.due_dates.push(text(old_due, &c.due));
         }
     }
     out.removed = baseline

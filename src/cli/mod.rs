@@ -583,7 +583,7 @@ fn report(args: ReportArgs) -> Result<()> {
         lang: args.lang,
         organisation: args.org,
         title: args.title,
-        baseline: None,
+        changes: None,
         pdf: crate::render::PdfSettings {
             paper: match args.paper.unwrap_or(PaperArg::A4) {
                 PaperArg::A4 => crate::render::pdf::Paper::A4,

@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 
 pub use lang::Lang;
 
+/// Version of the JSON wire format (`docs/json-schema.md`): the report writes it, a baseline
+/// must carry it.
+pub const SCHEMA_VERSION: u32 = 1;
+
 /// Descriptive metadata of a catalogue (`catalogue.toml` beside `controls.csv`).
 ///
 /// Unknown keys are rejected: a misspelt `edtion` or `[[section]]` must not vanish silently.

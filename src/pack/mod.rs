@@ -279,7 +279,9 @@ pub fn build_pack(
         },
         organisation: pack.organisation.clone(),
         title: pack.title.clone(),
-        baseline,
+        changes: baseline
+            .as_ref()
+            .map(|b| crate::diff::compare(&analysis, b)),
         pdf: render::PdfSettings {
             paper: if pack.paper.as_deref() == Some("letter") {
                 render::pdf::Paper::Letter
@@ -332,7 +334,7 @@ pub fn build_pack(
         warnings: evidence.missing,
         had_baseline: report.changes.is_some(),
         notices,
-        gate_failures: gate_failures(&report, &gates),
+        gate_failures: gate_failures(&report, report_options.changes.as_ref(), &gates),
     })
 }
 
@@ -460,7 +462,7 @@ fn gates(pack: &PackConfig, options: &PackOptions) -> (Vec<Gate>, Option<f64>) {
     (gates, options.fail_under.or(pack.gates.fail_under))
 }
 
-fn ids(changes: &[crate::diff::Change]) -> String {
+fn ids<T>(changes: &[crate::diff::Change<T>]) -> String {
     let mut s: Vec<&str> = changes.iter().take(5).map(|c| c.id.as_str()).collect();
     if changes.len() > 5 {
         s.push("…");
@@ -468,9 +470,13 @@ fn ids(changes: &[crate::diff::Change]) -> String {
     s.join(", ")
 }
 
-fn gate_failures(report: &Report, (gates, fail_under): &(Vec<Gate>, Option<f64>)) -> Vec<String> {
+fn gate_failures(
+    report: &Report,
+    changes: Option<&crate::diff::Changes>,
+    (gates, fail_under): &(Vec<Gate>, Option<f64>),
+) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(changes) = &report.changes {
+    if let Some(changes) = changes {
         if gates.contains(&Gate::NewGaps) && changes.new_gaps() > 0 {
             out.push(format!(
                 "{} new gap(s) since {}: {}",

@@ -16,10 +16,10 @@ use crate::model::Lang;
 use crate::model::lang::{responsibility_label, status_label};
 use crate::model::text::visible;
 use crate::model::{Control, Status};
+use crate::render::changes_view::{ChangesView, changes_view};
 use crate::render::labels::labels;
 
-/// Version of the JSON wire format (`docs/json-schema.md`).
-pub const SCHEMA_VERSION: u32 = 1;
+pub use crate::model::SCHEMA_VERSION;
 
 /// Options that shape a report but are not analysis.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +30,9 @@ pub struct ReportOptions {
     pub organisation: Option<String>,
     /// Title; defaults to the language's "gap analysis report".
     pub title: Option<String>,
-    /// A previous assessment to report changes against.
-    pub baseline: Option<crate::diff::Baseline>,
+    /// Changes since a previous assessment ([`crate::diff::compare`]), computed before the
+    /// view because the view may take the analysis' answers.
+    pub changes: Option<crate::diff::Changes>,
     /// Page and font settings for PDF output.
     pub pdf: crate::render::PdfSettings,
 }
@@ -67,7 +68,7 @@ pub struct Report {
     /// Gap controls, catalogue order.
     pub gaps: Vec<Arc<ControlView>>,
     /// Changes since the baseline, when one was given.
-    pub changes: Option<crate::diff::Changes>,
+    pub changes: Option<ChangesView>,
 }
 
 /// Catalogue metadata as shown.
@@ -445,11 +446,15 @@ fn build_with(
     unique_anchors(&mut controls);
     // Shared, not copied: a gap appears under its section and in the gap list.
     let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
+    let changes = options
+        .changes
+        .as_ref()
+        .map(|c| changes_view(c, &controls, lang));
     let gaps = analysis
         .gap_indexes()
         .map(|i| Arc::clone(&controls[i]))
         .collect();
-    let mut report = Report {
+    Report {
         schema_version: SCHEMA_VERSION,
         kansa_version: env!("CARGO_PKG_VERSION"),
         title: options
@@ -495,12 +500,8 @@ fn build_with(
             })
             .collect(),
         gaps,
-        changes: None,
-    };
-    if let Some(baseline) = &options.baseline {
-        report.changes = Some(crate::diff::compare(&report, baseline));
+        changes,
     }
-    report
 }
 
 impl Report {

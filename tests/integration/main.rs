@@ -8,6 +8,7 @@ mod hostile_cli;
 mod hostile_load;
 mod hostile_pack;
 mod hostile_scale;
+mod layering;
 mod pack;
 mod pdf;
 mod report;
