@@ -6,7 +6,6 @@
 mod context;
 pub mod labels;
 pub mod markdown;
-pub mod pdf;
 pub mod pdf_report;
 pub mod templates;
 pub mod view;
