@@ -83,16 +83,16 @@ pub fn answer_markdown(markdown: &str) -> String {
 /// The PDF typesetter's line breaker: (character, advance width) items and a line width →
 /// the index range of each line (spaces around breaks excluded).
 pub fn break_lines(items: &[(char, f32)], max: f32) -> Vec<Range<usize>> {
-    crate::render::pdf::linebreak::break_lines(items, max)
+    kansa_pdf::fuzzing::break_lines(items, max)
 }
 
 /// Whether the line breaker may break between two characters (outside emergency breaks of
 /// over-long tokens): spaces, hard breaks, CJK, minus kinsoku.
 pub fn can_break_between(prev: char, cur: char) -> bool {
-    crate::render::pdf::linebreak::can_break_between(prev, cur)
+    kansa_pdf::fuzzing::can_break_between(prev, cur)
 }
 
 /// The characters the line breaker drops at breaks (and at the start and end).
 pub fn is_break_space(c: char) -> bool {
-    crate::render::pdf::linebreak::is_space(c)
+    kansa_pdf::fuzzing::is_break_space(c)
 }

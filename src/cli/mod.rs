@@ -586,8 +586,8 @@ fn report(args: ReportArgs) -> Result<()> {
         changes: None,
         pdf: crate::render::PdfSettings {
             paper: match args.paper.unwrap_or(PaperArg::A4) {
-                PaperArg::A4 => crate::render::pdf::Paper::A4,
-                PaperArg::Letter => crate::render::pdf::Paper::Letter,
+                PaperArg::A4 => kansa_pdf::Paper::A4,
+                PaperArg::Letter => kansa_pdf::Paper::Letter,
             },
             landscape: args.landscape,
             font: args.font,

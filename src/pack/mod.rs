@@ -284,9 +284,9 @@ pub fn build_pack(
             .map(|b| crate::diff::compare(&analysis, b)),
         pdf: render::PdfSettings {
             paper: if pack.paper.as_deref() == Some("letter") {
-                render::pdf::Paper::Letter
+                kansa_pdf::Paper::Letter
             } else {
-                render::pdf::Paper::A4
+                kansa_pdf::Paper::A4
             },
             landscape: pack.landscape,
             font: pack.font.as_deref().map(|f| config.resolve(f)),

@@ -7,7 +7,6 @@ pub mod changes_view;
 mod context;
 pub mod labels;
 pub mod markdown;
-pub mod pdf;
 pub mod pdf_report;
 pub mod templates;
 pub mod view;

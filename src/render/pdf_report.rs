@@ -1,6 +1,6 @@
 //! The PDF format: `report.pdf.md` (a Tera template, with one `control.pdf.md` /
 //! `gap_row.pdf.md` partial per control and gap, so no template context holds every control)
-//! rendered to Markdown, then typeset by [`pdf::typeset_to`](super::pdf::typeset_to) with the
+//! rendered to Markdown, then typeset by [`kansa_pdf::typeset_to`] with the
 //! report's metadata and written straight to the output.
 //!
 //! Characters the font cannot draw would come out as empty boxes, so every text of the report
@@ -10,10 +10,11 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+use kansa_pdf::{FontSource, Paper, PdfError, PdfOptions};
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::render::WriteError;
-use crate::render::pdf::{self, FontSource, Paper, PdfError, PdfOptions};
 use crate::render::view::{ControlView, Report};
 
 /// Page and font settings for PDF output (`--paper`, `--landscape`, `--font`, `--font-index`).
@@ -115,8 +116,8 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
         &report.catalogue.publisher,
     ];
     all.extend(header);
-    let missing =
-        pdf::missing_glyphs(font, &all).map_err(|e| Error::Usage(format!("{font_name}: {e}")))?;
+    let missing = kansa_pdf::missing_glyphs(font, &all)
+        .map_err(|e| Error::Usage(format!("{font_name}: {e}")))?;
     if missing.is_empty() {
         return Ok(());
     }
@@ -273,7 +274,7 @@ pub fn write_pdf(
         date: (date.year(), date.month(), date.day()),
         font,
     };
-    pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
+    kansa_pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
         PdfError::MissingGlyphs { .. } => WriteError::Render(Error::Template {
             name: "report.pdf.md".to_owned(),
             message: format!("{e}; the template itself uses characters the font lacks"),

@@ -329,8 +329,8 @@ pub(crate) fn encode_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::pdf::FontSource;
-    use crate::render::pdf::layout::TEXT;
+    use crate::FontSource;
+    use crate::layout::TEXT;
 
     fn inflate(data: &[u8]) -> String {
         use std::io::Read;

@@ -1,13 +1,28 @@
-//! PDF typesetter for gap-analysis reports.
+//! kansa-pdf: the PDF typesetter behind `kansa report -o report.pdf`.
 //!
-//! [`typeset`] turns the report Markdown (CommonMark + GFM tables,
-//! strikethrough and heading attributes, parsed with pulldown-cmark) into a
-//! paginated PDF with the bundled IPAex Gothic font (subset-embedded, with a
-//! ToUnicode map so text can be searched and copied). Layout is done here;
-//! each page is encoded to PDF operators and compressed as soon as it is
-//! full (`stream.rs`), so memory grows with the compressed output, not with
-//! the page count; printpdf subsets and embeds the font and writes the
-//! metadata (`doc.rs`), lopdf assembles the pages and the outline.
+//! **Input:** report Markdown (a CommonMark subset with GFM tables,
+//! strikethrough and heading attributes, plus the conventions below) and
+//! [`PdfOptions`] (paper, orientation, metadata, date, font). **Output:** the
+//! bytes of a paginated, searchable PDF ([`typeset`], or [`typeset_to`] a
+//! writer), or a [`PdfError`] naming what could not be drawn.
+//!
+//! It does: parse the Markdown with pulldown-cmark, lay it out (Japanese line
+//! breaking with kinsoku, tables sized from their content, a cover page,
+//! table of contents, bar charts, status badges, running header and footer),
+//! embed the font as a subset with a ToUnicode map (IPAex Gothic built in,
+//! or any .ttf/.otf/.ttc given as a [`FontSource`]), and add bookmarks,
+//! links and metadata. Layout is done here; each page is encoded to PDF
+//! operators and compressed as soon as it is full (`stream.rs`), so memory
+//! grows with the compressed output, not with the page count; printpdf
+//! subsets and embeds the font and writes the metadata (`doc.rs`), lopdf
+//! assembles the pages and the outline.
+//!
+//! It does not: know about catalogues, overlays or gaps (kansa renders those
+//! into Markdown through its `report.pdf.md` template first), read files or
+//! the clock (the caller passes the font and the date), fall back to system
+//! fonts, draw images (only their alt text is set) or render raw HTML (it is
+//! set as literal text). It is a crate of its own so that the compiler keeps
+//! it a leaf: it cannot reach into kansa's modules.
 //!
 //! # Markdown conventions
 //!
@@ -55,12 +70,16 @@
 //! The output is byte-for-byte deterministic for identical inputs: no clock,
 //! no random ids (the document /ID is a hash of the input and options).
 
+#![forbid(unsafe_code)]
+
 mod doc;
 mod finish;
 mod font;
+#[doc(hidden)]
+pub mod fuzzing;
 mod inline;
 mod layout;
-pub(crate) mod linebreak;
+mod linebreak;
 mod model;
 mod parse;
 mod special;
@@ -350,7 +369,7 @@ fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
     h
 }
 
-/// Typesets report Markdown (see the module documentation for the
+/// Typesets report Markdown (see the crate documentation for the
 /// conventions) into PDF bytes.
 ///
 /// Every character is checked against the font first: characters it cannot

@@ -7,7 +7,10 @@ use printpdf::ParsedFont;
 
 use super::PdfError;
 
-/// IPAex Gothic 004.01, unmodified (see `data/fonts/README.md`).
+/// IPAex Gothic 004.01, unmodified (see `data/fonts/README.md` at the repository root). The
+/// font stays in `data/fonts/` with its licence, beside the other shipped data, so the
+/// repository holds one copy that the tests and benches can also pass as `--font`; this
+/// crate is never published on its own, so reading it from outside the crate is fine.
 static BUILTIN_FONT: &[u8] = include_bytes!("../../../data/fonts/ipaexg.ttf");
 
 /// The font used for all text: raw sfnt bytes plus the face index inside a
