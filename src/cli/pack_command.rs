@@ -163,7 +163,7 @@ pub fn pack(run: PackRun) -> Result<()> {
 /// Re-check a pack against `SHA256SUMS` and `manifest.json`: print the problems (every file
 /// with `verbose`) and one summary line; exit 1 when anything is wrong.
 pub fn verify(dir: &Path, verbose: bool) -> Result<()> {
-    let checks = pack::manifest::verify(dir)?;
+    let checks = pack::verify::verify(dir)?;
     let failed = checks.iter().filter(|c| !c.passed()).count();
     let mut out = String::new();
     for c in checks.iter().filter(|c| verbose || !c.passed()) {
@@ -181,18 +181,18 @@ pub fn verify(dir: &Path, verbose: bool) -> Result<()> {
 
 /// The last line of `verify`: the verdict, the count, and that checksums are not a signature
 /// (whoever can change a file can rewrite its checksums too).
-fn verify_summary(dir: &Path, checks: &[pack::manifest::Check], failed: usize) -> String {
-    let dir = pack::manifest::verify::shown(&dir.display().to_string());
+fn verify_summary(dir: &Path, checks: &[pack::verify::Check], failed: usize) -> String {
+    let dir = pack::verify::shown(&dir.display().to_string());
     let files = checks
         .iter()
         .filter(|c| {
             matches!(
                 c,
-                pack::manifest::Check::Ok(_)
-                    | pack::manifest::Check::Changed(_)
-                    | pack::manifest::Check::Missing(_)
-                    | pack::manifest::Check::NotAFile(..)
-                    | pack::manifest::Check::Disagrees(..)
+                pack::verify::Check::Ok(_)
+                    | pack::verify::Check::Changed(_)
+                    | pack::verify::Check::Missing(_)
+                    | pack::verify::Check::NotAFile(..)
+                    | pack::verify::Check::Disagrees(..)
             )
         })
         .count();

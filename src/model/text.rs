@@ -54,7 +54,7 @@ pub fn is_invisible(c: char) -> bool {
 
 /// Text as the report shows it: characters that draw nothing but can hide or reorder text
 /// (bidirectional overrides and isolates, zero-width spaces and joiners, a stray byte-order
-/// mark, tag characters; see [`is_invisible`](crate::model::text::is_invisible)) are replaced by
+/// mark, tag characters; see [`is_invisible`]) are replaced by
 /// a visible `[U+202E]`. Every format shows the same: U+202E cannot make "未実施" read
 /// backwards in the HTML report, and the PDF does not fail on a zero-width space.
 pub fn visible(text: &str) -> Cow<'_, str> {

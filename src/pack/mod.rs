@@ -9,6 +9,7 @@ pub mod evidence;
 pub mod exports;
 pub mod manifest;
 pub mod publish;
+pub mod verify;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,16 +1,9 @@
-//! Excel workbooks: answer workbooks to fill in, reading them back as overlays, and the gap
-//! register.
+//! The gap register: the report as an Excel workbook (summary with chart, gap register, all
+//! controls with provenance), and the helpers every kansa workbook shares (sheet names, cell
+//! limits, print setup, document properties).
 //!
-//! Many auditors and providers live in Excel; CSV round trips through Excel lose encodings,
-//! dates and leading zeros. These functions write real `.xlsx` files and read them back:
-//!
-//! - [`answer_workbook`]: one protected sheet per section, with dropdowns and date checks, so
-//!   that only the answer cells can be edited and only accepted values typed;
-//! - [`read_overlay`]: every sheet with an id column becomes a [`Table`](crate::load::table::Table)
-//!   for [`overlay_from_tables`](crate::load::overlay::overlay_from_tables), so workbook answers
-//!   get exactly the checks and messages of CSV answers, located as `FILE!SHEET!C12`;
-//! - [`gap_register`]: the report as a workbook (summary with chart, gap register, all controls
-//!   with provenance).
+//! Answer workbooks to fill in are [`crate::workbook`]'s; reading them back is
+//! [`crate::load::xlsx`]'s.
 //!
 //! Every value that comes from input is written with `write_string`: a cell never becomes a
 //! formula, whatever it starts with. Timestamps come from the caller's date, so identical
