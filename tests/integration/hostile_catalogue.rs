@@ -9,8 +9,8 @@ use std::path::Path;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use crate::hostile::{
-    assert_nothing_written, case_dir, case_inputs, copy_dir, err, listing, md_headings,
-    report_to_file, run_error_case,
+    HINT, assert_nothing_written, case_dir, case_inputs, copy_dir, err, listing, md_headings,
+    report_to_file,
 };
 use crate::{kansa, outcome, root};
 
@@ -123,64 +123,59 @@ fn count_lines(md: &str, line: &str) -> usize {
 // ---------------------------------------------------------------------------------------------
 // Located errors
 
+crate::hostile::error_cases! {
 /// Catalogue and `catalogue.toml` problems are located errors: exit 2, file:line:column, the
-/// value, a hint, nothing written (`validate` and `report -o`).
-#[test]
-fn catalogue_errors_are_located_and_write_nothing() {
-    const HINT: &str = "\n  hint: ";
-    let cases = [
-        err(
-            "cat-toml-unknown-key",
-            &[
-                "cat-toml-unknown-key/catalogue/catalogue.toml:3:1: invalid catalogue metadata: unknown field `edtion`",
-                "expected one of `id`, `name`, `name_en`, `edition`",
-                HINT,
-            ],
-        ),
-        err(
-            "cat-toml-section-typo",
-            &[
-                "cat-toml-section-typo/catalogue/catalogue.toml:4:3: invalid catalogue metadata: unknown field `section`",
-                "`sections`",
-                HINT,
-            ],
-        ),
-        err(
-            "cat-header-only",
-            &[
-                "cat-header-only/catalogue/controls.csv:1:1: the catalogue has no controls \"id,section,major,middle,text\"",
-                "hint: add one row per control under the header row",
-            ],
-        ),
-        err(
-            "cat-blank-rows-only",
-            &[
-                "cat-blank-rows-only/catalogue/controls.csv:1:1: the catalogue has no controls",
-                HINT,
-            ],
-        ),
-        err(
-            "cat-empty-ids",
-            &[
-                "cat-empty-ids/catalogue/controls.csv:3:1 (id): empty id \"\"",
-                "cat-empty-ids/catalogue/controls.csv:4:1 (id): empty id \"  \"",
-                "hint: every control needs an id",
-                "2 problems found",
-            ],
-        ),
-        err(
-            "cat-duplicate-ids",
-            &[
-                "cat-duplicate-ids/catalogue/controls.csv:4:1 (id): duplicate id \"A‐1\"",
-                "hint: already defined on line 2 (both read as \"A-1\"",
-                "cat-duplicate-ids/catalogue/controls.csv:5:1 (id): duplicate id \"A２\"",
-                "hint: already defined on line 3",
-            ],
-        ),
-    ];
-    for case in &cases {
-        run_error_case(case);
-    }
+/// value, a hint, nothing written (`validate` and `report -o`): one test each.
+CATALOGUE_ERRORS = [
+    cat_toml_unknown_key: err(
+        "cat-toml-unknown-key",
+        &[
+            "cat-toml-unknown-key/catalogue/catalogue.toml:3:1: invalid catalogue metadata: unknown field `edtion`",
+            "expected one of `id`, `name`, `name_en`, `edition`",
+            HINT,
+        ],
+    ),
+    cat_toml_section_typo: err(
+        "cat-toml-section-typo",
+        &[
+            "cat-toml-section-typo/catalogue/catalogue.toml:4:3: invalid catalogue metadata: unknown field `section`",
+            "`sections`",
+            HINT,
+        ],
+    ),
+    cat_header_only: err(
+        "cat-header-only",
+        &[
+            "cat-header-only/catalogue/controls.csv:1:1: the catalogue has no controls \"id,section,major,middle,text\"",
+            "hint: add one row per control under the header row",
+        ],
+    ),
+    cat_blank_rows_only: err(
+        "cat-blank-rows-only",
+        &[
+            "cat-blank-rows-only/catalogue/controls.csv:1:1: the catalogue has no controls",
+            HINT,
+        ],
+    ),
+    cat_empty_ids: err(
+        "cat-empty-ids",
+        &[
+            "cat-empty-ids/catalogue/controls.csv:3:1 (id): empty id \"\"",
+            "cat-empty-ids/catalogue/controls.csv:4:1 (id): empty id \"  \"",
+            "hint: every control needs an id",
+            "2 problems found",
+        ],
+    ),
+    cat_duplicate_ids: err(
+        "cat-duplicate-ids",
+        &[
+            "cat-duplicate-ids/catalogue/controls.csv:4:1 (id): duplicate id \"A‐1\"",
+            "hint: already defined on line 2 (both read as \"A-1\"",
+            "cat-duplicate-ids/catalogue/controls.csv:5:1 (id): duplicate id \"A２\"",
+            "hint: already defined on line 3",
+        ],
+    ),
+]
 }
 
 /// A catalogue with a header and no controls used to report 100.0% coverage with exit 0: now

@@ -3,7 +3,7 @@
 //! Folders under `tests/fixtures/hostile/` pinned here are listed in [`PINNED`], which
 //! `hostile::every_case_folder_is_pinned` reads.
 
-use crate::hostile::{ErrorCase, assert_located, case_dir, err, run_error_case, stderr};
+use crate::hostile::{assert_located, case_dir, err, stderr};
 use crate::{kansa, outcome};
 
 /// Corpus folders whose outcome is pinned by a test in this file.
@@ -19,9 +19,11 @@ pub const PINNED: &[&str] = &[
 
 const UTF8_HINT: &str = "hint: save the file as UTF-8";
 
-/// Committed cases with a located error, run like those of `hostile::ERRORS`.
-const LOAD_ERRORS: &[ErrorCase] = &[
-    err(
+crate::hostile::error_cases! {
+/// Committed cases with a located error, run like those of `hostile::errors::ERRORS`: one
+/// test each.
+LOAD_ERRORS = [
+    enc_cesu8_surrogate: err(
         "enc-cesu8-surrogate",
         &[
             "enc-cesu8-surrogate/answers.csv:2:22: a UTF-16 surrogate written as UTF-8 (CESU-8), not valid UTF-8",
@@ -29,7 +31,7 @@ const LOAD_ERRORS: &[ErrorCase] = &[
             "1 problem found",
         ],
     ),
-    err(
+    enc_utf8_bad_byte_deep: err(
         "enc-utf8-bad-byte-deep",
         &[
             "enc-utf8-bad-byte-deep/answers.csv:50:62: bytes that are not valid UTF-8 \"d down and checked every year \u{FFFD}(49)\"",
@@ -37,7 +39,7 @@ const LOAD_ERRORS: &[ErrorCase] = &[
             "1 problem found",
         ],
     ),
-    err(
+    val_dates_out_of_range: err(
         "val-dates-out-of-range",
         &[
             "val-dates-out-of-range/answers.csv:2:3 (due): date out of range \"0000-01-01\"",
@@ -48,13 +50,7 @@ const LOAD_ERRORS: &[ErrorCase] = &[
             "4 problems found",
         ],
     ),
-];
-
-#[test]
-fn load_error_cases_are_located_and_write_nothing() {
-    for case in LOAD_ERRORS {
-        run_error_case(case);
-    }
+]
 }
 
 /// `--date` and `SOURCE_DATE_EPOCH` obey the same 1900–2999 range as the cells.
