@@ -15,7 +15,8 @@
 //! Each case of a table is its own `#[test]`, named after its folder with `-` written `_`
 //! (`cargo test --test integration csv_ragged_rows` runs one alone, and a failing run lists
 //! every failing case): [`error_cases!`] and [`inert_cases!`] expand a table into the `const`
-//! slice that [`every_case_folder_is_pinned`] reads and one test per entry.
+//! slice that [`every_case_folder_is_pinned`] reads and one test per entry; [`case_tests!`]
+//! does the same for tables built at run time in the area files.
 //!
 //! - `errors`: the [`ERRORS`](errors::ERRORS) table, [`ErrorCase`] and how one is run.
 //! - `inert`: the [`INERT`](inert::INERT) table, [`InertCase`] and the outputs of one case.
@@ -76,6 +77,41 @@ macro_rules! inert_cases {
     };
 }
 pub(crate) use inert_cases;
+
+/// One `#[test]` per case of a table built at run time (bytes, closures), for tests that
+/// used to loop over such a table: each `test_name => "case"` runs `$run("case")`, which
+/// looks the case up in its table. `$guard` checks that `$names` (the table's case names)
+/// are exactly the cases given here, so a case added to the table without a test fails.
+/// `$attr`s (such as `#[cfg(unix)]`) apply to every test.
+macro_rules! case_tests {
+    (
+        $(#[$attr:meta])*
+        guard $guard:ident: $names:expr,
+        run $run:path: [$($test:ident => $case:literal),* $(,)?]
+    ) => {
+        $crate::hostile::case_tests!(@tests [$(#[$attr])*] $run; $($test => $case),*);
+        $(#[$attr])*
+        #[test]
+        fn $guard() {
+            let mut tested: Vec<&str> = vec![$($case),*];
+            let mut table: Vec<&str> = $names;
+            tested.sort_unstable();
+            table.sort_unstable();
+            assert_eq!(table, tested, "every case of the table has its own test");
+        }
+    };
+    (@tests $attrs:tt $run:path; $($test:ident => $case:literal),*) => {
+        $($crate::hostile::case_tests!(@test $attrs $run; $test => $case);)*
+    };
+    (@test [$(#[$attr:meta])*] $run:path; $test:ident => $case:literal) => {
+        $(#[$attr])*
+        #[test]
+        fn $test() {
+            $run($case);
+        }
+    };
+}
+pub(crate) use case_tests;
 
 /// The case of `table` whose folder name, with `-` written `_`, is the test's name: a test
 /// named after no case (a typo in the table) fails instead of running nothing.

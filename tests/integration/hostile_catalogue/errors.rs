@@ -83,49 +83,73 @@ fn an_empty_catalogue_fails_every_command() {
 
 /// Regression (B10): `--templates DIR` skipped entries that are not regular files without a
 /// word (a subdirectory `ja/report.md`, a dangling symlink or a directory named `report.md`)
-/// and used the built-in template. Each is now an error naming the entry; dot files are
-/// still skipped.
-#[test]
-fn templates_entries_that_are_not_files_are_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let answers = tmp.path().join("ok.csv");
+/// and used the built-in template. Each is now an error naming the entry (one test each);
+/// dot files are still skipped.
+///
+/// Runs `report --templates DIR` with an answers file written in `tmp`: exit 2, the stderr
+/// names `entry` and says only top-level files are read, and nothing is written.
+fn assert_templates_entry_refused(tmp: &Path, dir: &Path, entry: &str) {
+    let answers = templates_answers(tmp);
+    let out_dir = tempfile::tempdir().unwrap();
+    let target = out_dir.path().join("r.md");
+    let out = kansa()
+        .args(["report", "--answers"])
+        .arg(&answers)
+        .arg("--templates")
+        .arg(dir)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let text = crate::hostile::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
+    assert!(
+        text.contains(entry) && text.contains("top level"),
+        "{}: {text}",
+        dir.display()
+    );
+    assert!(listing(out_dir.path()).is_empty(), "{text}");
+}
+
+/// A one-row overlay in `tmp`, for the `--templates` runs.
+fn templates_answers(tmp: &Path) -> std::path::PathBuf {
+    let answers = tmp.join("ok.csv");
     std::fs::write(&answers, "id,status\n運10-1,implemented\n").unwrap();
+    answers
+}
+
+#[test]
+fn a_templates_subdirectory_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
     let subdir = tmp.path().join("t1");
     std::fs::create_dir_all(subdir.join("ja")).unwrap();
     std::fs::write(subdir.join("ja/report.md"), "CUSTOM\n").unwrap();
+    assert_templates_entry_refused(tmp.path(), &subdir, "ja");
+}
+
+#[test]
+fn a_templates_directory_named_like_a_template_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
     let named_dir = tmp.path().join("t3");
     std::fs::create_dir_all(named_dir.join("report.md")).unwrap();
-    let mut cases = vec![(subdir, "ja"), (named_dir, "report.md")];
-    #[cfg(unix)]
-    {
-        let dangling = tmp.path().join("t2");
-        std::fs::create_dir_all(&dangling).unwrap();
-        std::os::unix::fs::symlink(tmp.path().join("nonexistent"), dangling.join("report.md"))
-            .unwrap();
-        cases.push((dangling, "report.md"));
-    }
-    for (dir, entry) in cases {
-        let out_dir = tempfile::tempdir().unwrap();
-        let target = out_dir.path().join("r.md");
-        let out = kansa()
-            .args(["report", "--answers"])
-            .arg(&answers)
-            .arg("--templates")
-            .arg(&dir)
-            .arg("-o")
-            .arg(&target)
-            .output()
-            .unwrap();
-        let text = crate::hostile::stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
-        assert!(
-            text.contains(entry) && text.contains("top level"),
-            "{}: {text}",
-            dir.display()
-        );
-        assert!(listing(out_dir.path()).is_empty(), "{text}");
-    }
-    // Hidden entries, even directories, are still skipped.
+    assert_templates_entry_refused(tmp.path(), &named_dir, "report.md");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_templates_symlink_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dangling = tmp.path().join("t2");
+    std::fs::create_dir_all(&dangling).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("nonexistent"), dangling.join("report.md")).unwrap();
+    assert_templates_entry_refused(tmp.path(), &dangling, "report.md");
+}
+
+/// Hidden entries, even directories, are still skipped.
+#[test]
+fn hidden_templates_entries_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers = templates_answers(tmp.path());
     let hidden = tmp.path().join("t4");
     std::fs::create_dir_all(hidden.join(".git")).unwrap();
     std::fs::write(hidden.join(".DS_Store"), "x").unwrap();

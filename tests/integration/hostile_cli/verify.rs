@@ -144,12 +144,14 @@ fn verify_cross_checks_sums_against_the_manifest() {
 }
 
 #[cfg(unix)]
-#[test]
-fn verify_reads_only_regular_files_inside_the_pack() {
+type Setup = fn(&Path, &Path);
+
+/// What `verify` must refuse to read: (what, how the pack copy is changed given a directory
+/// outside it, the line `verify` prints).
+#[cfg(unix)]
+fn not_regular_files() -> Vec<(&'static str, Setup, &'static str)> {
     use std::os::unix::fs::symlink;
-    let outside = tempfile::tempdir().unwrap();
-    type Setup = fn(&Path, &Path);
-    let cases: &[(&str, Setup, &str)] = &[
+    vec![
         (
             "symlink to /dev/zero",
             |p, _| {
@@ -217,19 +219,42 @@ fn verify_reads_only_regular_files_inside_the_pack() {
             },
             "NOT FILE  manifest.json: a FIFO",
         ),
-    ];
-    for (what, setup, line) in cases {
-        let (_t, pack) = pack_copy();
-        setup(&pack, outside.path());
-        let started = std::time::Instant::now();
-        let out = verify(&pack, &[]);
-        assert_fails_with(what, &out, line);
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{what}: took {:?}",
-            started.elapsed()
-        );
-    }
+    ]
+}
+
+crate::hostile::case_tests! {
+    #[cfg(unix)]
+    guard every_not_regular_file_has_a_test: not_regular_files().iter().map(|c| c.0).collect(),
+    run verify_refuses: [
+        verify_refuses_a_symlink_to_dev_zero => "symlink to /dev/zero",
+        verify_refuses_a_symlink_to_an_identical_copy => "symlink to an identical copy outside",
+        verify_refuses_a_fifo => "FIFO",
+        verify_refuses_a_directory => "directory",
+        verify_refuses_a_symlinked_subdirectory => "symlinked subdirectory",
+        verify_refuses_a_socket => "socket",
+        verify_refuses_sha256sums_as_a_symlink => "SHA256SUMS a symlink to an identical copy",
+        verify_refuses_manifest_json_as_a_fifo => "manifest.json a FIFO",
+    ]
+}
+
+/// Runs one case of [`not_regular_files`] on a fresh copy of the pack.
+#[cfg(unix)]
+fn verify_refuses(what: &str) {
+    let outside = tempfile::tempdir().unwrap();
+    let (what, setup, line) = not_regular_files()
+        .into_iter()
+        .find(|c| c.0 == what)
+        .expect("a case of not_regular_files");
+    let (_t, pack) = pack_copy();
+    setup(&pack, outside.path());
+    let started = std::time::Instant::now();
+    let out = verify(&pack, &[]);
+    assert_fails_with(what, &out, line);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{what}: took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]

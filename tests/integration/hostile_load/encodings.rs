@@ -80,19 +80,17 @@ fn fake_zip(members: &[&str]) -> Vec<u8> {
     out
 }
 
-/// `enc-binary-overlays`: files that are not text, given as overlays, are one error each that
-/// says what the file is (not ten "not valid Shift_JIS" lines of binary).
-#[test]
-fn generated_binary_overlays() {
-    let dir = tempfile::tempdir().unwrap();
-    let xlsx = dir.path().join("book.xlsx");
+/// Binary files named as overlays: (file name, bytes, what the error says the file is). The
+/// workbook is written into `dir`.
+fn binary_overlays(dir: &std::path::Path) -> Vec<(&'static str, Vec<u8>, &'static str)> {
+    let xlsx = dir.join("book.xlsx");
     crate::hostile::workbook(&xlsx, &[&["項番", "対応状況"], &["設1", "実施済"]]);
     let ods = fake_zip(&[
         "mimetype",
         "application/vnd.oasis.opendocument.spreadsheet",
         "content.xml",
     ]);
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+    vec![
         (
             "xlsx-named.csv",
             std::fs::read(&xlsx).unwrap(),
@@ -128,33 +126,91 @@ fn generated_binary_overlays() {
             b"\x1F\x8B\x08\0\0\0\0\0\0\x03\xAB\xCD".to_vec(),
             "this is a gzip-compressed file",
         ),
-    ];
-    for (name, bytes, expect) in cases {
-        let path = dir.path().join(name);
-        std::fs::write(&path, bytes).unwrap();
-        let out = kansa()
-            .args(["validate", "--answers"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert_located(
-            "enc-binary-overlays",
-            name,
-            &out,
-            &[expect, "1 problem found"],
-        );
-        let err = stderr(&out);
-        assert!(!err.contains("not valid"), "{name}: decoded anyway:\n{err}");
-        assert!(err.contains(name), "{name}: the file is named:\n{err}");
-    }
+    ]
 }
 
-/// More kinds of binary file, and UTF-32, given as overlays and as catalogue files: each is one
-/// error naming what the file is; catalogue hints say catalogues are CSV and never point to
-/// `--encoding` (which applies to overlays only).
-#[test]
-fn generated_binary_files_as_overlays_and_catalogues() {
+crate::hostile::case_tests! {
+    guard every_binary_overlay_has_a_test:
+        binary_overlays(tempfile::tempdir().unwrap().path()).iter().map(|c| c.0).collect(),
+    run generated_binary_overlay: [
+        generated_binary_overlay_xlsx_named_csv => "xlsx-named.csv",
+        generated_binary_overlay_ods => "sheet.ods",
+        generated_binary_overlay_ods_named_xlsx => "ods-named.xlsx",
+        generated_binary_overlay_xls => "legacy.xls",
+        generated_binary_overlay_numbers => "sheet.numbers",
+        generated_binary_overlay_pdf => "answers.pdf",
+        generated_binary_overlay_gzip => "answers.csv.gz",
+    ]
+}
+
+/// `enc-binary-overlays`: a file that is not text, given as an overlay, is one error that
+/// says what the file is (not ten "not valid Shift_JIS" lines of binary).
+fn generated_binary_overlay(name: &str) {
     let dir = tempfile::tempdir().unwrap();
+    let (name, bytes, expect) = binary_overlays(dir.path())
+        .into_iter()
+        .find(|c| c.0 == name)
+        .expect("a case of binary_overlays");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = kansa()
+        .args(["validate", "--answers"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_located(
+        "enc-binary-overlays",
+        name,
+        &out,
+        &[expect, "1 problem found"],
+    );
+    let err = stderr(&out);
+    assert!(!err.contains("not valid"), "{name}: decoded anyway:\n{err}");
+    assert!(err.contains(name), "{name}: the file is named:\n{err}");
+}
+
+/// A case of [`binary_files`], given as an overlay and as a catalogue file: one error naming
+/// what the file is; the catalogue's hint says catalogues are CSV.
+fn generated_binary_file(name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let (name, bytes, expect) = &binary_files()
+        .into_iter()
+        .find(|c| c.0 == name)
+        .expect("a case of binary_files");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let out = validate(&path, &[]);
+    assert_located(
+        "enc-binary-overlays",
+        name,
+        &out,
+        &[expect, "1 problem found"],
+    );
+    assert!(
+        !stderr(&out).contains("control character"),
+        "{}",
+        outcome(&out)
+    );
+
+    // The same bytes as a catalogue's controls.csv.
+    let catalogue = dir.path().join(format!("cat-{name}"));
+    std::fs::create_dir(&catalogue).unwrap();
+    std::fs::write(catalogue.join("controls.csv"), bytes).unwrap();
+    let out = validate_catalogue(&catalogue);
+    assert_located(
+        "enc-binary-overlays",
+        &format!("catalogue {name}"),
+        &out,
+        &[
+            expect,
+            "hint: catalogues are CSV: save the sheet as controls.csv",
+            "1 problem found",
+        ],
+    );
+}
+
+/// More kinds of binary file, and UTF-32: (file name, bytes, what the error says the file is).
+fn binary_files() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let mut tar = b"a.txt".to_vec();
     tar.resize(257, 0);
     tar.extend_from_slice(b"ustar\x0000");
@@ -167,7 +223,7 @@ fn generated_binary_files_as_overlays_and_catalogues() {
                 .flat_map(|c| (c as u32).to_le_bytes()),
         )
         .collect();
-    let cases: [(&str, Vec<u8>, &str); 6] = [
+    vec![
         (
             "png.csv",
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
@@ -190,41 +246,25 @@ fn generated_binary_files_as_overlays_and_catalogues() {
         ),
         ("tar.csv", tar, "not a text file: this is a tar archive"),
         ("utf32.csv", utf32, "UTF-32LE text is not supported"),
-    ];
-    for (name, bytes, expect) in &cases {
-        let path = dir.path().join(name);
-        std::fs::write(&path, bytes).unwrap();
-        let out = validate(&path, &[]);
-        assert_located(
-            "enc-binary-overlays",
-            name,
-            &out,
-            &[expect, "1 problem found"],
-        );
-        assert!(
-            !stderr(&out).contains("control character"),
-            "{}",
-            outcome(&out)
-        );
+    ]
+}
 
-        // The same bytes as a catalogue's controls.csv.
-        let catalogue = dir.path().join(format!("cat-{name}"));
-        std::fs::create_dir(&catalogue).unwrap();
-        std::fs::write(catalogue.join("controls.csv"), bytes).unwrap();
-        let out = validate_catalogue(&catalogue);
-        assert_located(
-            "enc-binary-overlays",
-            &format!("catalogue {name}"),
-            &out,
-            &[
-                expect,
-                "hint: catalogues are CSV: save the sheet as controls.csv",
-                "1 problem found",
-            ],
-        );
-    }
+crate::hostile::case_tests! {
+    guard every_binary_file_has_a_test: binary_files().iter().map(|c| c.0).collect(),
+    run generated_binary_file: [
+        generated_binary_file_png => "png.csv",
+        generated_binary_file_jpeg => "jpg.csv",
+        generated_binary_file_gif => "gif.csv",
+        generated_binary_file_sqlite => "db.csv",
+        generated_binary_file_tar => "tar.csv",
+        generated_binary_file_utf32 => "utf32.csv",
+    ]
+}
 
-    // A workbook given as --catalogue: catalogues are CSV, not "name it .xlsx".
+/// A workbook given as --catalogue: catalogues are CSV, not "name it .xlsx".
+#[test]
+fn generated_workbook_as_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("cat.xlsx");
     crate::hostile::workbook(
         &book,
@@ -244,8 +284,12 @@ fn generated_binary_files_as_overlays_and_catalogues() {
         ],
     );
     assert!(!stderr(&out).contains("name it .xlsx"), "{}", outcome(&out));
+}
 
-    // Undecodable catalogue files are not told to use --encoding.
+/// Undecodable catalogue files are not told to use --encoding (which applies to overlays only).
+#[test]
+fn generated_undecodable_catalogue_files() {
+    let dir = tempfile::tempdir().unwrap();
     let catalogue = dir.path().join("undecodable");
     std::fs::create_dir(&catalogue).unwrap();
     std::fs::write(
