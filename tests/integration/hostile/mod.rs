@@ -1,25 +1,28 @@
-//! The hostile-input corpus (`tests/fixtures/hostile/`, one folder per case; see its README):
-//! every case is run through the `kansa` binary and its outcome pinned here, in two tables.
+//! The hostile-input corpus (`tests/fixtures/hostile/`, one folder per case; see its README): every
+//! case is run through the `kansa` binary and its outcome pinned here, in two tables.
 //!
-//! - [`ERRORS`](errors::ERRORS): a located error. `validate` (and `report -o`) exit 2, stderr names the file, the
-//!   line and column (or the sheet cell), the offending value and a hint, and no output file and
-//!   no temporary file is left behind.
-//! - [`INERT`](inert::INERT): a correct report (exit 0) in every format listed, in which the hostile text is
-//!   plain, visible text: no script, event handler, foreign link or image in the HTML, the same
-//!   headings and well-formed tables in the Markdown, no invisible character anywhere.
+//! - [`ERRORS`](errors::ERRORS): a located error. `validate` (and `report -o`) exit 2, stderr names
+//!   the file, the line and column (or the sheet cell), the offending value and a hint, and no
+//!   output file and no temporary file is left behind.
+//! - [`INERT`](inert::INERT): a correct report (exit 0) in every format listed, in which the
+//!   hostile text is plain, visible text: no script, event handler, foreign link or image in the
+//!   HTML, the same headings and well-formed tables in the Markdown, no invisible character
+//!   anywhere.
 //!
-//! Large inputs (a 10 MB cell, 200,000 rows, a 1 MB answer, workbooks) are generated at run time
-//! by the `generated_*` tests of `generated` and `workbooks`; their folders hold only a `GENERATED.md` note. Path traps
-//! run `kansa pack` on a copy of their folder; template traps pass the folder's `templates/`.
+//! Large inputs (a 10 MB cell, 200,000 rows, a 1 MB answer, workbooks) are generated at run time by
+//! the `generated_*` tests of `generated` and `workbooks`; their folders hold only a `GENERATED.md`
+//! note. Path traps run `kansa pack` on a copy of their folder; template traps pass the folder's
+//! `templates/`.
 //!
-//! Each case of a table is its own `#[test]`, named after its folder with `-` written `_`
-//! (`cargo test --test integration csv_ragged_rows` runs one alone, and a failing run lists
-//! every failing case): [`error_cases!`] and [`inert_cases!`] expand a table into the `const`
-//! slice that [`every_case_folder_is_pinned`] reads and one test per entry; [`case_tests!`]
-//! gives one test per case to tables built at run time (bytes, closures) in the area folders.
+//! Each case of a table is its own `#[test]`, named after its folder with `-` written `_` (`cargo
+//! test --test integration csv_ragged_rows` runs one alone, and a failing run lists every failing
+//! case): [`error_cases!`] and [`inert_cases!`] expand a table into the `const` slice that
+//! [`every_case_folder_is_pinned`] reads and one test per entry; [`case_tests!`] gives one test per
+//! case to tables built at run time (bytes, closures) in the area folders.
 //!
 //! - `errors`: the [`ERRORS`](errors::ERRORS) table, [`ErrorCase`] and how one is run.
-//! - `inert`: the [`INERT`](inert::INERT) table, [`InertCase`](inert::InertCase) and the outputs of one case.
+//! - `inert`: the [`INERT`](inert::INERT) table, [`InertCase`](inert::InertCase) and the outputs of
+//!   one case.
 //! - `baseline`: what a report without answers looks like, and the inertness checks.
 //! - `generated`, `workbooks`, `paths`: cases whose inputs are made at run time or copied.
 
