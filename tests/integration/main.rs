@@ -20,7 +20,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
-/// Hostile-corpus folders pinned by the area test files (`hostile_*.rs`), each its own list.
+/// Hostile-corpus folders pinned by the area test folders (`hostile_*/`), each its own list.
 pub const HOSTILE_AREAS: &[&[&str]] = &[
     hostile_catalogue::PINNED,
     hostile_cli::PINNED,
