@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use kansa::load::ids::is_invisible;
+use kansa::model::text::is_invisible;
 
 use super::baseline::{
     Baseline, assert_html_is_inert, assert_markdown_is_inert, baseline_for, fisc_baseline,

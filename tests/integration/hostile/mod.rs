@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use kansa::load::ids::is_invisible;
+use kansa::model::text::is_invisible;
 
 use crate::{kansa, outcome, root};
 

@@ -319,7 +319,7 @@ fn verify_escapes_file_names_for_the_terminal() {
     assert!(text.contains("UNLISTED  \"z\\u{202e}fdp.exe\""), "{text}");
     let raw = text
         .chars()
-        .find(|c| (c.is_control() && *c != '\n') || kansa::load::ids::is_invisible(*c));
+        .find(|c| (c.is_control() && *c != '\n') || kansa::model::text::is_invisible(*c));
     assert_eq!(raw, None, "raw character printed:\n{text:?}");
 }
 
