@@ -458,7 +458,7 @@ pub fn main() -> std::process::ExitCode {
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             std::process::ExitCode::SUCCESS
         }
-        Err(e @ (Error::Reported(_) | Error::GateFailed(_) | Error::WriteReported)) => {
+        Err(e @ (Error::Reported(_) | Error::GateFailed(_))) => {
             std::process::ExitCode::from(e.exit_code())
         }
         Err(e) => {
@@ -500,7 +500,7 @@ fn run(cli: Cli) -> Result<()> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build_global()
-            .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot start {jobs} threads: {e}")))?;
     }
     match cli.command {
         Command::Report(args) => report(args),
@@ -707,12 +707,12 @@ fn validate(args: ValidateArgs) -> Result<()> {
         ValidateFormat::Sarif => crate::diag::sarif(&problems),
         _ => problems.to_json(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
     bytes.push(b'\n');
     emit(None, &bytes)?;
     match failed {
         // Problems were printed as data; still exit 2 so CI marks the step.
-        Some(Error::Input(d)) => Err(Error::Reported(d.total())),
+        Some(Error::Input(_)) => Err(Error::Reported(crate::error::ErrorKind::Input)),
         _ => Ok(()),
     }
 }
@@ -789,7 +789,7 @@ pub(crate) fn emit_with(
             write(&mut out)
                 .and_then(|()| out.flush())
                 .map_err(|source| Error::Io {
-                    action: "cannot write",
+                    action: crate::error::IoAction::Write,
                     path: PathBuf::from("<stdout>"),
                     source,
                 })

@@ -153,8 +153,7 @@ pub fn pack(run: PackRun) -> Result<()> {
     }
     match worst {
         // Already logged per pack; exit with its code without printing it again.
-        Some(e) if e.exit_code() == 2 => Err(Error::Reported(0)),
-        Some(_) => Err(Error::WriteReported),
+        Some(e) => Err(Error::Reported(e.kind())),
         None if gates > 0 => Err(Error::GateFailed(gates)),
         None => Ok(()),
     }

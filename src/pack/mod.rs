@@ -442,7 +442,7 @@ fn manifest_json(
             .map(|(p, b)| ManifestFile { path: p, sha256: manifest::sha256(b), bytes: b.len() })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut bytes = serde_json::to_vec_pretty(&m).map_err(|e| Error::Internal(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }
