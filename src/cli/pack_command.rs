@@ -60,18 +60,11 @@ impl Log {
             serde_json::json!({"level": "info", "event": "pack", "pack": o.name, "dir": o.dir,
                 "baseline": o.had_baseline, "files": o.files, "coverage": o.coverage, "gaps": o.gaps, "overdue": o.overdue}),
         );
-        for w in &o.warnings {
+        for d in o.diagnostics.by_severity() {
             self.line(
                 true,
-                format!("warning: pack {}: {w}", o.name),
-                serde_json::json!({"level": "warning", "event": "evidence", "pack": o.name, "problem": w}),
-            );
-        }
-        for n in &o.notices {
-            self.line(
-                true,
-                format!("note: pack {}: {n}", o.name),
-                serde_json::json!({"level": "warning", "event": "notice", "pack": o.name, "message": n}),
+                super::diagnostics::line(d, Some(&o.name)),
+                super::diagnostics::json(d, &o.name),
             );
         }
         for g in &o.gate_failures {
