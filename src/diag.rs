@@ -1,16 +1,45 @@
-//! Problems found in user input, each with a location and a hint.
+//! Problems found in user input, each with a location, a hint and a severity.
 //!
 //! Loaders collect every problem of every file before failing once, because users fix a whole
-//! sheet per run, not one cell per run.
+//! sheet per run, not one cell per run. Warnings and notes (a missing evidence file, a pack
+//! built without a baseline) are [`Diagnostic`]s too, with their [`Severity`], so they travel
+//! in the same [`Diagnostics`] list as errors and are printed by one function (as typst's
+//! `SourceDiagnostic` carries its severity).
 
 use std::fmt;
 
 use serde::Serialize;
 
-/// One problem in an input file.
+/// How much a [`Diagnostic`] matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input is wrong: the run fails (exit 2) and writes nothing.
+    Error,
+    /// Something the user should look at; the run goes on (e.g. a missing evidence file).
+    Warning,
+    /// What the run did or left out, for the record (e.g. problems not listed, no baseline).
+    Note,
+}
+
+impl Severity {
+    /// The word printed before the diagnostic (`warning: …`), also its SARIF `level` and its
+    /// `level` in JSON logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// One problem in an input file, or a warning or note about the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// The file as the user named it.
+    /// Error, warning or note.
+    pub severity: Severity,
+    /// The file as the user named it (empty for a remark about the run as a whole).
     pub file: String,
     /// 1-based line, as a text editor counts (0 when the problem concerns the whole file).
     pub line: u64,
@@ -35,9 +64,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem at `file:line:column`.
+    /// A problem (an error) at `file:line:column`.
     pub fn new(file: &str, line: u64, column: u64, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             file: file.to_owned(),
             line,
             column,
@@ -50,15 +80,27 @@ impl Diagnostic {
         }
     }
 
-    /// Make this the note that stands for `count` problems not listed.
-    pub fn unlisted(mut self, count: usize) -> Self {
-        self.unlisted = Some(count);
+    /// A remark about the run as a whole, in no file (printed as its message alone).
+    pub fn about_run(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic::new("", 0, 0, message).severity(severity)
+    }
+
+    /// Set the severity (a missing evidence file is a warning, or an error with `--strict`).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
         self
     }
 
-    /// True for the note standing for problems not listed ([`Diagnostic::unlisted`]).
+    /// Make this the note that stands for `count` problems not listed.
+    pub fn unlisted(mut self, count: usize) -> Self {
+        self.unlisted = Some(count);
+        self.severity(Severity::Note)
+    }
+
+    /// True for a note: it is no problem itself, and counts only as the problems it stands
+    /// for ([`Diagnostic::unlisted`]).
     pub fn is_note(&self) -> bool {
-        self.unlisted.is_some()
+        self.severity == Severity::Note
     }
 
     /// Place the problem in a worksheet of a workbook.
@@ -93,6 +135,24 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.file.is_empty() || self.line > 0 {
+            self.fmt_location(f)?;
+            f.write_str(": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(value) = &self.value {
+            write!(f, " {value:?}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Diagnostic {
+    /// `FILE:LINE:COLUMN (column)`, or as much of it as the diagnostic has.
+    fn fmt_location(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.sheet {
             Some(sheet) => write!(
                 f,
@@ -110,13 +170,6 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(name) = &self.column_name {
             write!(f, " ({name})")?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(value) = &self.value {
-            write!(f, " {value:?}")?;
-        }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
         }
         Ok(())
     }
@@ -142,14 +195,35 @@ impl Diagnostics {
         self.0.len()
     }
 
-    /// The listed problems, without the notes standing for unlisted ones.
+    /// The listed problems and warnings, without the notes (such as the one standing for
+    /// unlisted problems).
     pub fn listed(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| !d.is_note())
     }
 
-    /// Problems found, listed or not: a note counts as the problems it stands for.
+    /// Problems (errors) found, listed or not: a note counts as the problems it stands for,
+    /// a warning not at all.
     pub fn total(&self) -> usize {
-        self.0.iter().map(|d| d.unlisted.unwrap_or(1)).sum()
+        self.0
+            .iter()
+            .map(|d| match d.severity {
+                Severity::Error => 1,
+                Severity::Warning | Severity::Note => d.unlisted.unwrap_or(0),
+            })
+            .sum()
+    }
+
+    /// True when an entry is an error (the run must fail).
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The entries most severe first (errors, then warnings, then notes), each severity in the
+    /// order found: the order they are printed in.
+    pub fn by_severity(&self) -> Vec<&Diagnostic> {
+        let mut all: Vec<&Diagnostic> = self.0.iter().collect();
+        all.sort_by_key(|d| d.severity);
+        all
     }
 
     /// Problems found but not listed.
@@ -214,53 +288,20 @@ pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
-/// Problems as a SARIF 2.1.0 log, so CI systems can annotate the offending CSV line.
+/// Problems as a SARIF 2.1.0 log, so CI systems can annotate the offending CSV line. Errors
+/// and warnings are results (SARIF `level` from the severity); notes, such as the one standing
+/// for problems not listed, are no results: SARIF's place for such a remark is a notification
+/// of the run.
 pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
-    let rule_id = |d: &Diagnostic| d.message.split(':').next().unwrap_or("").replace(' ', "-");
-    let mut rules: Vec<String> = problems.listed().map(rule_id).collect();
+    let mut rules: Vec<String> = problems.listed().map(sarif_rule_id).collect();
     rules.sort();
     rules.dedup();
-    let results: Vec<serde_json::Value> = problems
-        .listed()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(c) = &d.column_name {
-                text = format!("{c}: {text}");
-            }
-            if let Some(v) = &d.value {
-                text.push_str(&format!(" {v:?}"));
-            }
-            if let Some(h) = &d.hint {
-                text.push_str(&format!(" (hint: {h})"));
-            }
-            let mut region = serde_json::json!({ "startLine": d.line.max(1) });
-            if d.column > 0 && d.sheet.is_none() {
-                region["startColumn"] = d.column.into();
-            }
-            serde_json::json!({
-                "ruleId": rule_id(d),
-                "level": "error",
-                "message": { "text": text },
-                "locations": [{ "physicalLocation": {
-                    "artifactLocation": { "uri": d.file },
-                    "region": region,
-                }}],
-            })
-        })
-        .collect();
+    let results: Vec<serde_json::Value> = problems.listed().map(sarif_result).collect();
     let notes: Vec<serde_json::Value> = problems
         .0
         .iter()
         .filter(|d| d.is_note())
-        .map(|d| {
-            serde_json::json!({
-                "level": "note",
-                "message": { "text": d.message },
-                "locations": [{ "physicalLocation": {
-                    "artifactLocation": { "uri": d.file },
-                }}],
-            })
-        })
+        .map(sarif_notification)
         .collect();
     let mut log = serde_json::json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -274,8 +315,6 @@ pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
             "results": results,
         }],
     });
-    // Problems not listed are no results: SARIF's place for such a remark is a notification
-    // of the run.
     if !notes.is_empty() {
         log["runs"][0]["invocations"] = serde_json::json!([{
             "executionSuccessful": true,
@@ -283,6 +322,51 @@ pub fn sarif(problems: &Diagnostics) -> serde_json::Value {
         }]);
     }
     log
+}
+
+/// The SARIF rule of a diagnostic: its message up to the first colon, dashed
+/// (`unknown status` → `unknown-status`).
+fn sarif_rule_id(d: &Diagnostic) -> String {
+    d.message.split(':').next().unwrap_or("").replace(' ', "-")
+}
+
+/// One SARIF result: the message with column, value and hint, at the file's line and column
+/// (a worksheet's cell has no text column).
+fn sarif_result(d: &Diagnostic) -> serde_json::Value {
+    let mut text = d.message.clone();
+    if let Some(c) = &d.column_name {
+        text = format!("{c}: {text}");
+    }
+    if let Some(v) = &d.value {
+        text.push_str(&format!(" {v:?}"));
+    }
+    if let Some(h) = &d.hint {
+        text.push_str(&format!(" (hint: {h})"));
+    }
+    let mut region = serde_json::json!({ "startLine": d.line.max(1) });
+    if d.column > 0 && d.sheet.is_none() {
+        region["startColumn"] = d.column.into();
+    }
+    serde_json::json!({
+        "ruleId": sarif_rule_id(d),
+        "level": d.severity.name(),
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": { "uri": d.file },
+            "region": region,
+        }}],
+    })
+}
+
+/// A note as a SARIF notification of the run, naming its file.
+fn sarif_notification(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "level": d.severity.name(),
+        "message": { "text": d.message },
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": { "uri": d.file },
+        }}],
+    })
 }
 
 /// Problems of one file, of which at most [`MAX_PROBLEMS_PER_FILE`](crate::model::limits::MAX_PROBLEMS_PER_FILE) are kept: the others are
@@ -422,6 +506,50 @@ mod tests {
         let mut plain = Diagnostics::default();
         plain.push(Diagnostic::new("a.csv", 2, 1, "unknown id"));
         assert!(sarif(&plain)["runs"][0].get("invocations").is_none());
+    }
+
+    #[test]
+    fn sarif_levels_come_from_the_severity() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::new("a.csv", 2, 1, "unknown id"));
+        d.push(
+            Diagnostic::new("a.csv", 3, 0, "evidence file not found").severity(Severity::Warning),
+        );
+        d.push(Diagnostic::new("a.csv", 0, 0, "1 more problems not listed").unlisted(1));
+        let log = sarif(&d);
+        let levels: Vec<&str> = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["level"].as_str().unwrap())
+            .collect();
+        assert_eq!(levels, ["error", "warning"]);
+        let notes = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+        assert_eq!(notes.as_array().unwrap().len(), 1);
+        assert_eq!(notes[0]["level"], "note");
+        assert_eq!(d.to_json()["problems"][1]["severity"], "warning");
+    }
+
+    /// Errors, warnings and notes travel in one list: only errors (and the problems a note
+    /// stands for) count as problems, and they print most severe first.
+    #[test]
+    fn warnings_and_errors_travel_in_one_list() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::about_run(Severity::Note, "no baseline"));
+        d.push(
+            Diagnostic::new("e.csv", 4, 0, "evidence file not found").severity(Severity::Warning),
+        );
+        assert!(!d.has_errors());
+        assert_eq!((d.len(), d.total(), d.listed().count()), (2, 0, 1));
+        d.push(Diagnostic::new("a.csv", 2, 1, "unknown id"));
+        assert!(d.has_errors());
+        assert_eq!(d.total(), 1);
+        let order: Vec<Severity> = d.by_severity().iter().map(|d| d.severity).collect();
+        assert_eq!(order, [Severity::Error, Severity::Warning, Severity::Note]);
+        // A remark about the run has no location to print.
+        assert_eq!(d.0[0].to_string(), "no baseline");
+        assert_eq!(d.0[1].to_string(), "e.csv:4: evidence file not found");
+        assert_eq!(serde_json::to_value(&d.0[2]).unwrap()["severity"], "error");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoAction, Result};
 
 /// Read a whole file that is not an input table (a `kansa.toml`, a baseline, a template, a
 /// font, a pack's `SHA256SUMS`), naming it in the error. Bounded too, at the default input file
@@ -52,7 +52,7 @@ fn read_capped(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
         ]))
     };
     let io_err = |source| Error::Io {
-        action: "cannot read",
+        action: IoAction::Read,
         path: path.to_owned(),
         source,
     };
@@ -112,7 +112,7 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     let io_err = |source| Error::Io {
-        action: "cannot write",
+        action: IoAction::Write,
         path: path.to_owned(),
         source,
     };

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the glue from arguments to the pipeline.
 //! Only this module prints; the library returns values and typed errors.
 
+mod diagnostics;
 mod pack_command;
 
 use std::io::{IsTerminal, Write};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::model::date::report_date;
 use clap::{Args, Parser, Subcommand};
 
+use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
 use crate::render::{self, Format, Lang, ReportOptions};
@@ -458,7 +460,7 @@ pub fn main() -> std::process::ExitCode {
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             std::process::ExitCode::SUCCESS
         }
-        Err(e @ (Error::Reported(_) | Error::GateFailed(_) | Error::WriteReported)) => {
+        Err(e @ (Error::Reported(_) | Error::GateFailed(_))) => {
             std::process::ExitCode::from(e.exit_code())
         }
         Err(e) => {
@@ -474,16 +476,16 @@ const MAX_THREADS_PER_CORE: usize = 4;
 
 /// `-j N` within the cap for a machine of `cores` cores, and the warning to print when N was
 /// lowered.
-fn capped_jobs(requested: usize, cores: usize) -> (usize, Option<String>) {
+fn capped_jobs(requested: usize, cores: usize) -> (usize, Option<Diagnostic>) {
     let cap = cores.max(1) * MAX_THREADS_PER_CORE;
     if requested <= cap {
         return (requested, None);
     }
     let warning = format!(
-        "warning: -j/KANSA_JOBS {requested} is more than {MAX_THREADS_PER_CORE} threads per core \
+        "-j/KANSA_JOBS {requested} is more than {MAX_THREADS_PER_CORE} threads per core \
          ({cores} cores here); using {cap}"
     );
-    (cap, Some(warning))
+    (cap, Some(Diagnostic::about_run(Severity::Warning, warning)))
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -491,7 +493,7 @@ fn run(cli: Cli) -> Result<()> {
         let cores = std::thread::available_parallelism().map_or(1, |p| p.get());
         let (jobs, warning) = capped_jobs(requested.get(), cores);
         if let Some(warning) = warning {
-            say!("{warning}");
+            diagnostics::print(&warning);
         }
         jobs
     });
@@ -500,7 +502,7 @@ fn run(cli: Cli) -> Result<()> {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build_global()
-            .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+            .map_err(|e| Error::Internal(format!("cannot start {jobs} threads: {e}")))?;
     }
     match cli.command {
         Command::Report(args) => report(args),
@@ -707,12 +709,12 @@ fn validate(args: ValidateArgs) -> Result<()> {
         ValidateFormat::Sarif => crate::diag::sarif(&problems),
         _ => problems.to_json(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
     bytes.push(b'\n');
     emit(None, &bytes)?;
     match failed {
         // Problems were printed as data; still exit 2 so CI marks the step.
-        Some(Error::Input(d)) => Err(Error::Reported(d.total())),
+        Some(Error::Input(_)) => Err(Error::Reported(crate::error::ErrorKind::Input)),
         _ => Ok(()),
     }
 }
@@ -789,7 +791,7 @@ pub(crate) fn emit_with(
             write(&mut out)
                 .and_then(|()| out.flush())
                 .map_err(|source| Error::Io {
-                    action: "cannot write",
+                    action: crate::error::IoAction::Write,
                     path: PathBuf::from("<stdout>"),
                     source,
                 })
@@ -808,7 +810,7 @@ mod tests {
         let (jobs, warning) = capped_jobs(99_999, 2);
         assert_eq!(jobs, 8);
         assert_eq!(
-            warning.as_deref(),
+            warning.map(|w| diagnostics::line(&w, None)).as_deref(),
             Some(
                 "warning: -j/KANSA_JOBS 99999 is more than 4 threads per core (2 cores here); \
                  using 8"

@@ -60,18 +60,11 @@ impl Log {
             serde_json::json!({"level": "info", "event": "pack", "pack": o.name, "dir": o.dir,
                 "baseline": o.had_baseline, "files": o.files, "coverage": o.coverage, "gaps": o.gaps, "overdue": o.overdue}),
         );
-        for w in &o.warnings {
+        for d in o.diagnostics.by_severity() {
             self.line(
                 true,
-                format!("warning: pack {}: {w}", o.name),
-                serde_json::json!({"level": "warning", "event": "evidence", "pack": o.name, "problem": w}),
-            );
-        }
-        for n in &o.notices {
-            self.line(
-                true,
-                format!("note: pack {}: {n}", o.name),
-                serde_json::json!({"level": "warning", "event": "notice", "pack": o.name, "message": n}),
+                super::diagnostics::line(d, Some(&o.name)),
+                super::diagnostics::json(d, &o.name),
             );
         }
         for g in &o.gate_failures {
@@ -153,8 +146,7 @@ pub fn pack(run: PackRun) -> Result<()> {
     }
     match worst {
         // Already logged per pack; exit with its code without printing it again.
-        Some(e) if e.exit_code() == 2 => Err(Error::Reported(0)),
-        Some(_) => Err(Error::WriteReported),
+        Some(e) => Err(Error::Reported(e.kind())),
         None if gates > 0 => Err(Error::GateFailed(gates)),
         None => Ok(()),
     }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
 use crate::render::view::{self, ControlView, Report, ReportOptions};
@@ -63,11 +63,10 @@ pub struct PackOutcome {
     pub gaps: usize,
     /// Number of overdue gaps.
     pub overdue: usize,
-    /// Warnings (missing evidence files, a missing evidence root).
-    pub warnings: Vec<Diagnostic>,
-    /// What the build did without being an error: no baseline for this pack, a baseline from
-    /// another catalogue left out, gates that need a baseline not evaluated.
-    pub notices: Vec<String>,
+    /// Warnings (missing evidence files, a missing evidence root) and notes: what the build
+    /// did without being an error (no baseline for this pack, a baseline from another
+    /// catalogue left out, gates that need a baseline not evaluated).
+    pub diagnostics: Diagnostics,
     /// Whether the pack was compared with a baseline.
     pub had_baseline: bool,
     /// One line per tripped gate.
@@ -122,36 +121,54 @@ fn baseline_for(
     path: &Path,
     pack: &PackConfig,
     catalogue: &str,
-    notices: &mut Vec<String>,
+    notices: &mut Diagnostics,
 ) -> Result<Option<crate::diff::Baseline>> {
     let per_pack = path.join(config::dir_name(&pack.name));
     let baseline = if per_pack.join("assessment.json").is_file() {
         crate::diff::load_baseline(&per_pack)?
     } else if path.is_dir() && !path.join("assessment.json").exists() {
-        notices.push(format!(
+        notices.push(note(format!(
             "no baseline: {} holds no previous version of this pack (looked for {}); built without \"changes since\"",
             path.display(),
             per_pack.join("assessment.json").display()
-        ));
+        )));
         return Ok(None);
     } else {
         crate::diff::load_baseline(path)?
     };
     if baseline.catalogue != catalogue {
-        notices.push(format!(
+        notices.push(note(format!(
             "no baseline: {} is an assessment of catalogue {}, this pack uses {}; built without \"changes since\"",
             baseline.path, baseline.catalogue, catalogue
-        ));
+        )));
         return Ok(None);
     }
     if let Some(other) = baseline_pack_name(path).filter(|other| *other != pack.name) {
-        notices.push(format!(
+        notices.push(note(format!(
             "no baseline: {} is a previous version of pack {other:?}, not of this pack; built without \"changes since\"",
             path.display()
-        ));
+        )));
         return Ok(None);
     }
     Ok(Some(baseline))
+}
+
+/// A note about the build, in no file.
+fn note(message: String) -> Diagnostic {
+    Diagnostic::about_run(Severity::Note, message)
+}
+
+/// The build's warnings (missing evidence, found as errors: `--strict` fails on them) and its
+/// notes, in one list.
+fn warned(missing_evidence: Vec<Diagnostic>, notes: Diagnostics) -> Diagnostics {
+    let mut all = Diagnostics(
+        missing_evidence
+            .into_iter()
+            .map(|d| d.severity(Severity::Warning))
+            .collect(),
+    );
+    all.extend(notes);
+    all
 }
 
 /// The pack a baseline was built for, from the `manifest.json` beside its assessment: one
@@ -248,7 +265,7 @@ pub fn build_pack(
     )?;
     let date = crate::model::date::report_date(pack.date.as_deref()).map_err(Error::Usage)?;
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
-    let mut notices = Vec::new();
+    let mut notices = Diagnostics::default();
     let baseline = match options.baseline.as_deref() {
         Some(b) => baseline_for(b, pack, &catalogue.meta.id, &mut notices)?,
         None => None,
@@ -264,10 +281,10 @@ pub fn build_pack(
         })
         .collect();
     if !unevaluated.is_empty() {
-        notices.push(format!(
+        notices.push(note(format!(
             "gate {} not evaluated: there is no baseline to compare with (the first build of a pack has none)",
             unevaluated.join(", ")
-        ));
+        )));
     }
     let baseline_record = baseline
         .as_ref()
@@ -332,9 +349,8 @@ pub fn build_pack(
         coverage: report.summary.coverage,
         gaps: report.summary.gaps,
         overdue: report.summary.overdue,
-        warnings: evidence.missing,
         had_baseline: report.changes.is_some(),
-        notices,
+        diagnostics: warned(evidence.missing, notices),
         gate_failures: gate_failures(&report, report_options.changes.as_ref(), &gates),
     })
 }
@@ -443,7 +459,7 @@ fn manifest_json(
             .map(|(p, b)| ManifestFile { path: p, sha256: manifest::sha256(b), bytes: b.len() })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&m).map_err(|e| Error::Usage(e.to_string()))?;
+    let mut bytes = serde_json::to_vec_pretty(&m).map_err(|e| Error::Internal(e.to_string()))?;
     bytes.push(b'\n');
     Ok(bytes)
 }

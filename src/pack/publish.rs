@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoAction, Result};
 
 /// Prefix of a pack being built.
 const STAGING_PREFIX: &str = ".kansa-pack-";
@@ -28,7 +28,7 @@ pub const MAX_DIR_NAME_BYTES: usize = 200;
 /// Present in a kansa directory while it is incomplete (being built or being removed).
 const MARKER: &str = ".kansa-incomplete";
 
-fn io<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(std::io::Error) -> Error + 'p {
+fn io<'p>(action: IoAction, path: &'p Path) -> impl FnOnce(std::io::Error) -> Error + 'p {
     move |source| Error::Io {
         action,
         path: path.to_owned(),
@@ -65,7 +65,7 @@ fn check_replaceable(target: &Path) -> Result<()> {
     }
     let empty = meta.is_dir()
         && std::fs::read_dir(target)
-            .map_err(io("cannot read", target))?
+            .map_err(io(IoAction::ReadTarget, target))?
             .next()
             .is_none();
     if empty {
@@ -91,7 +91,7 @@ pub fn publish(target: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         _ => Path::new("."),
     };
     check_replaceable(target)?;
-    std::fs::create_dir_all(parent).map_err(io("cannot write", parent))?;
+    std::fs::create_dir_all(parent).map_err(io(IoAction::Write, parent))?;
     clean_leftovers(parent, &target_name(target));
     let (staged, _staged_lock) = stage(parent, target, files)?;
     swap(&staged, target)
@@ -116,20 +116,20 @@ fn stage(
     }
     let tmp = builder
         .tempdir_in(parent)
-        .map_err(io("cannot write", parent))?;
-    let lock = lock_dir(tmp.path()).map_err(io("cannot write", tmp.path()))?;
+        .map_err(io(IoAction::Write, parent))?;
+    let lock = lock_dir(tmp.path()).map_err(io(IoAction::Write, tmp.path()))?;
     let marker = tmp.path().join(MARKER);
-    std::fs::write(&marker, b"").map_err(io("cannot write", &marker))?;
+    std::fs::write(&marker, b"").map_err(io(IoAction::Write, &marker))?;
     for (rel, bytes) in files {
         let path = tmp.path().join(rel);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io("cannot write", dir))?;
+            std::fs::create_dir_all(dir).map_err(io(IoAction::Write, dir))?;
         }
-        std::fs::write(&path, bytes).map_err(io("cannot write", &path))?;
-        keep_mode(&target.join(rel), &path).map_err(io("cannot write", &path))?;
+        std::fs::write(&path, bytes).map_err(io(IoAction::Write, &path))?;
+        keep_mode(&target.join(rel), &path).map_err(io(IoAction::Write, &path))?;
     }
     keep_directory_modes(target, tmp.path(), files)?;
-    std::fs::remove_file(&marker).map_err(io("cannot write", &marker))?;
+    std::fs::remove_file(&marker).map_err(io(IoAction::Write, &marker))?;
     // From here the directory is the new pack: keep it when `tmp` is dropped.
     Ok((tmp.keep(), lock))
 }
@@ -151,7 +151,7 @@ fn keep_directory_modes(
     by_depth.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
     for rel in by_depth {
         let new = staged.join(rel);
-        keep_mode(&target.join(rel), &new).map_err(io("cannot write", &new))?;
+        keep_mode(&target.join(rel), &new).map_err(io(IoAction::Write, &new))?;
     }
     Ok(())
 }
@@ -179,33 +179,33 @@ fn swap(staged: &Path, target: &Path) -> Result<()> {
         // No old pack: a plain rename (the target is missing or an empty directory).
         return std::fs::rename(staged, target).map_err(|e| {
             let _ = discard(staged);
-            io("cannot replace", target)(e)
+            io(IoAction::Replace, target)(e)
         });
     };
     match exchange(staged, target) {
         Ok(()) => {
             // `staged` now holds the old pack, still locked by `old_lock`.
-            let removed = discard(staged).map_err(io("cannot remove", staged));
+            let removed = discard(staged).map_err(io(IoAction::Remove, staged));
             drop(old_lock);
             return removed;
         }
         Err(e) if !exchange_unsupported(&e) => {
             let _ = discard(staged);
-            return Err(io("cannot replace", target)(e));
+            return Err(io(IoAction::Replace, target)(e));
         }
         Err(_) => {}
     }
     let aside = unused_name(target, OLD_PREFIX);
     if let Err(e) = std::fs::rename(target, &aside) {
         let _ = discard(staged);
-        return Err(io("cannot replace", target)(e));
+        return Err(io(IoAction::Replace, target)(e));
     }
     if let Err(e) = std::fs::rename(staged, target) {
         let _ = std::fs::rename(&aside, target);
         let _ = discard(staged);
-        return Err(io("cannot replace", target)(e));
+        return Err(io(IoAction::Replace, target)(e));
     }
-    let removed = discard(&aside).map_err(io("cannot remove", &aside));
+    let removed = discard(&aside).map_err(io(IoAction::Remove, &aside));
     drop(old_lock);
     removed
 }

@@ -185,7 +185,7 @@ fn not_a_pack(dir: &Path) -> Error {
 
 fn read_error(path: &Path, source: std::io::Error) -> Error {
     Error::Io {
-        action: "cannot read",
+        action: crate::error::IoAction::Read,
         path: path.to_owned(),
         source,
     }

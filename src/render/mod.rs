@@ -97,7 +97,8 @@ pub fn render_report(
 /// The JSON wire format: the view, serialised directly (no intermediate value tree).
 pub fn json(report: &view::Report) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    write_json(report, &mut bytes).map_err(|e| Error::Usage(e.to_string()))?;
+    // Serialising the view into memory fails only on a bug (a map with non-string keys).
+    write_json(report, &mut bytes).map_err(|e| Error::Internal(e.to_string()))?;
     Ok(bytes)
 }
 
@@ -178,7 +179,7 @@ impl WriteError {
     pub(crate) fn in_memory(self) -> Error {
         match self {
             WriteError::Render(e) => e,
-            WriteError::Output(source) => Error::Usage(source.to_string()),
+            WriteError::Output(source) => Error::Internal(source.to_string()),
         }
     }
 }

@@ -116,8 +116,10 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
         &report.catalogue.publisher,
     ];
     all.extend(header);
-    let missing = kansa_pdf::missing_glyphs(font, &all)
-        .map_err(|e| Error::Usage(format!("{font_name}: {e}")))?;
+    let missing = kansa_pdf::missing_glyphs(font, &all).map_err(|e| Error::InputFile {
+        file: font_name.to_owned(),
+        message: e.to_string(),
+    })?;
     if missing.is_empty() {
         return Ok(());
     }
@@ -279,7 +281,10 @@ pub fn write_pdf(
             name: "report.pdf.md".to_owned(),
             message: format!("{e}; the template itself uses characters the font lacks"),
         }),
-        PdfError::Font(m) => WriteError::Render(Error::Usage(format!("{font_name}: {m}"))),
+        PdfError::Font(m) => WriteError::Render(Error::InputFile {
+            file: font_name,
+            message: m,
+        }),
         PdfError::Pdf(m) => WriteError::Render(Error::Output(m)),
         PdfError::Output(io) => WriteError::Output(io),
     })

@@ -42,7 +42,7 @@ pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
         .collect();
     let Some(dir) = dir else { return Ok(all) };
     let io = |source, path: &Path| Error::Io {
-        action: "cannot read",
+        action: crate::error::IoAction::Read,
         path: path.to_owned(),
         source,
     };
@@ -217,7 +217,7 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<String>> {
         )));
     }
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        action: "cannot write",
+        action: crate::error::IoAction::Write,
         path: dir.to_owned(),
         source,
     })?;

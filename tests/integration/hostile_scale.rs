@@ -104,7 +104,7 @@ fn old_style_pdf_template_is_a_located_error() {
 }
 
 /// The xlsx list sheets go through a temporary file: without a usable temporary directory the
-/// error says so, with a hint, exit 2, and nothing is written.
+/// error says so, with a hint, exit 1 (a failed output, not bad input), and nothing is written.
 #[test]
 fn xlsx_without_a_temporary_directory_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
@@ -119,7 +119,7 @@ fn xlsx_without_a_temporary_directory_is_a_clear_error() {
     }
     let out = cmd.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("cannot create a temporary file in"), "{err}");
     assert!(err.contains("no-such-dir"), "{err}");
     assert!(err.contains("hint: ") && err.contains("TMPDIR"), "{err}");

@@ -2,6 +2,7 @@
 //! folders and the shipped examples.
 
 mod cli;
+mod exit_codes;
 mod hostile;
 mod hostile_catalogue;
 mod hostile_cli;

@@ -85,9 +85,14 @@ pub(crate) fn check_columns(needed: usize, custom: usize) -> Result<(), XlsxErro
 }
 
 impl From<XlsxError> for crate::error::Error {
+    /// A workbook that cannot be written is a failed output (exit 1); one the overlays' custom
+    /// columns cannot fit asks for another format (exit 2, as bad usage).
     fn from(e: XlsxError) -> Self {
-        // Error has no variant for output failures that are not I/O; this keeps the message.
-        crate::error::Error::Usage(e.to_string())
+        use crate::error::Error;
+        match e {
+            XlsxError::Write(_) | XlsxError::TempFile { .. } => Error::Output(e.to_string()),
+            XlsxError::TooManyColumns { .. } => Error::Usage(e.to_string()),
+        }
     }
 }
 
