@@ -7,8 +7,12 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::Gate;
+use super::choice::{self, Paper};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::model::Lang;
+use crate::render::Format;
 
 /// The whole file: one or more `[[pack]]` tables.
 #[derive(Debug, Clone, Deserialize)]
@@ -43,12 +47,12 @@ pub struct PackConfig {
     #[serde(default, deserialize_with = "date_text")]
     pub date: Option<String>,
     /// `ja` (default) or `en`.
-    #[serde(default)]
-    pub lang: Option<String>,
+    #[serde(default, deserialize_with = "choice::one")]
+    pub lang: Lang,
     /// Report formats besides the always-written JSON/CSV files: `md`, `html`, `pdf`, `xlsx`
     /// (default `md`, `html`, `pdf`).
-    #[serde(default = "default_formats")]
-    pub formats: Vec<String>,
+    #[serde(default = "default_formats", deserialize_with = "choice::list")]
+    pub formats: Vec<Format>,
     /// Output root; the pack is `<out>/<name>`. Default: `packs` beside the config.
     #[serde(default)]
     pub out: Option<String>,
@@ -58,9 +62,10 @@ pub struct PackConfig {
     /// Template directory overriding the built-ins.
     #[serde(default)]
     pub templates: Option<String>,
-    /// PDF paper: `a4` (default) or `letter`.
-    #[serde(default)]
-    pub paper: Option<String>,
+    /// PDF paper: `a4` (default) or `letter`; `None` when not given, so a pack without PDF
+    /// output can refuse it.
+    #[serde(default, deserialize_with = "choice::paper")]
+    pub paper: Option<Paper>,
     /// PDF pages in landscape.
     #[serde(default)]
     pub landscape: bool,
@@ -143,8 +148,8 @@ impl LimitsConfig {
 #[serde(deny_unknown_fields)]
 pub struct Gates {
     /// `new-gaps` and/or `regression` (needs a baseline).
-    #[serde(default)]
-    pub fail_on: Vec<String>,
+    #[serde(default, deserialize_with = "choice::list")]
+    pub fail_on: Vec<Gate>,
     /// Minimum coverage in percent.
     #[serde(default)]
     pub fail_under: Option<f64>,
@@ -237,7 +242,7 @@ pub fn percent_arg(s: &str) -> std::result::Result<f64, String> {
 /// `formats` they would be ignored without a word (a missing font file or a face index the font
 /// lacks never noticed), as the CLI's `--font` with another format is a usage error.
 fn pdf_only_key_without_pdf(p: &PackConfig) -> Option<&'static str> {
-    if p.formats.iter().any(|f| f == "pdf") {
+    if p.formats.contains(&Format::Pdf) {
         return None;
     }
     [
@@ -254,8 +259,8 @@ fn default_catalogue() -> String {
     "fisc-2012".to_owned()
 }
 
-fn default_formats() -> Vec<String> {
-    vec!["md".into(), "html".into(), "pdf".into()]
+fn default_formats() -> Vec<Format> {
+    vec![Format::Md, Format::Html, Format::Pdf]
 }
 
 /// A parsed config and the directory its paths are relative to.
@@ -395,22 +400,6 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                     .hint("fail_under = 80.0 (coverage percent, 0 to 100)"),
             );
         }
-        for f in &p.formats {
-            if !["md", "html", "pdf", "json", "xlsx"].contains(&f.as_str()) {
-                problems.push(
-                    at(format!("unknown format {f:?}")).hint("formats: md, html, pdf, json, xlsx"),
-                );
-            }
-        }
-        for g in &p.gates.fail_on {
-            if !["new-gaps", "regression"].contains(&g.as_str()) {
-                problems
-                    .push(at(format!("unknown gate {g:?}")).hint("fail_on: new-gaps, regression"));
-            }
-        }
-        if let Some(l) = p.lang.as_ref().filter(|l| *l != "ja" && *l != "en") {
-            problems.push(at(format!("unknown lang {l:?}")).hint("lang: ja or en"));
-        }
         if p.font_index != 0 && p.font.is_none() {
             problems.push(
                 at("font_index without font: the built-in font has one face".into())
@@ -426,9 +415,6 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                 .value(key)
                 .hint(format!("add \"pdf\" to formats, or remove {key}")),
             );
-        }
-        if let Some(paper) = p.paper.as_ref().filter(|x| *x != "a4" && *x != "letter") {
-            problems.push(at(format!("unknown paper {paper:?}")).hint("paper: a4 or letter"));
         }
         if let Err(e) = p.limits.limits() {
             problems.push(
@@ -568,14 +554,69 @@ mod tests {
         std::fs::write(&p, "[[pack]]\nname = \"a\"\nformat = [\"md\"]\n").unwrap();
         let err = load(&p).unwrap_err().to_string();
         assert!(err.contains("kansa.toml:3:1"), "{err}");
-        std::fs::write(
-            &p,
-            "[[pack]]\nname = \"a\"\nformats = [\"docx\"]\n[pack.gates]\nfail_on = [\"worse\"]\n",
+    }
+
+    /// An unknown value of a closed-set key is located at the value and lists the allowed
+    /// values; it was a silent default (`paper = "legal"` gave A4) or a problem located at the
+    /// `[[pack]]` line.
+    fn unknown_value(key_and_value: &str) -> String {
+        load_text(&format!(
+            "[[pack]]\nname = \"a\"\noverlays = []\n{key_and_value}\n"
+        ))
+        .unwrap_err()
+    }
+
+    #[test]
+    fn unknown_lang_is_located_with_allowed_values() {
+        let err = unknown_value("lang = \"fr\"");
+        assert!(
+            err.contains(
+                "kansa.toml:4:8: invalid config: lang: unknown value \"fr\"; allowed values: ja, en"
+            ),
+            "{err}"
+        );
+        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\nlang = \"en\"\n").unwrap();
+        assert_eq!(c.packs[0].lang, Lang::En);
+        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\n").unwrap();
+        assert_eq!(c.packs[0].lang, Lang::Ja, "ja by default");
+    }
+
+    #[test]
+    fn unknown_paper_is_located_with_allowed_values() {
+        let err = unknown_value("paper = \"legal\"");
+        assert!(
+            err.contains("kansa.toml:4:9: invalid config: paper: unknown value \"legal\"; allowed values: a4, letter"),
+            "{err}"
+        );
+        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\npaper = \"letter\"\n").unwrap();
+        assert_eq!(c.packs[0].paper, Some(Paper::Letter));
+    }
+
+    #[test]
+    fn unknown_format_is_located_with_allowed_values() {
+        let err = unknown_value("formats = [\"md\", \"docx\"]");
+        assert!(
+            err.contains("kansa.toml:4:11: invalid config: formats: unknown value \"docx\"; allowed values: md, html, json, xlsx, pdf"),
+            "{err}"
+        );
+        let c =
+            load_text("[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"xlsx\", \"json\"]\n")
+                .unwrap();
+        assert_eq!(c.packs[0].formats, [Format::Xlsx, Format::Json]);
+    }
+
+    #[test]
+    fn unknown_gate_is_located_with_allowed_values() {
+        let err = unknown_value("[pack.gates]\nfail_on = [\"worse\"]");
+        assert!(
+            err.contains("kansa.toml:5:11: invalid config: fail_on: unknown value \"worse\"; allowed values: new-gaps, regression"),
+            "{err}"
+        );
+        let c = load_text(
+            "[[pack]]\nname = \"a\"\noverlays = []\n[pack.gates]\nfail_on = [\"new-gaps\"]\n",
         )
         .unwrap();
-        let err = load(&p).unwrap_err().to_string();
-        assert!(err.contains("unknown format \"docx\""), "{err}");
-        assert!(err.contains("unknown gate \"worse\""), "{err}");
+        assert_eq!(c.packs[0].gates.fail_on, [Gate::NewGaps]);
     }
 
     fn load_text(text: &str) -> std::result::Result<Config, String> {

@@ -4,6 +4,7 @@
 //! `gaps.csv`, `answers-merged.csv`, `tickets/`, `summary.md`, `manifest.json` and `SHA256SUMS`.
 //! Same inputs give byte-identical packs; `kansa verify` re-checks them.
 
+pub mod choice;
 pub mod config;
 pub mod evidence;
 pub mod exports;
@@ -19,7 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
 use crate::render::view::{self, ControlView, Report, ReportOptions};
-use crate::render::{self, Format, Lang};
+use crate::render::{self, Format};
 
 pub use config::{Config, PackConfig};
 
@@ -253,14 +254,11 @@ pub fn build_pack(
         None => None,
     };
     let gates = gates(pack, options);
-    let unevaluated: Vec<&str> = gates
+    let unevaluated: Vec<String> = gates
         .0
         .iter()
         .filter(|_| baseline.is_none())
-        .map(|g| match g {
-            Gate::NewGaps => "new-gaps",
-            Gate::Regression => "regression",
-        })
+        .map(choice::name)
         .collect();
     if !unevaluated.is_empty() {
         notices.push(format!(
@@ -272,22 +270,14 @@ pub fn build_pack(
         .as_ref()
         .map(|b| serde_json::json!({"report_date": b.report_date, "catalogue": b.catalogue}));
     let report_options = ReportOptions {
-        lang: if pack.lang.as_deref() == Some("en") {
-            Lang::En
-        } else {
-            Lang::Ja
-        },
+        lang: pack.lang,
         organisation: pack.organisation.clone(),
         title: pack.title.clone(),
         changes: baseline
             .as_ref()
             .map(|b| crate::diff::compare(&analysis, b)),
         pdf: render::PdfSettings {
-            paper: if pack.paper.as_deref() == Some("letter") {
-                render::pdf::Paper::Letter
-            } else {
-                render::pdf::Paper::A4
-            },
+            paper: pack.paper.unwrap_or_default(),
             landscape: pack.landscape,
             font: pack.font.as_deref().map(|f| config.resolve(f)),
             font_index: pack.font_index,
@@ -346,23 +336,18 @@ fn render_files(
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
     files.insert("assessment.json".to_owned(), render::json(report)?);
-    for f in &pack.formats {
-        let (name, format) = match f.as_str() {
-            "md" => ("report.md", Format::Md),
-            "html" => ("report.html", Format::Html),
-            "pdf" => ("report.pdf", Format::Pdf),
-            "json" => continue, // assessment.json is always written
-            "xlsx" => {
+    for &format in &pack.formats {
+        let name = match format {
+            Format::Md => "report.md",
+            Format::Html => "report.html",
+            Format::Pdf => "report.pdf",
+            Format::Json => continue, // assessment.json is always written
+            Format::Xlsx => {
                 files.insert(
                     "report.xlsx".to_owned(),
                     crate::render::xlsx::gap_register(report)?,
                 );
                 continue;
-            }
-            other => {
-                return Err(Error::Usage(format!(
-                    "format {other} is not available in this build"
-                )));
             }
         };
         files.insert(
@@ -449,12 +434,7 @@ fn manifest_json(
 
 fn gates(pack: &PackConfig, options: &PackOptions) -> (Vec<Gate>, Option<f64>) {
     let mut gates = options.fail_on.clone();
-    for g in &pack.gates.fail_on {
-        let gate = if g == "new-gaps" {
-            Gate::NewGaps
-        } else {
-            Gate::Regression
-        };
+    for &gate in &pack.gates.fail_on {
         if !gates.contains(&gate) {
             gates.push(gate);
         }
