@@ -84,7 +84,7 @@ const LABELS: &[(&str, &str, &str)] = &[
 pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     LABELS
         .iter()
-        .map(|(k, ja, en)| (*k, if lang == Lang::En { *en } else { *ja }))
+        .map(|(k, ja, en)| (*k, lang.pick(*ja, *en)))
         .collect()
 }
 

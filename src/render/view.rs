@@ -423,7 +423,6 @@ fn build_with(
     let merged = &analysis.merged;
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
-    let en = lang == Lang::En;
     let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
     let shared = Shared {
         labels: merged
@@ -466,9 +465,9 @@ fn build_with(
         lang,
         catalogue: CatalogueView {
             id: shown(&meta.id),
-            name: shown(&pick(en, &meta.name, &meta.name_en)),
+            name: shown(&pick(lang, &meta.name, &meta.name_en)),
             edition: shown(&meta.edition),
-            publisher: shown(&pick(en, &meta.publisher, &meta.publisher_en)),
+            publisher: shown(&pick(lang, &meta.publisher, &meta.publisher_en)),
             source: shown(&meta.source),
             copyright: shown(&meta.copyright),
             sha256: catalogue.sha256.clone(),
@@ -535,9 +534,11 @@ fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
     }
 }
 
-fn pick(english: bool, native: &str, en: &Option<String>) -> String {
-    match en {
-        Some(e) if english => e.clone(),
+/// The English of a catalogue text for an English report when the catalogue has one, else
+/// the text as written.
+fn pick(lang: Lang, native: &str, en: &Option<String>) -> String {
+    match (lang, en) {
+        (Lang::En, Some(e)) => e.clone(),
         _ => native.to_owned(),
     }
 }
@@ -551,10 +552,9 @@ fn sections(
 ) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
     let mut controls: Vec<Option<Arc<ControlView>>> = controls.into_iter().map(Some).collect();
-    let en = lang == Lang::En;
     let mut section_view = |n: usize, s: &SectionGroup| SectionView {
         name: shown(&s.name),
-        label: one_line(shown(&catalogue.section_label(&s.name, en))),
+        label: one_line(shown(&catalogue.section_label(&s.name, lang))),
         anchor: format!("section-{}", n + 1),
         totals: totals_view(&s.totals, lang),
         majors: s
