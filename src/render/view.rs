@@ -17,7 +17,7 @@ use crate::model::lang::{responsibility_label, status_label};
 use crate::model::text::visible;
 use crate::model::{Control, Status};
 use crate::render::changes_view::{ChangesView, changes_view};
-use crate::render::labels::labels;
+use crate::render::labels::Label;
 
 pub use crate::model::SCHEMA_VERSION;
 
@@ -459,7 +459,7 @@ fn build_with(
         title: options
             .title
             .as_deref()
-            .map_or_else(|| labels(lang)["title"].to_owned(), shown),
+            .map_or_else(|| Label::Title.text(lang).to_owned(), shown),
         organisation: options.organisation.as_deref().map(shown),
         report_date: analysis.report_date.to_string(),
         lang,
