@@ -87,7 +87,8 @@ struct Manifest<'a> {
     kansa_version: &'static str,
     pack: &'a str,
     organisation: Option<&'a str>,
-    report_date: &'a str,
+    #[serde(serialize_with = "crate::model::date::serialize_iso")]
+    report_date: jiff::civil::Date,
     catalogue: serde_json::Value,
     inputs: Vec<serde_json::Value>,
     templates: Vec<serde_json::Value>,
@@ -383,7 +384,7 @@ fn ticket_context(report: &Report, gap: &ControlView) -> tera::Context {
     ctx.insert("gap", gap);
     ctx.insert("title", &report.title);
     ctx.insert("organisation", &report.organisation);
-    ctx.insert("report_date", &report.report_date);
+    ctx.insert("report_date", &report.report_date.to_string());
     ctx.insert("catalogue", &report.catalogue);
     ctx.insert("labels", &render::labels::labels(report.lang));
     ctx.insert("report_link", &format!("../report.html#{}", gap.anchor));
@@ -405,7 +406,7 @@ fn manifest_json(
         kansa_version: env!("CARGO_PKG_VERSION"),
         pack: &pack.name,
         organisation: pack.organisation.as_deref(),
-        report_date: &report.report_date,
+        report_date: report.report_date,
         catalogue: serde_json::json!({
             "id": report.catalogue.id, "edition": report.catalogue.edition, "sha256": report.catalogue.sha256,
         }),

@@ -48,8 +48,9 @@ pub struct Report {
     pub title: String,
     /// Organisation, if named.
     pub organisation: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub report_date: String,
+    /// The day the report is as of; `YYYY-MM-DD` in JSON and templates.
+    #[serde(serialize_with = "crate::model::date::serialize_iso")]
+    pub report_date: jiff::civil::Date,
     /// `ja` or `en`.
     pub lang: Lang,
     /// Catalogue metadata.
@@ -461,7 +462,7 @@ fn build_with(
             .as_deref()
             .map_or_else(|| Label::Title.text(lang).to_owned(), shown),
         organisation: options.organisation.as_deref().map(shown),
-        report_date: analysis.report_date.to_string(),
+        report_date: analysis.report_date,
         lang,
         catalogue: CatalogueView {
             id: shown(&meta.id),

@@ -24,11 +24,7 @@ pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
         report.extra_columns.len(),
     )?;
     let mut wb = Workbook::new();
-    let date = report
-        .report_date
-        .parse::<jiff::civil::Date>()
-        .unwrap_or(jiff::civil::date(1980, 1, 1));
-    wb.set_properties(&properties(&report.title, date));
+    wb.set_properties(&properties(&report.title, report.report_date));
     let l = |label: Label| label.text(report.lang);
     let mut taken = Vec::new();
     let summary = sheet_name(l(Label::Summary), &mut taken);

@@ -37,7 +37,7 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
     }
     facts.push((l(Label::Catalogue), format!("{} ({})", c.name, c.id)));
     facts.push((l(Label::Edition), c.edition.clone()));
-    facts.push((l(Label::ReportDate), report.report_date.clone()));
+    facts.push((l(Label::ReportDate), report.report_date.to_string()));
     facts.push((
         l(Label::GeneratedBy),
         format!("kansa {}", report.kansa_version),
