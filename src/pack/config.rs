@@ -44,8 +44,8 @@ pub struct PackConfig {
     pub overlays: Option<Vec<String>>,
     /// Report date (`YYYY-MM-DD`, quoted or as a TOML date); default `SOURCE_DATE_EPOCH`, else
     /// today.
-    #[serde(default, deserialize_with = "date_text")]
-    pub date: Option<String>,
+    #[serde(default, deserialize_with = "report_day")]
+    pub date: Option<jiff::civil::Date>,
     /// `ja` (default) or `en`.
     #[serde(default, deserialize_with = "choice::one")]
     pub lang: Lang,
@@ -155,24 +155,30 @@ pub struct Gates {
     pub fail_under: Option<f64>,
 }
 
-/// `date = "2026-01-01"` or the TOML date `date = 2026-01-01`, both as text; a TOML date with
-/// a time or offset is refused, since a report date is a day.
-fn date_text<'de, D: serde::Deserializer<'de>>(
+/// `date = "2026-01-01"` or the TOML date `date = 2026-01-01`, read as every date of kansa is
+/// (`YYYY/MM/DD` too, within its years), so a bad one is located in the config; a TOML date
+/// with a time or offset is refused, since a report date is a day.
+fn report_day<'de, D: serde::Deserializer<'de>>(
     d: D,
-) -> std::result::Result<Option<String>, D::Error> {
+) -> std::result::Result<Option<jiff::civil::Date>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum DateValue {
         Text(String),
         Toml(toml::value::Datetime),
     }
-    match DateValue::deserialize(d)? {
-        DateValue::Text(t) => Ok(Some(t)),
-        DateValue::Toml(t) if t.time.is_none() && t.offset.is_none() => Ok(Some(t.to_string())),
-        DateValue::Toml(t) => Err(serde::de::Error::custom(format!(
-            "date {t} has a time; give the day only, e.g. date = 2026-11-25"
-        ))),
-    }
+    let text = match DateValue::deserialize(d)? {
+        DateValue::Text(t) => t,
+        DateValue::Toml(t) if t.time.is_none() && t.offset.is_none() => t.to_string(),
+        DateValue::Toml(t) => {
+            return Err(serde::de::Error::custom(format!(
+                "date {t} has a time; give the day only, e.g. date = 2026-11-25"
+            )));
+        }
+    };
+    crate::model::date::parse_date(&text)
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("date {text:?}: {}; {}", e.message, e.hint)))
 }
 
 impl PackConfig {
@@ -633,14 +639,30 @@ mod tests {
     #[test]
     fn toml_dates_are_accepted_as_days() {
         let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = 2026-01-01\n").unwrap();
-        assert_eq!(c.packs[0].date.as_deref(), Some("2026-01-01"));
+        assert_eq!(c.packs[0].date, Some(jiff::civil::date(2026, 1, 1)));
         let c =
             load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = \"2026-01-02\"\n").unwrap();
-        assert_eq!(c.packs[0].date.as_deref(), Some("2026-01-02"));
+        assert_eq!(c.packs[0].date, Some(jiff::civil::date(2026, 1, 2)));
         let err = load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = 2026-01-01T10:00:00\n")
             .unwrap_err();
         assert!(err.contains("kansa.toml:4:"), "{err}");
         assert!(err.contains("give the day only"), "{err}");
+    }
+
+    /// A bad `date` is located at the value with the date hint; it was reported while building,
+    /// unlocated and named `--date`.
+    #[test]
+    fn bad_dates_are_located() {
+        let err = unknown_value("date = \"2026-02-30\"");
+        assert!(
+            err.contains("kansa.toml:4:8: invalid config: date \"2026-02-30\": no such date; write dates as YYYY-MM-DD"),
+            "{err}"
+        );
+        let err = unknown_value("date = 3000-01-01");
+        assert!(
+            err.contains("kansa.toml:4:8: invalid config: date \"3000-01-01\": date out of range"),
+            "{err}"
+        );
     }
 
     /// Regression: `pack = []` built nothing and exited 0; a pack without `overlays` built a

@@ -247,7 +247,10 @@ pub fn build_pack(
         &[],
         &limits,
     )?;
-    let date = crate::model::date::report_date(pack.date.as_deref()).map_err(Error::Usage)?;
+    let date = match pack.date {
+        Some(day) => day,
+        None => crate::model::date::report_date(None).map_err(Error::Usage)?,
+    };
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let mut notices = Vec::new();
     let baseline = match options.baseline.as_deref() {
