@@ -562,67 +562,77 @@ mod tests {
         assert!(err.contains("kansa.toml:3:1"), "{err}");
     }
 
+    /// One pack with `lines` added to its table.
+    fn pack_with(lines: &str) -> std::result::Result<PackConfig, String> {
+        load_text(&format!("[[pack]]\nname = \"a\"\noverlays = []\n{lines}\n"))
+            .map(|c| c.packs[0].clone())
+    }
+
     /// An unknown value of a closed-set key is located at the value and lists the allowed
     /// values; it was a silent default (`paper = "legal"` gave A4) or a problem located at the
     /// `[[pack]]` line.
-    fn unknown_value(key_and_value: &str) -> String {
-        load_text(&format!(
-            "[[pack]]\nname = \"a\"\noverlays = []\n{key_and_value}\n"
-        ))
-        .unwrap_err()
+    fn assert_refused(lines: &str, message: &str) {
+        let err = pack_with(lines).unwrap_err();
+        assert!(err.contains(message), "{lines}: {err}");
     }
 
     #[test]
     fn unknown_lang_is_located_with_allowed_values() {
-        let err = unknown_value("lang = \"fr\"");
-        assert!(
-            err.contains(
-                "kansa.toml:4:8: invalid config: lang: unknown value \"fr\"; allowed values: ja, en"
-            ),
-            "{err}"
+        assert_refused(
+            "lang = \"fr\"",
+            "kansa.toml:4:8: invalid config: lang: unknown value \"fr\"; allowed values: ja, en",
         );
-        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\nlang = \"en\"\n").unwrap();
-        assert_eq!(c.packs[0].lang, Lang::En);
-        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\n").unwrap();
-        assert_eq!(c.packs[0].lang, Lang::Ja, "ja by default");
+        assert_eq!(pack_with("lang = \"en\"").unwrap().lang, Lang::En);
+        assert_eq!(pack_with("").unwrap().lang, Lang::Ja, "ja by default");
     }
 
     #[test]
     fn unknown_paper_is_located_with_allowed_values() {
-        let err = unknown_value("paper = \"legal\"");
-        assert!(
-            err.contains("kansa.toml:4:9: invalid config: paper: unknown value \"legal\"; allowed values: a4, letter"),
-            "{err}"
+        assert_refused(
+            "paper = \"legal\"",
+            "kansa.toml:4:9: invalid config: paper: unknown value \"legal\"; allowed values: a4, letter",
         );
-        let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\npaper = \"letter\"\n").unwrap();
-        assert_eq!(c.packs[0].paper, Some(Paper::Letter));
+        let letter = pack_with("paper = \"letter\"").unwrap().paper;
+        assert_eq!(letter, Some(Paper::Letter));
+        assert_eq!(pack_with("").unwrap().paper, None);
     }
 
     #[test]
     fn unknown_format_is_located_with_allowed_values() {
-        let err = unknown_value("formats = [\"md\", \"docx\"]");
-        assert!(
-            err.contains("kansa.toml:4:11: invalid config: formats: unknown value \"docx\"; allowed values: md, html, json, xlsx, pdf"),
-            "{err}"
+        assert_refused(
+            "formats = [\"md\", \"docx\"]",
+            "kansa.toml:4:11: invalid config: formats: unknown value \"docx\"; allowed values: md, html, json, xlsx, pdf",
         );
-        let c =
-            load_text("[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"xlsx\", \"json\"]\n")
-                .unwrap();
-        assert_eq!(c.packs[0].formats, [Format::Xlsx, Format::Json]);
+        let formats = pack_with("formats = [\"xlsx\", \"json\"]").unwrap().formats;
+        assert_eq!(formats, [Format::Xlsx, Format::Json]);
+        let default = pack_with("").unwrap().formats;
+        assert_eq!(default, [Format::Md, Format::Html, Format::Pdf]);
     }
 
     #[test]
     fn unknown_gate_is_located_with_allowed_values() {
-        let err = unknown_value("[pack.gates]\nfail_on = [\"worse\"]");
-        assert!(
-            err.contains("kansa.toml:5:11: invalid config: fail_on: unknown value \"worse\"; allowed values: new-gaps, regression"),
-            "{err}"
+        assert_refused(
+            "[pack.gates]\nfail_on = [\"worse\"]",
+            "kansa.toml:5:11: invalid config: fail_on: unknown value \"worse\"; allowed values: new-gaps, regression",
         );
-        let c = load_text(
-            "[[pack]]\nname = \"a\"\noverlays = []\n[pack.gates]\nfail_on = [\"new-gaps\"]\n",
-        )
-        .unwrap();
-        assert_eq!(c.packs[0].gates.fail_on, [Gate::NewGaps]);
+        let gates = pack_with("[pack.gates]\nfail_on = [\"new-gaps\"]")
+            .unwrap()
+            .gates;
+        assert_eq!(gates.fail_on, [Gate::NewGaps]);
+    }
+
+    /// A bad `date` is located at the value with the date hint; it was reported while building,
+    /// unlocated and named `--date`.
+    #[test]
+    fn bad_dates_are_located() {
+        assert_refused(
+            "date = \"2026-02-30\"",
+            "kansa.toml:4:8: invalid config: date \"2026-02-30\": no such date; write dates as YYYY-MM-DD",
+        );
+        assert_refused(
+            "date = 3000-01-01",
+            "kansa.toml:4:8: invalid config: date \"3000-01-01\": date out of range",
+        );
     }
 
     fn load_text(text: &str) -> std::result::Result<Config, String> {
@@ -647,22 +657,6 @@ mod tests {
             .unwrap_err();
         assert!(err.contains("kansa.toml:4:"), "{err}");
         assert!(err.contains("give the day only"), "{err}");
-    }
-
-    /// A bad `date` is located at the value with the date hint; it was reported while building,
-    /// unlocated and named `--date`.
-    #[test]
-    fn bad_dates_are_located() {
-        let err = unknown_value("date = \"2026-02-30\"");
-        assert!(
-            err.contains("kansa.toml:4:8: invalid config: date \"2026-02-30\": no such date; write dates as YYYY-MM-DD"),
-            "{err}"
-        );
-        let err = unknown_value("date = 3000-01-01");
-        assert!(
-            err.contains("kansa.toml:4:8: invalid config: date \"3000-01-01\": date out of range"),
-            "{err}"
-        );
     }
 
     /// Regression: `pack = []` built nothing and exited 0; a pack without `overlays` built a
