@@ -169,8 +169,15 @@ mod tests {
         assert!(used > 50, "the scan found only {used} label uses");
     }
 
-    /// The keys of every `labels.<key>` in a template's text.
+    /// The keys of every `labels.<key>` in a template's text, and, where a template looks
+    /// labels up by a value (`labels[list[0]]`), the keys of its `["<key>", ...]` pairs.
     fn template_label_keys(text: &str) -> Vec<&str> {
+        let pairs = text.contains("labels[").then(|| {
+            text.match_indices("[\"").filter_map(|(at, _)| {
+                let rest = &text[at + 2..];
+                rest.find("\",").map(|end| &rest[..end])
+            })
+        });
         text.match_indices("labels.")
             .map(|(at, _)| {
                 let rest = &text[at + "labels.".len()..];
@@ -179,6 +186,7 @@ mod tests {
                     .unwrap_or(rest.len());
                 &rest[..end]
             })
+            .chain(pairs.into_iter().flatten())
             .filter(|key| !key.is_empty())
             .collect()
     }
@@ -189,5 +197,12 @@ mod tests {
             template_label_keys("{{ labels.gap_list }} x labels.no_gaps| y labels."),
             ["gap_list", "no_gaps"]
         );
+        assert_eq!(
+            template_label_keys(
+                "{% for l in [[\"opened\", a], [\"closed\", b]] %}{{ labels[l[0]] }}"
+            ),
+            ["opened", "closed"]
+        );
+        assert!(template_label_keys("[\"opened\", a] without a lookup by value").is_empty());
     }
 }
