@@ -325,7 +325,7 @@ struct ReportArgs {
     templates: Option<PathBuf>,
     /// PDF paper size (default a4).
     #[arg(long, value_enum)]
-    paper: Option<PaperArg>,
+    paper: Option<crate::pack::choice::PaperName>,
     /// PDF pages in landscape orientation.
     #[arg(long)]
     landscape: bool,
@@ -361,12 +361,6 @@ impl ReportArgs {
             ))),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum PaperArg {
-    A4,
-    Letter,
 }
 
 impl From<PackArgs> for pack_command::PackRun {
@@ -587,10 +581,7 @@ fn report(args: ReportArgs) -> Result<()> {
         title: args.title,
         changes: None,
         pdf: crate::render::PdfSettings {
-            paper: match args.paper.unwrap_or(PaperArg::A4) {
-                PaperArg::A4 => kansa_pdf::Paper::A4,
-                PaperArg::Letter => kansa_pdf::Paper::Letter,
-            },
+            paper: args.paper.unwrap_or_default().0,
             landscape: args.landscape,
             font: args.font,
             font_index: args.font_index,

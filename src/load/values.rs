@@ -3,7 +3,7 @@
 use crate::model::BadValue;
 
 use crate::diag::nearest;
-use crate::model::{Responsibility, Status};
+use crate::model::{Lang, Responsibility, Status};
 
 /// Spellings accepted for each status (compared after trimming and lower-casing).
 const STATUS_ALIASES: &[(&str, Status)] = &[
@@ -150,7 +150,7 @@ const HEADERS: &[(&str, Column)] = &[
 /// Headers of an answer sheet written by `kansa init` (CSV or workbook), in the sheet's
 /// language: the catalogue's columns (read back as context and ignored), then the answer columns.
 /// Every one is accepted by [`column_for_header`], so a sheet reads back.
-pub fn sheet_headers(lang_ja: bool, with_section: bool) -> Vec<&'static str> {
+pub fn sheet_headers(lang: Lang, with_section: bool) -> Vec<&'static str> {
     let pairs: [(&str, &str); 13] = [
         ("id", "項番"),
         ("section", "区分"),
@@ -169,7 +169,7 @@ pub fn sheet_headers(lang_ja: bool, with_section: bool) -> Vec<&'static str> {
     pairs
         .iter()
         .filter(|(en, _)| with_section || *en != "section")
-        .map(|(en, ja)| if lang_ja { *ja } else { *en })
+        .map(|(en, ja)| lang.pick(*ja, *en))
         .collect()
 }
 
@@ -229,11 +229,11 @@ mod tests {
 
     #[test]
     fn sheet_headers_read_back() {
-        for ja in [true, false] {
-            let h = sheet_headers(ja, true);
+        for lang in [Lang::Ja, Lang::En] {
+            let h = sheet_headers(lang, true);
             assert_eq!(h.len(), 13);
             assert!(h.iter().all(|h| column_for_header(h).is_some()), "{h:?}");
-            assert_eq!(sheet_headers(ja, false).len(), 12);
+            assert_eq!(sheet_headers(lang, false).len(), 12);
         }
     }
 

@@ -52,6 +52,12 @@ pub fn date_out_of_range() -> BadValue {
     }
 }
 
+/// Serialise a date as `YYYY-MM-DD`, the form the JSON report and the templates show (serde's
+/// `serialize_with`; jiff's own serde support is not compiled in).
+pub fn serialize_iso<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
 /// The report date: `--date`, else `SOURCE_DATE_EPOCH` (reproducible builds), else today.
 pub fn report_date(arg: Option<&str>) -> Result<Date, String> {
     if let Some(s) = arg {
@@ -82,6 +88,20 @@ pub fn report_date(arg: Option<&str>) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_serialise_as_iso_text() {
+        #[derive(serde::Serialize)]
+        struct Dated {
+            #[serde(serialize_with = "serialize_iso")]
+            day: Date,
+        }
+        let json = serde_json::to_string(&Dated {
+            day: jiff::civil::date(2026, 3, 1),
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"day":"2026-03-01"}"#);
+    }
 
     #[test]
     fn dates_in_both_forms() {

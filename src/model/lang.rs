@@ -14,6 +14,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The Japanese or the English of a pair, as this language asks: the one place a text is
+    /// chosen by language, so no caller keeps a `bool` for it.
+    pub fn pick<T>(self, ja: T, en: T) -> T {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+
     /// BCP 47 tag.
     pub fn code(self) -> &'static str {
         match self {
@@ -34,7 +43,7 @@ pub fn status_label(status: Status, lang: Lang) -> &'static str {
         Status::NotApplicable => ("対象外", "Not applicable"),
         Status::Unanswered => ("未回答", "Unanswered"),
     };
-    if lang == Lang::En { en } else { ja }
+    lang.pick(ja, en)
 }
 
 /// Display name of a responsibility; `None` is "unassigned".
@@ -45,7 +54,7 @@ pub fn responsibility_label(r: Option<Responsibility>, lang: Lang) -> &'static s
         Some(Responsibility::Shared) => ("共同", "Shared"),
         None => ("未設定", "Unassigned"),
     };
-    if lang == Lang::En { en } else { ja }
+    lang.pick(ja, en)
 }
 
 /// How a status is typed in an answer sheet (CSV or workbook): the Japanese label, which the

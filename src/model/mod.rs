@@ -135,12 +135,12 @@ impl Catalogue {
     }
 
     /// Display name of a section in the given language.
-    pub fn section_label(&self, section: &str, english: bool) -> String {
+    pub fn section_label(&self, section: &str, lang: Lang) -> String {
         self.meta
             .sections
             .iter()
             .find(|s| s.name == section)
-            .and_then(|s| if english { s.name_en.clone() } else { None })
+            .and_then(|s| lang.pick(None, s.name_en.clone()))
             .unwrap_or_else(|| section.to_owned())
     }
 }

@@ -7,8 +7,12 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::Gate;
+use super::choice::{self, Paper};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::model::Lang;
+use crate::render::Format;
 
 /// The whole file: one or more `[[pack]]` tables.
 #[derive(Debug, Clone, Deserialize)]
@@ -40,15 +44,15 @@ pub struct PackConfig {
     pub overlays: Option<Vec<String>>,
     /// Report date (`YYYY-MM-DD`, quoted or as a TOML date); default `SOURCE_DATE_EPOCH`, else
     /// today.
-    #[serde(default, deserialize_with = "date_text")]
-    pub date: Option<String>,
+    #[serde(default, deserialize_with = "report_day")]
+    pub date: Option<jiff::civil::Date>,
     /// `ja` (default) or `en`.
-    #[serde(default)]
-    pub lang: Option<String>,
+    #[serde(default, deserialize_with = "choice::one")]
+    pub lang: Lang,
     /// Report formats besides the always-written JSON/CSV files: `md`, `html`, `pdf`, `xlsx`
     /// (default `md`, `html`, `pdf`).
-    #[serde(default = "default_formats")]
-    pub formats: Vec<String>,
+    #[serde(default = "default_formats", deserialize_with = "choice::list")]
+    pub formats: Vec<Format>,
     /// Output root; the pack is `<out>/<name>`. Default: `packs` beside the config.
     #[serde(default)]
     pub out: Option<String>,
@@ -58,9 +62,10 @@ pub struct PackConfig {
     /// Template directory overriding the built-ins.
     #[serde(default)]
     pub templates: Option<String>,
-    /// PDF paper: `a4` (default) or `letter`.
-    #[serde(default)]
-    pub paper: Option<String>,
+    /// PDF paper: `a4` (default) or `letter`; `None` when not given, so a pack without PDF
+    /// output can refuse it.
+    #[serde(default, deserialize_with = "choice::paper")]
+    pub paper: Option<Paper>,
     /// PDF pages in landscape.
     #[serde(default)]
     pub landscape: bool,
@@ -143,31 +148,37 @@ impl LimitsConfig {
 #[serde(deny_unknown_fields)]
 pub struct Gates {
     /// `new-gaps` and/or `regression` (needs a baseline).
-    #[serde(default)]
-    pub fail_on: Vec<String>,
+    #[serde(default, deserialize_with = "choice::list")]
+    pub fail_on: Vec<Gate>,
     /// Minimum coverage in percent.
     #[serde(default)]
     pub fail_under: Option<f64>,
 }
 
-/// `date = "2026-01-01"` or the TOML date `date = 2026-01-01`, both as text; a TOML date with
-/// a time or offset is refused, since a report date is a day.
-fn date_text<'de, D: serde::Deserializer<'de>>(
+/// `date = "2026-01-01"` or the TOML date `date = 2026-01-01`, read as every date of kansa is
+/// (`YYYY/MM/DD` too, within its years), so a bad one is located in the config; a TOML date
+/// with a time or offset is refused, since a report date is a day.
+fn report_day<'de, D: serde::Deserializer<'de>>(
     d: D,
-) -> std::result::Result<Option<String>, D::Error> {
+) -> std::result::Result<Option<jiff::civil::Date>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum DateValue {
         Text(String),
         Toml(toml::value::Datetime),
     }
-    match DateValue::deserialize(d)? {
-        DateValue::Text(t) => Ok(Some(t)),
-        DateValue::Toml(t) if t.time.is_none() && t.offset.is_none() => Ok(Some(t.to_string())),
-        DateValue::Toml(t) => Err(serde::de::Error::custom(format!(
-            "date {t} has a time; give the day only, e.g. date = 2026-11-25"
-        ))),
-    }
+    let text = match DateValue::deserialize(d)? {
+        DateValue::Text(t) => t,
+        DateValue::Toml(t) if t.time.is_none() && t.offset.is_none() => t.to_string(),
+        DateValue::Toml(t) => {
+            return Err(serde::de::Error::custom(format!(
+                "date {t} has a time; give the day only, e.g. date = 2026-11-25"
+            )));
+        }
+    };
+    crate::model::date::parse_date(&text)
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("date {text:?}: {}; {}", e.message, e.hint)))
 }
 
 impl PackConfig {
@@ -237,7 +248,7 @@ pub fn percent_arg(s: &str) -> std::result::Result<f64, String> {
 /// `formats` they would be ignored without a word (a missing font file or a face index the font
 /// lacks never noticed), as the CLI's `--font` with another format is a usage error.
 fn pdf_only_key_without_pdf(p: &PackConfig) -> Option<&'static str> {
-    if p.formats.iter().any(|f| f == "pdf") {
+    if p.formats.contains(&Format::Pdf) {
         return None;
     }
     [
@@ -254,8 +265,8 @@ fn default_catalogue() -> String {
     "fisc-2012".to_owned()
 }
 
-fn default_formats() -> Vec<String> {
-    vec!["md".into(), "html".into(), "pdf".into()]
+fn default_formats() -> Vec<Format> {
+    vec![Format::Md, Format::Html, Format::Pdf]
 }
 
 /// A parsed config and the directory its paths are relative to.
@@ -395,22 +406,6 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                     .hint("fail_under = 80.0 (coverage percent, 0 to 100)"),
             );
         }
-        for f in &p.formats {
-            if !["md", "html", "pdf", "json", "xlsx"].contains(&f.as_str()) {
-                problems.push(
-                    at(format!("unknown format {f:?}")).hint("formats: md, html, pdf, json, xlsx"),
-                );
-            }
-        }
-        for g in &p.gates.fail_on {
-            if !["new-gaps", "regression"].contains(&g.as_str()) {
-                problems
-                    .push(at(format!("unknown gate {g:?}")).hint("fail_on: new-gaps, regression"));
-            }
-        }
-        if let Some(l) = p.lang.as_ref().filter(|l| *l != "ja" && *l != "en") {
-            problems.push(at(format!("unknown lang {l:?}")).hint("lang: ja or en"));
-        }
         if p.font_index != 0 && p.font.is_none() {
             problems.push(
                 at("font_index without font: the built-in font has one face".into())
@@ -426,9 +421,6 @@ fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
                 .value(key)
                 .hint(format!("add \"pdf\" to formats, or remove {key}")),
             );
-        }
-        if let Some(paper) = p.paper.as_ref().filter(|x| *x != "a4" && *x != "letter") {
-            problems.push(at(format!("unknown paper {paper:?}")).hint("paper: a4 or letter"));
         }
         if let Err(e) = p.limits.limits() {
             problems.push(
@@ -568,14 +560,79 @@ mod tests {
         std::fs::write(&p, "[[pack]]\nname = \"a\"\nformat = [\"md\"]\n").unwrap();
         let err = load(&p).unwrap_err().to_string();
         assert!(err.contains("kansa.toml:3:1"), "{err}");
-        std::fs::write(
-            &p,
-            "[[pack]]\nname = \"a\"\nformats = [\"docx\"]\n[pack.gates]\nfail_on = [\"worse\"]\n",
-        )
-        .unwrap();
-        let err = load(&p).unwrap_err().to_string();
-        assert!(err.contains("unknown format \"docx\""), "{err}");
-        assert!(err.contains("unknown gate \"worse\""), "{err}");
+    }
+
+    /// One pack with `lines` added to its table.
+    fn pack_with(lines: &str) -> std::result::Result<PackConfig, String> {
+        load_text(&format!("[[pack]]\nname = \"a\"\noverlays = []\n{lines}\n"))
+            .map(|c| c.packs[0].clone())
+    }
+
+    /// An unknown value of a closed-set key is located at the value and lists the allowed
+    /// values; it was a silent default (`paper = "legal"` gave A4) or a problem located at the
+    /// `[[pack]]` line.
+    fn assert_refused(lines: &str, message: &str) {
+        let err = pack_with(lines).unwrap_err();
+        assert!(err.contains(message), "{lines}: {err}");
+    }
+
+    #[test]
+    fn unknown_lang_is_located_with_allowed_values() {
+        assert_refused(
+            "lang = \"fr\"",
+            "kansa.toml:4:8: invalid config: lang: unknown value \"fr\"; allowed values: ja, en",
+        );
+        assert_eq!(pack_with("lang = \"en\"").unwrap().lang, Lang::En);
+        assert_eq!(pack_with("").unwrap().lang, Lang::Ja, "ja by default");
+    }
+
+    #[test]
+    fn unknown_paper_is_located_with_allowed_values() {
+        assert_refused(
+            "paper = \"legal\"",
+            "kansa.toml:4:9: invalid config: paper: unknown value \"legal\"; allowed values: a4, letter",
+        );
+        let letter = pack_with("paper = \"letter\"").unwrap().paper;
+        assert_eq!(letter, Some(Paper::Letter));
+        assert_eq!(pack_with("").unwrap().paper, None);
+    }
+
+    #[test]
+    fn unknown_format_is_located_with_allowed_values() {
+        assert_refused(
+            "formats = [\"md\", \"docx\"]",
+            "kansa.toml:4:11: invalid config: formats: unknown value \"docx\"; allowed values: md, html, json, xlsx, pdf",
+        );
+        let formats = pack_with("formats = [\"xlsx\", \"json\"]").unwrap().formats;
+        assert_eq!(formats, [Format::Xlsx, Format::Json]);
+        let default = pack_with("").unwrap().formats;
+        assert_eq!(default, [Format::Md, Format::Html, Format::Pdf]);
+    }
+
+    #[test]
+    fn unknown_gate_is_located_with_allowed_values() {
+        assert_refused(
+            "[pack.gates]\nfail_on = [\"worse\"]",
+            "kansa.toml:5:11: invalid config: fail_on: unknown value \"worse\"; allowed values: new-gaps, regression",
+        );
+        let gates = pack_with("[pack.gates]\nfail_on = [\"new-gaps\"]")
+            .unwrap()
+            .gates;
+        assert_eq!(gates.fail_on, [Gate::NewGaps]);
+    }
+
+    /// A bad `date` is located at the value with the date hint; it was reported while building,
+    /// unlocated and named `--date`.
+    #[test]
+    fn bad_dates_are_located() {
+        assert_refused(
+            "date = \"2026-02-30\"",
+            "kansa.toml:4:8: invalid config: date \"2026-02-30\": no such date; write dates as YYYY-MM-DD",
+        );
+        assert_refused(
+            "date = 3000-01-01",
+            "kansa.toml:4:8: invalid config: date \"3000-01-01\": date out of range",
+        );
     }
 
     fn load_text(text: &str) -> std::result::Result<Config, String> {
@@ -592,10 +649,10 @@ mod tests {
     #[test]
     fn toml_dates_are_accepted_as_days() {
         let c = load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = 2026-01-01\n").unwrap();
-        assert_eq!(c.packs[0].date.as_deref(), Some("2026-01-01"));
+        assert_eq!(c.packs[0].date, Some(jiff::civil::date(2026, 1, 1)));
         let c =
             load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = \"2026-01-02\"\n").unwrap();
-        assert_eq!(c.packs[0].date.as_deref(), Some("2026-01-02"));
+        assert_eq!(c.packs[0].date, Some(jiff::civil::date(2026, 1, 2)));
         let err = load_text("[[pack]]\nname = \"a\"\noverlays = []\ndate = 2026-01-01T10:00:00\n")
             .unwrap_err();
         assert!(err.contains("kansa.toml:4:"), "{err}");

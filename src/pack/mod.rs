@@ -4,6 +4,7 @@
 //! `gaps.csv`, `answers-merged.csv`, `tickets/`, `summary.md`, `manifest.json` and `SHA256SUMS`.
 //! Same inputs give byte-identical packs; `kansa verify` re-checks them.
 
+pub mod choice;
 pub mod config;
 pub mod evidence;
 pub mod exports;
@@ -20,7 +21,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
 use crate::render::view::{self, ControlView, Report, ReportOptions};
-use crate::render::{self, Format, Lang};
+use crate::render::{self, Format};
 
 pub use config::{Config, PackConfig};
 
@@ -86,7 +87,8 @@ struct Manifest<'a> {
     kansa_version: &'static str,
     pack: &'a str,
     organisation: Option<&'a str>,
-    report_date: &'a str,
+    #[serde(serialize_with = "crate::model::date::serialize_iso")]
+    report_date: jiff::civil::Date,
     catalogue: serde_json::Value,
     inputs: Vec<serde_json::Value>,
     templates: Vec<serde_json::Value>,
@@ -263,7 +265,10 @@ pub fn build_pack(
         &[],
         &limits,
     )?;
-    let date = crate::model::date::report_date(pack.date.as_deref()).map_err(Error::Usage)?;
+    let date = match pack.date {
+        Some(day) => day,
+        None => crate::model::date::report_date(None).map_err(Error::Usage)?,
+    };
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let mut notices = Diagnostics::default();
     let baseline = match options.baseline.as_deref() {
@@ -271,14 +276,11 @@ pub fn build_pack(
         None => None,
     };
     let gates = gates(pack, options);
-    let unevaluated: Vec<&str> = gates
+    let unevaluated: Vec<String> = gates
         .0
         .iter()
         .filter(|_| baseline.is_none())
-        .map(|g| match g {
-            Gate::NewGaps => "new-gaps",
-            Gate::Regression => "regression",
-        })
+        .map(choice::name)
         .collect();
     if !unevaluated.is_empty() {
         notices.push(note(format!(
@@ -290,22 +292,14 @@ pub fn build_pack(
         .as_ref()
         .map(|b| serde_json::json!({"report_date": b.report_date, "catalogue": b.catalogue}));
     let report_options = ReportOptions {
-        lang: if pack.lang.as_deref() == Some("en") {
-            Lang::En
-        } else {
-            Lang::Ja
-        },
+        lang: pack.lang,
         organisation: pack.organisation.clone(),
         title: pack.title.clone(),
         changes: baseline
             .as_ref()
             .map(|b| crate::diff::compare(&analysis, b)),
         pdf: render::PdfSettings {
-            paper: if pack.paper.as_deref() == Some("letter") {
-                kansa_pdf::Paper::Letter
-            } else {
-                kansa_pdf::Paper::A4
-            },
+            paper: pack.paper.unwrap_or_default(),
             landscape: pack.landscape,
             font: pack.font.as_deref().map(|f| config.resolve(f)),
             font_index: pack.font_index,
@@ -363,23 +357,18 @@ fn render_files(
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
     files.insert("assessment.json".to_owned(), render::json(report)?);
-    for f in &pack.formats {
-        let (name, format) = match f.as_str() {
-            "md" => ("report.md", Format::Md),
-            "html" => ("report.html", Format::Html),
-            "pdf" => ("report.pdf", Format::Pdf),
-            "json" => continue, // assessment.json is always written
-            "xlsx" => {
+    for &format in &pack.formats {
+        let name = match format {
+            Format::Md => "report.md",
+            Format::Html => "report.html",
+            Format::Pdf => "report.pdf",
+            Format::Json => continue, // assessment.json is always written
+            Format::Xlsx => {
                 files.insert(
                     "report.xlsx".to_owned(),
                     crate::render::xlsx::gap_register(report)?,
                 );
                 continue;
-            }
-            other => {
-                return Err(Error::Usage(format!(
-                    "format {other} is not available in this build"
-                )));
             }
         };
         files.insert(
@@ -415,7 +404,7 @@ fn ticket_context(report: &Report, gap: &ControlView) -> tera::Context {
     ctx.insert("gap", gap);
     ctx.insert("title", &report.title);
     ctx.insert("organisation", &report.organisation);
-    ctx.insert("report_date", &report.report_date);
+    ctx.insert("report_date", &report.report_date.to_string());
     ctx.insert("catalogue", &report.catalogue);
     ctx.insert("labels", &render::labels::labels(report.lang));
     ctx.insert("report_link", &format!("../report.html#{}", gap.anchor));
@@ -437,7 +426,7 @@ fn manifest_json(
         kansa_version: env!("CARGO_PKG_VERSION"),
         pack: &pack.name,
         organisation: pack.organisation.as_deref(),
-        report_date: &report.report_date,
+        report_date: report.report_date,
         catalogue: serde_json::json!({
             "id": report.catalogue.id, "edition": report.catalogue.edition, "sha256": report.catalogue.sha256,
         }),
@@ -466,12 +455,7 @@ fn manifest_json(
 
 fn gates(pack: &PackConfig, options: &PackOptions) -> (Vec<Gate>, Option<f64>) {
     let mut gates = options.fail_on.clone();
-    for g in &pack.gates.fail_on {
-        let gate = if g == "new-gaps" {
-            Gate::NewGaps
-        } else {
-            Gate::Regression
-        };
+    for &gate in &pack.gates.fail_on {
         if !gates.contains(&gate) {
             gates.push(gate);
         }

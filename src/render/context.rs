@@ -67,7 +67,7 @@ fn common(report: &Report) -> Context {
     ctx.insert("kansa_version", &report.kansa_version);
     ctx.insert("title", &report.title);
     ctx.insert("organisation", &report.organisation);
-    ctx.insert("report_date", &report.report_date);
+    ctx.insert("report_date", &report.report_date.to_string());
     ctx.insert("lang", &report.lang);
     ctx.insert("catalogue", &report.catalogue);
     ctx.insert("inputs", &report.inputs);

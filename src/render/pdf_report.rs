@@ -263,8 +263,7 @@ pub fn write_pdf(
         .map_or("IPAex Gothic".to_owned(), |p| p.display().to_string());
     check_glyphs(report, &font, &font_name)?;
     let markdown = super::render_pdf_markdown(report, templates)?;
-    let date =
-        crate::model::date::parse_date(&report.report_date).map_err(|e| Error::Usage(e.message))?;
+    let date = report.report_date;
     let options = PdfOptions {
         paper: settings.paper,
         landscape: settings.landscape,

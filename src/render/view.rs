@@ -17,7 +17,7 @@ use crate::model::lang::{responsibility_label, status_label};
 use crate::model::text::visible;
 use crate::model::{Control, Status};
 use crate::render::changes_view::{ChangesView, changes_view};
-use crate::render::labels::labels;
+use crate::render::labels::Label;
 
 pub use crate::model::SCHEMA_VERSION;
 
@@ -48,8 +48,9 @@ pub struct Report {
     pub title: String,
     /// Organisation, if named.
     pub organisation: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub report_date: String,
+    /// The day the report is as of; `YYYY-MM-DD` in JSON and templates.
+    #[serde(serialize_with = "crate::model::date::serialize_iso")]
+    pub report_date: jiff::civil::Date,
     /// `ja` or `en`.
     pub lang: Lang,
     /// Catalogue metadata.
@@ -423,7 +424,6 @@ fn build_with(
     let merged = &analysis.merged;
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
-    let en = lang == Lang::En;
     let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
     let shared = Shared {
         labels: merged
@@ -460,15 +460,15 @@ fn build_with(
         title: options
             .title
             .as_deref()
-            .map_or_else(|| labels(lang)["title"].to_owned(), shown),
+            .map_or_else(|| Label::Title.text(lang).to_owned(), shown),
         organisation: options.organisation.as_deref().map(shown),
-        report_date: analysis.report_date.to_string(),
+        report_date: analysis.report_date,
         lang,
         catalogue: CatalogueView {
             id: shown(&meta.id),
-            name: shown(&pick(en, &meta.name, &meta.name_en)),
+            name: shown(&pick(lang, &meta.name, &meta.name_en)),
             edition: shown(&meta.edition),
-            publisher: shown(&pick(en, &meta.publisher, &meta.publisher_en)),
+            publisher: shown(&pick(lang, &meta.publisher, &meta.publisher_en)),
             source: shown(&meta.source),
             copyright: shown(&meta.copyright),
             sha256: catalogue.sha256.clone(),
@@ -535,9 +535,11 @@ fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
     }
 }
 
-fn pick(english: bool, native: &str, en: &Option<String>) -> String {
-    match en {
-        Some(e) if english => e.clone(),
+/// The English of a catalogue text for an English report when the catalogue has one, else
+/// the text as written.
+fn pick(lang: Lang, native: &str, en: &Option<String>) -> String {
+    match (lang, en) {
+        (Lang::En, Some(e)) => e.clone(),
         _ => native.to_owned(),
     }
 }
@@ -551,10 +553,9 @@ fn sections(
 ) -> Vec<SectionView> {
     let catalogue = analysis.merged.catalogue;
     let mut controls: Vec<Option<Arc<ControlView>>> = controls.into_iter().map(Some).collect();
-    let en = lang == Lang::En;
     let mut section_view = |n: usize, s: &SectionGroup| SectionView {
         name: shown(&s.name),
-        label: one_line(shown(&catalogue.section_label(&s.name, en))),
+        label: one_line(shown(&catalogue.section_label(&s.name, lang))),
         anchor: format!("section-{}", n + 1),
         totals: totals_view(&s.totals, lang),
         majors: s

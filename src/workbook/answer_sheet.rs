@@ -15,10 +15,9 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::from("\u{FEFF}".as_bytes()));
-    let en = lang == Lang::En;
     let extra_columns = prefill.map_or(&[][..], |m| m.extra_columns.as_slice());
-    let marker = prefill.map(|_| if en { "prefilled" } else { "事前記入" });
-    let header = crate::load::values::sheet_headers(lang == Lang::Ja, true)
+    let marker = prefill.map(|_| lang.pick("事前記入", "prefilled"));
+    let header = crate::load::values::sheet_headers(lang, true)
         .into_iter()
         .map(str::to_owned)
         .chain(extra_columns.iter().cloned())
@@ -26,7 +25,7 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header.map(|h| neutralise_formula(&h)));
     for (i, c) in catalogue.controls.iter().enumerate() {
-        let section = catalogue.section_label(&c.section, en);
+        let section = catalogue.section_label(&c.section, lang);
         let mut row: Vec<String> = [&c.id, &section, &c.major, &c.middle, &c.text]
             .iter()
             .map(|s| s.to_string())

@@ -16,7 +16,7 @@ use crate::render::xlsx::{XlsxError, excel_date, properties, sheet_name};
 /// Catalogue columns (locked) then answer columns (editable); shared with the CSV sheet so
 /// both read back the same way.
 fn headers(lang: Lang) -> Vec<&'static str> {
-    crate::load::values::sheet_headers(lang == Lang::Ja, false)
+    crate::load::values::sheet_headers(lang, false)
 }
 
 /// Column widths in characters, by column; the control text is the wide one.
@@ -98,7 +98,7 @@ pub fn answer_workbook(
     let formats = Formats::new();
     for (section, controls) in sections(catalogue) {
         let ws = wb.add_worksheet();
-        let label = catalogue.section_label(section, lang == Lang::En);
+        let label = catalogue.section_label(section, lang);
         ws.set_name(sheet_name(&label, &mut taken))?;
         section_sheet(ws, &controls, lang, prefill, extra, &formats)?;
     }
@@ -158,11 +158,7 @@ fn section_sheet(
         ws.set_column_width(col, 20)?;
     }
     if let Some(col) = marker {
-        let name = if lang == Lang::En {
-            "prefilled"
-        } else {
-            "事前記入"
-        };
+        let name = lang.pick("事前記入", "prefilled");
         ws.write_string_with_format(0, col, name, &f.header)?;
         ws.set_column_hidden(col)?;
     }

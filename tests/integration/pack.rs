@@ -405,3 +405,23 @@ fn validate_sarif_points_at_the_line() {
     assert_eq!(v["count"], 5);
     assert_eq!(v["problems"][0]["column_name"], "status");
 }
+
+/// Closed-set keys of kansa.toml are parsed into their enums: an unknown value (here a paper
+/// size, which used to become A4 without a word) is a located config error listing the allowed
+/// values, exit 2, and nothing is written.
+#[test]
+fn unknown_config_value_is_a_located_error() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("packs");
+    let cfg = write_config(work.path(), "paper = \"legal\"\n", &example_overlays());
+    let res = run_pack(&cfg, &out, &[]);
+    assert_eq!(res.status.code(), Some(2), "{}", outcome(&res));
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        stderr.contains(
+            "kansa.toml:7:9: invalid config: paper: unknown value \"legal\"; allowed values: a4, letter"
+        ),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+}

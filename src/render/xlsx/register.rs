@@ -10,7 +10,7 @@ use crate::diag::column_letters;
 use crate::model::Lang;
 use crate::model::Status;
 use crate::model::lang::status_label;
-use crate::render::labels::labels;
+use crate::render::labels::Label;
 use crate::render::view::{ControlView, Report};
 
 /// Answer fields with provenance, in column order: (label key, value, source).
@@ -24,19 +24,15 @@ pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
         report.extra_columns.len(),
     )?;
     let mut wb = Workbook::new();
-    let date = report
-        .report_date
-        .parse::<jiff::civil::Date>()
-        .unwrap_or(jiff::civil::date(1980, 1, 1));
-    wb.set_properties(&properties(&report.title, date));
-    let l = &labels(report.lang);
+    wb.set_properties(&properties(&report.title, report.report_date));
+    let l = |label: Label| label.text(report.lang);
     let mut taken = Vec::new();
-    let summary = sheet_name(l["summary"], &mut taken);
+    let summary = sheet_name(l(Label::Summary), &mut taken);
     let ws = wb.add_worksheet().set_name(&summary)?;
     super::summary::write(ws, &summary, report)?;
-    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l["gap_list"], &mut taken))?;
+    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l(Label::GapList), &mut taken))?;
     gap_sheet(ws, report)?;
-    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l["details"], &mut taken))?;
+    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l(Label::Details), &mut taken))?;
     all_controls_sheet(ws, report)?;
     Ok(wb.save_to_buffer()?)
 }
@@ -106,21 +102,21 @@ fn identity<'r>(sections: &HashMap<&'r str, &'r str>, c: &'r ControlView) -> [&'
 }
 
 fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
-    let l = &labels(report.lang);
+    let l = |label: Label| label.text(report.lang);
     let headers = [
         key_label(report),
-        l["id"],
-        l["section"],
-        l["major"],
-        l["middle"],
-        l["control"],
-        l["status"],
-        l["responsibility"],
-        l["owner"],
-        l["due"],
-        l["overdue"],
-        l["evidence"],
-        l["notes"],
+        l(Label::Id),
+        l(Label::Section),
+        l(Label::Major),
+        l(Label::Middle),
+        l(Label::Control),
+        l(Label::Status),
+        l(Label::Responsibility),
+        l(Label::Owner),
+        l(Label::Due),
+        l(Label::Overdue),
+        l(Label::Evidence),
+        l(Label::Notes),
     ];
     let widths = [
         14.0, 9.0, 10.0, 16.0, 16.0, 50.0, 11.0, 10.0, 12.0, 11.0, 9.0, 24.0, 28.0,
@@ -129,7 +125,7 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     let sections = section_labels(report);
     let rows = report.gaps.iter().map(|c| {
         let mut row = identity(&sections, c).to_vec();
-        let overdue = if c.overdue { l["overdue_flag"] } else { "" };
+        let overdue = if c.overdue { l(Label::OverdueFlag) } else { "" };
         row.extend([
             c.status_label,
             c.responsibility_label,
@@ -154,31 +150,32 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
 }
 
 fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
-    let l = &labels(report.lang);
+    let l = |label: Label| label.text(report.lang);
     let mut headers: Vec<String> = [
         key_label(report),
-        l["id"],
-        l["section"],
-        l["major"],
-        l["middle"],
-        l["control"],
+        l(Label::Id),
+        l(Label::Section),
+        l(Label::Major),
+        l(Label::Middle),
+        l(Label::Control),
     ]
     .map(str::to_owned)
     .to_vec();
     let empty = fields_of(None);
-    headers.extend(empty.iter().map(|(k, _, _)| l[k].to_owned()));
-    headers.push(l["overdue"].to_owned());
+    let field = |key| field_label(key, report.lang);
+    headers.extend(empty.iter().map(|(k, _, _)| field(k).to_owned()));
+    headers.push(l(Label::Overdue).to_owned());
     headers.extend(report.extra_columns.iter().cloned());
     headers.extend(
         empty
             .iter()
-            .map(|(k, _, _)| format!("{}: {}", l["source"], l[k])),
+            .map(|(k, _, _)| format!("{}: {}", l(Label::Source), field(k))),
     );
     headers.extend(
         report
             .extra_columns
             .iter()
-            .map(|e| format!("{}: {e}", l["source"])),
+            .map(|e| format!("{}: {e}", l(Label::Source))),
     );
     // Identity, the eight answer fields, overdue; then custom columns and sources. Columns of
     // 16 or wider wrap.
@@ -199,7 +196,7 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
         let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
         let mut row = identity(&sections, c).to_vec();
         row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
-        row.push(if c.overdue { l["overdue_flag"] } else { "" });
+        row.push(if c.overdue { l(Label::OverdueFlag) } else { "" });
         row.extend(extra.iter().map(|e| e.map_or("", |e| e.value.as_str())));
         row.extend(fields.iter().map(|(_, _, s)| s.unwrap_or("")));
         row.extend(extra.iter().map(|e| e.map_or("", |e| &*e.source)));
@@ -214,6 +211,12 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
 }
 
 /// The answer fields of a control with their sources; `None` gives the field names only.
+/// The header of an answer field's column, by its key in [`fields_of`]; a test checks that
+/// every key names a [`Label`].
+fn field_label(key: &str, lang: Lang) -> &str {
+    Label::from_key(key).map_or(key, |label| label.text(lang))
+}
+
 fn fields_of(c: Option<&ControlView>) -> [Field<'_>; 8] {
     let v = |f: fn(&ControlView) -> Option<&str>| c.and_then(f);
     [
@@ -318,4 +321,18 @@ fn status_colours(
         ws.add_conditional_format(1, 0, last_row, last_col, &rule)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The answer fields' headers come from labels looked up by key: each key must name one.
+    #[test]
+    fn every_answer_field_has_a_label() {
+        for (key, _, _) in fields_of(None) {
+            assert!(Label::from_key(key).is_some(), "{key} names no label");
+        }
+        assert_eq!(field_label("due", Lang::En), "Due");
+    }
 }

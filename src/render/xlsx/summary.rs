@@ -4,7 +4,7 @@
 use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType, Format, Worksheet};
 
 use super::XlsxError;
-use crate::render::labels::labels;
+use crate::render::labels::Label;
 use crate::render::view::{Report, TotalsView};
 
 /// Cell formats of the summary.
@@ -17,7 +17,7 @@ struct Formats {
 
 /// Fill the summary sheet `ws`, named `name` (the chart refers to it by name).
 pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(), XlsxError> {
-    let l = &labels(report.lang);
+    let l = |label: Label| label.text(report.lang);
     let f = Formats {
         title: Format::new().set_bold().set_font_size(14),
         bold: Format::new().set_bold(),
@@ -33,16 +33,19 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
     let c = &report.catalogue;
     let mut facts: Vec<(&str, String)> = Vec::new();
     if let Some(org) = &report.organisation {
-        facts.push((l["organisation"], org.clone()));
+        facts.push((l(Label::Organisation), org.clone()));
     }
-    facts.push((l["catalogue"], format!("{} ({})", c.name, c.id)));
-    facts.push((l["edition"], c.edition.clone()));
-    facts.push((l["report_date"], report.report_date.clone()));
-    facts.push((l["generated_by"], format!("kansa {}", report.kansa_version)));
+    facts.push((l(Label::Catalogue), format!("{} ({})", c.name, c.id)));
+    facts.push((l(Label::Edition), c.edition.clone()));
+    facts.push((l(Label::ReportDate), report.report_date.to_string()));
+    facts.push((
+        l(Label::GeneratedBy),
+        format!("kansa {}", report.kansa_version),
+    ));
     for input in &report.inputs {
         facts.push((
-            l["inputs"],
-            format!("{} ({}: {})", input.label, l["rows"], input.rows),
+            l(Label::Inputs),
+            format!("{} ({}: {})", input.label, l(Label::Rows), input.rows),
         ));
     }
     let mut row = 2;
@@ -67,15 +70,15 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
 }
 
 fn headline(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
-    let l = &labels(r.lang);
+    let l = |label: Label| label.text(r.lang);
     let s = &r.summary;
-    ws.write_string_with_format(row, 0, l["summary"], &f.bold)?;
+    ws.write_string_with_format(row, 0, l(Label::Summary), &f.bold)?;
     let counts = [
-        (l["controls"], s.total),
-        (l["applicable"], s.applicable),
-        (l["met"], s.met),
-        (l["gaps"], s.gaps),
-        (l["overdue"], s.overdue),
+        (l(Label::Controls), s.total),
+        (l(Label::Applicable), s.applicable),
+        (l(Label::Met), s.met),
+        (l(Label::Gaps), s.gaps),
+        (l(Label::Overdue), s.overdue),
     ];
     let mut row = row + 1;
     for (label, n) in counts {
@@ -83,7 +86,7 @@ fn headline(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32
         ws.write_number(row, 1, n as f64)?;
         row += 1;
     }
-    ws.write_string(row, 0, l["coverage"])?;
+    ws.write_string(row, 0, l(Label::Coverage))?;
     ws.write_number_with_format(row, 1, s.coverage / 100.0, &f.percent)?;
     Ok(row + 1)
 }
@@ -114,15 +117,15 @@ fn totals_header(
     r: &Report,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let l = &labels(r.lang);
+    let l = |label: Label| label.text(r.lang);
     let names = [
         first,
-        l["controls"],
-        l["applicable"],
-        l["met"],
-        l["gaps"],
-        l["overdue"],
-        l["coverage"],
+        l(Label::Controls),
+        l(Label::Applicable),
+        l(Label::Met),
+        l(Label::Gaps),
+        l(Label::Overdue),
+        l(Label::Coverage),
     ];
     for (col, h) in names.into_iter().enumerate() {
         ws.write_string_with_format(row, col as u16, h, &f.header)?;
@@ -132,14 +135,14 @@ fn totals_header(
 
 /// The by-section table; its first data row is `row + 1`, one row per section, then overall.
 fn by_section(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, labels(r.lang)["by_section"], &f.bold)?;
-    totals_header(ws, row + 1, labels(r.lang)["section"], r, f)?;
+    ws.write_string_with_format(row, 0, Label::BySection.text(r.lang), &f.bold)?;
+    totals_header(ws, row + 1, Label::Section.text(r.lang), r, f)?;
     let mut row = row + 2;
     for s in &r.sections {
         totals_row(ws, row, &s.label, &s.totals, f)?;
         row += 1;
     }
-    totals_row(ws, row, labels(r.lang)["overall"], &r.summary, f)?;
+    totals_row(ws, row, Label::Overall.text(r.lang), &r.summary, f)?;
     Ok(row + 1)
 }
 
@@ -152,11 +155,11 @@ fn chart(ws: &mut Worksheet, sheet: &str, row: u32, r: &Report) -> Result<(), Xl
     let mut chart = Chart::new(ChartType::Column);
     chart
         .add_series()
-        .set_name(labels(r.lang)["coverage"])
+        .set_name(Label::Coverage.text(r.lang))
         .set_categories((sheet, first, 0, last, 0))
         .set_values((sheet, first, 6, last, 6))
         .set_data_label(ChartDataLabel::new().show_value());
-    chart.title().set_name(labels(r.lang)["chart_title"]);
+    chart.title().set_name(Label::ChartTitle.text(r.lang));
     chart.y_axis().set_min(0).set_max(1).set_num_format("0%");
     chart.legend().set_hidden();
     chart.set_width(480).set_height(288);
@@ -165,9 +168,9 @@ fn chart(ws: &mut Worksheet, sheet: &str, row: u32, r: &Report) -> Result<(), Xl
 }
 
 fn by_status(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, labels(r.lang)["by_status"], &f.bold)?;
-    ws.write_string_with_format(row + 1, 0, labels(r.lang)["status"], &f.header)?;
-    ws.write_string_with_format(row + 1, 1, labels(r.lang)["count"], &f.header)?;
+    ws.write_string_with_format(row, 0, Label::ByStatus.text(r.lang), &f.bold)?;
+    ws.write_string_with_format(row + 1, 0, Label::Status.text(r.lang), &f.header)?;
+    ws.write_string_with_format(row + 1, 1, Label::Count.text(r.lang), &f.header)?;
     let mut row = row + 2;
     for s in &r.summary.by_status {
         ws.write_string(row, 0, s.label)?;
@@ -183,8 +186,8 @@ fn by_responsibility(
     r: &Report,
     f: &Formats,
 ) -> Result<u32, XlsxError> {
-    ws.write_string_with_format(row, 0, labels(r.lang)["by_responsibility"], &f.bold)?;
-    totals_header(ws, row + 1, labels(r.lang)["responsibility"], r, f)?;
+    ws.write_string_with_format(row, 0, Label::ByResponsibility.text(r.lang), &f.bold)?;
+    totals_header(ws, row + 1, Label::Responsibility.text(r.lang), r, f)?;
     let mut row = row + 2;
     for g in &r.by_responsibility {
         totals_row(ws, row, &g.label, &g.totals, f)?;
