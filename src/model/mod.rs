@@ -3,6 +3,7 @@
 //! Nothing here does I/O: the loaders build these values, the later stages only read them.
 
 pub mod date;
+pub mod fields;
 pub mod lang;
 pub mod limits;
 pub mod text;
