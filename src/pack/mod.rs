@@ -7,6 +7,8 @@
 pub mod config;
 pub mod evidence;
 pub mod exports;
+#[cfg(test)]
+mod field_coverage;
 pub mod manifest;
 pub mod publish;
 

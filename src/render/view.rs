@@ -418,28 +418,8 @@ fn build_with(
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
     let en = lang == Lang::En;
-    let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
-    let shared = Shared {
-        labels: merged
-            .overlays
-            .iter()
-            .map(|o| Arc::from(visible(&o.label)))
-            .collect(),
-        extra_columns: extra.names.iter().map(|c| Arc::from(visible(c))).collect(),
-        catalogue_label: Arc::from(visible(&meta.id)),
-        catalogue_extra: catalogue.extra_columns.len(),
-        overlay_slot: extra.overlay_slot,
-    };
-    let mut controls: Vec<ControlView> = answers
-        .into_par_iter()
-        .enumerate()
-        .with_min_len(256)
-        .map(|(i, a)| control_view(analysis, i, a, lang, &shared))
-        .collect();
-    mark_repeated_answers(&mut controls, &display_order(analysis));
-    unique_anchors(&mut controls);
-    // Shared, not copied: a gap appears under its section and in the gap list.
-    let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
+    let shared = Shared::new(analysis);
+    let controls = control_views(analysis, answers, lang, &shared);
     let changes = options
         .changes
         .as_ref()
@@ -468,19 +448,7 @@ fn build_with(
             sha256: catalogue.sha256.clone(),
             controls: catalogue.controls.len(),
         },
-        inputs: merged
-            .overlays
-            .iter()
-            .map(|o| InputView {
-                label: shown(&o.label),
-                path: shown(&o.label),
-                given_path: o.path.clone(),
-                header_cells: o.header_cells.clone(),
-                sha256: o.sha256.clone(),
-                encoding: o.encoding.clone(),
-                rows: o.rows,
-            })
-            .collect(),
+        inputs: merged.overlays.iter().map(input_view).collect(),
         extra_columns: shared.extra_columns.iter().map(|c| c.to_string()).collect(),
         summary: totals_view(&analysis.totals, lang),
         sections: sections(analysis, controls, lang),
@@ -628,6 +596,38 @@ impl<'a> ExtraColumns<'a> {
     }
 }
 
+/// The view of every control, in catalogue order, with `answers` (moved in); shared, not
+/// copied: a gap appears under its section and in the gap list.
+fn control_views(
+    analysis: &Analysis<'_>,
+    answers: Vec<MergedAnswer>,
+    lang: Lang,
+    shared: &Shared,
+) -> Vec<Arc<ControlView>> {
+    let mut controls: Vec<ControlView> = answers
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(256)
+        .map(|(i, a)| control_view(analysis, i, a, lang, shared))
+        .collect();
+    mark_repeated_answers(&mut controls, &display_order(analysis));
+    unique_anchors(&mut controls);
+    controls.into_iter().map(Arc::new).collect()
+}
+
+/// One overlay file as the report lists it.
+fn input_view(o: &crate::merge::LayerInfo) -> InputView {
+    InputView {
+        label: shown(&o.label),
+        path: shown(&o.label),
+        given_path: o.path.clone(),
+        header_cells: o.header_cells.clone(),
+        sha256: o.sha256.clone(),
+        encoding: o.encoding.clone(),
+        rows: o.rows,
+    }
+}
+
 /// Strings every control refers to, allocated once per report rather than once per control.
 struct Shared {
     /// Overlay labels, by layer.
@@ -643,6 +643,24 @@ struct Shared {
 }
 
 impl Shared {
+    /// The shared strings of `analysis`' report.
+    fn new(analysis: &Analysis<'_>) -> Self {
+        let merged = &analysis.merged;
+        let catalogue = merged.catalogue;
+        let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
+        Shared {
+            labels: merged
+                .overlays
+                .iter()
+                .map(|o| Arc::from(visible(&o.label)))
+                .collect(),
+            extra_columns: extra.names.iter().map(|c| Arc::from(visible(c))).collect(),
+            catalogue_label: Arc::from(visible(&catalogue.meta.id)),
+            catalogue_extra: catalogue.extra_columns.len(),
+            overlay_slot: extra.overlay_slot,
+        }
+    }
+
     /// A control's extra values in column order: the catalogue's, then the overlays' on top.
     fn extra_values(
         &self,

@@ -179,24 +179,7 @@ fn section_sheet(
     // so that reading it back keeps the provider's credit for them (`load::prefill`).
     let marker = prefill.map(|_| last_answer + 1);
     let last_col = marker.unwrap_or(last_answer);
-    for (col, (h, w)) in headers(lang).iter().zip(widths()).enumerate() {
-        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
-        ws.set_column_width(col as u16, w)?;
-    }
-    for (i, name) in extra.iter().enumerate() {
-        let col = extra_start + i as u16;
-        ws.write_string_with_format(0, col, crate::render::xlsx::fit_cell(name), &f.header)?;
-        ws.set_column_width(col, 20)?;
-    }
-    if let Some(col) = marker {
-        let name = if lang == Lang::En {
-            "prefilled"
-        } else {
-            "事前記入"
-        };
-        ws.write_string_with_format(0, col, name, &f.header)?;
-        ws.set_column_hidden(col)?;
-    }
+    write_headers(ws, lang, extra, marker, f)?;
     let spare = last_col + 1;
     ws.set_column_range_format(spare, spare + SPARE_COLUMNS - 1, &f.spare)?;
     for (i, c) in controls.iter().enumerate() {
@@ -243,6 +226,37 @@ fn section_sheet(
         ..ProtectionOptions::new()
     };
     ws.protect_with_options(&options);
+    Ok(())
+}
+
+/// The header row: catalogue and answer columns, the custom columns of a pre-filled sheet,
+/// and its hidden column of fingerprints at `marker`.
+fn write_headers(
+    ws: &mut Worksheet,
+    lang: Lang,
+    extra: &[String],
+    marker: Option<u16>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let extra_start = headers(lang).len() as u16;
+    for (col, (h, w)) in headers(lang).iter().zip(widths()).enumerate() {
+        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.set_column_width(col as u16, w)?;
+    }
+    for (i, name) in extra.iter().enumerate() {
+        let col = extra_start + i as u16;
+        ws.write_string_with_format(0, col, crate::render::xlsx::fit_cell(name), &f.header)?;
+        ws.set_column_width(col, 20)?;
+    }
+    if let Some(col) = marker {
+        let name = if lang == Lang::En {
+            "prefilled"
+        } else {
+            "事前記入"
+        };
+        ws.write_string_with_format(0, col, name, &f.header)?;
+        ws.set_column_hidden(col)?;
+    }
     Ok(())
 }
 

@@ -167,7 +167,9 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+/// The headers of the "every control" sheet: identity, the answer fields, overdue; then custom
+/// columns, and the source of each field and custom column.
+fn all_controls_headers(report: &Report) -> Vec<String> {
     let l = &labels(report.lang);
     let lang = report.lang;
     let mut headers: Vec<String> = [
@@ -194,6 +196,13 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
             .iter()
             .map(|e| format!("{}: {e}", l["source"])),
     );
+    headers
+}
+
+fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    let l = &labels(report.lang);
+    let lang = report.lang;
+    let headers = all_controls_headers(report);
     // Identity, the answer fields, overdue; then custom columns and sources. Columns of 16 or
     // wider wrap.
     let mut widths = vec![14.0, 9.0, 10.0, 16.0, 16.0, 50.0];
