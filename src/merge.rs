@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use crate::model::{Catalogue, Overlay, Responsibility, Status};
+use crate::model::fields::{Field, Slot, Value, ValueRef, with_answer_slot};
+use crate::model::{Answer, Catalogue, Overlay, Responsibility, Status};
 
 /// A value and the index of the overlay (in the order given) that set it.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +19,8 @@ pub struct Sourced<T> {
     pub layer: usize,
 }
 
-/// The effective answer of one control after all overlays.
+/// The effective answer of one control after all overlays: one member per [`Field`] (named
+/// as in [`crate::model::Answer`]), reached by field through [`MergedAnswer::get`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MergedAnswer {
     /// Status.
@@ -73,9 +75,50 @@ pub struct Merged<'c> {
     pub answers: Vec<MergedAnswer>,
 }
 
-fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, layer: usize) {
-    if let Some(value) = value {
-        *slot = Some(Sourced { value, layer });
+impl MergedAnswer {
+    /// The effective value of `field` and the overlay that set it.
+    pub fn get(&self, field: Field) -> Option<Sourced<ValueRef<'_>>> {
+        with_answer_slot!(&self, field, |slot| slot.as_ref().map(|s| Sourced {
+            value: s.value.value_ref(),
+            layer: s.layer,
+        }))
+    }
+
+    /// The overlay that set `field`, if any did.
+    pub fn layer(&self, field: Field) -> Option<usize> {
+        self.get(field).map(|s| s.layer)
+    }
+
+    /// Move the value of `field` out (the view keeps it), leaving the field empty.
+    pub fn take(&mut self, field: Field) -> Option<Sourced<Value>> {
+        with_answer_slot!(&mut self, field, |slot| slot.take().map(|s| Sourced {
+            value: s.value.into_value(),
+            layer: s.layer,
+        }))
+    }
+
+    /// Set `field` from overlay `layer`; a value of another kind than the field's is ignored
+    /// (an [`Answer`] holds none).
+    fn set(&mut self, field: Field, value: Value, layer: usize) {
+        with_answer_slot!(&mut self, field, |slot| {
+            if let Some(value) = Slot::from_value(value) {
+                *slot = Some(Sourced { value, layer });
+            }
+        })
+    }
+
+    /// Lay `a`, a row of overlay `layer`, over this answer: each field it sets wins.
+    fn overlay(&mut self, mut a: Answer, layer: usize, extra_index: &HashMap<String, usize>) {
+        for field in Field::ALL {
+            if let Some(value) = a.take(field) {
+                self.set(field, value, layer);
+            }
+        }
+        for (name, value) in a.extra {
+            if let Some(&i) = extra_index.get(&name) {
+                self.extra[i] = Some(Sourced { value, layer });
+            }
+        }
     }
 }
 
@@ -89,57 +132,23 @@ pub fn merge<'c>(catalogue: &'c Catalogue, overlays: &[Overlay]) -> Merged<'c> {
 /// merged answer that keeps it, and the ones a later overlay overrides are dropped. On a large
 /// catalogue this saves a copy of every text (and the memory to hold it).
 pub fn merge_owned(catalogue: &Catalogue, overlays: Vec<Overlay>) -> Merged<'_> {
-    // Column name → merged index: hash lookups, so thousands of custom columns stay linear.
-    let mut extra_columns: Vec<String> = Vec::new();
-    let mut extra_index: HashMap<String, usize> = HashMap::new();
-    for o in &overlays {
-        for c in &o.extra_columns {
-            if !extra_index.contains_key(c) {
-                extra_index.insert(c.clone(), extra_columns.len());
-                extra_columns.push(c.clone());
-            }
-        }
-    }
+    let (extra_columns, extra_index) = extra_columns(&overlays);
     let empty = MergedAnswer {
         extra: vec![None; extra_columns.len()],
         ..MergedAnswer::default()
     };
     let mut answers = vec![empty; catalogue.controls.len()];
     let mut infos = Vec::with_capacity(overlays.len());
-    for (layer, overlay) in overlays.into_iter().enumerate() {
-        infos.push(LayerInfo {
-            label: overlay.label,
-            path: overlay.path,
-            sha256: overlay.sha256,
-            encoding: overlay.encoding,
-            rows: overlay.rows.len(),
-            header_cells: overlay
-                .extra_columns
-                .iter()
-                .cloned()
-                .zip(overlay.extra_column_cells)
-                .collect(),
-        });
-        for row in overlay.rows {
+    for (layer, mut overlay) in overlays.into_iter().enumerate() {
+        let rows = std::mem::take(&mut overlay.rows);
+        infos.push(layer_info(overlay, rows.len()));
+        for row in rows {
             let Some(pos) = catalogue.position(&row.id) else {
                 continue; // the loader already rejected unknown ids
             };
             let m = &mut answers[pos];
-            let a = row.answer;
             m.rows.push((layer, row.origin.line));
-            set(&mut m.status, a.status, layer);
-            set(&mut m.responsibility, a.responsibility, layer);
-            set(&mut m.answer, a.answer, layer);
-            set(&mut m.evidence, a.evidence, layer);
-            set(&mut m.owner, a.owner, layer);
-            set(&mut m.due, a.due, layer);
-            set(&mut m.reviewed, a.reviewed, layer);
-            set(&mut m.notes, a.notes, layer);
-            for (name, value) in a.extra {
-                if let Some(&i) = extra_index.get(&name) {
-                    m.extra[i] = Some(Sourced { value, layer });
-                }
-            }
+            m.overlay(row.answer, layer, &extra_index);
         }
     }
     Merged {
@@ -147,6 +156,36 @@ pub fn merge_owned(catalogue: &Catalogue, overlays: Vec<Overlay>) -> Merged<'_> 
         overlays: infos,
         extra_columns,
         answers,
+    }
+}
+
+/// The union of the overlays' custom columns, first-seen order, and each one's index in it:
+/// hash lookups, so thousands of custom columns stay linear.
+fn extra_columns(overlays: &[Overlay]) -> (Vec<String>, HashMap<String, usize>) {
+    let mut columns: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for c in overlays.iter().flat_map(|o| &o.extra_columns) {
+        if !index.contains_key(c) {
+            index.insert(c.clone(), columns.len());
+            columns.push(c.clone());
+        }
+    }
+    (columns, index)
+}
+
+/// What is kept of an overlay (its rows taken out, `rows` of them).
+fn layer_info(overlay: Overlay, rows: usize) -> LayerInfo {
+    LayerInfo {
+        label: overlay.label,
+        path: overlay.path,
+        sha256: overlay.sha256,
+        encoding: overlay.encoding,
+        rows,
+        header_cells: overlay
+            .extra_columns
+            .into_iter()
+            .zip(overlay.extra_column_cells)
+            .collect(),
     }
 }
 

@@ -13,23 +13,24 @@ use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
 
-use crate::load::values::{Column, column_name};
+use crate::model::fields::Field;
 use crate::model::{Answer, Overlay};
 
-/// A field of an answer: a known column, or a custom column by its header.
+/// An answer column of a sheet: a known field, or a custom column by its header.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Field {
+pub enum AnswerColumn {
     /// Status, owner, due, ...
-    Known(Column),
+    Known(Field),
     /// A custom column.
     Extra(String),
 }
 
-impl Field {
+impl AnswerColumn {
+    /// The name a fingerprint hashes: the field's key, or the custom header.
     fn name(&self) -> &str {
         match self {
-            Field::Known(c) => column_name(*c),
-            Field::Extra(h) => h,
+            AnswerColumn::Known(f) => f.key(),
+            AnswerColumn::Extra(h) => h,
         }
     }
 }
@@ -40,12 +41,12 @@ pub struct PrefilledCell {
     /// Index into the overlay's rows.
     pub row: usize,
     /// Which field.
-    pub field: Field,
+    pub field: AnswerColumn,
 }
 
 /// The fingerprint of a pre-filled cell: 8 hex digits of SHA-256 over the field's name and the
 /// value as written (as it reads back: trimmed, line ends `\n`).
-pub fn mark(field: &Field, value: &str) -> String {
+pub fn mark(field: &AnswerColumn, value: &str) -> String {
     let mut h = Sha256::new();
     h.update(field.name().as_bytes());
     h.update([0]);
@@ -71,7 +72,7 @@ pub fn well_formed(marks: &HashSet<&str>) -> bool {
 }
 
 /// Is `value` in `field` still what `init` wrote there?
-pub fn unchanged(marks: &HashSet<&str>, field: &Field, value: &str) -> bool {
+pub fn unchanged(marks: &HashSet<&str>, field: &AnswerColumn, value: &str) -> bool {
     if marks.is_empty() {
         return false;
     }
@@ -113,33 +114,19 @@ pub fn credit_earlier_layers(overlays: &mut [Overlay], prefilled: &[Vec<Prefille
     }
 }
 
-fn is_set(a: &Answer, field: &Field) -> bool {
-    match field {
-        Field::Known(Column::Status) => a.status.is_some(),
-        Field::Known(Column::Responsibility) => a.responsibility.is_some(),
-        Field::Known(Column::Answer) => a.answer.is_some(),
-        Field::Known(Column::Evidence) => a.evidence.is_some(),
-        Field::Known(Column::Owner) => a.owner.is_some(),
-        Field::Known(Column::Due) => a.due.is_some(),
-        Field::Known(Column::Reviewed) => a.reviewed.is_some(),
-        Field::Known(Column::Notes) => a.notes.is_some(),
-        Field::Known(Column::Id | Column::Context | Column::Prefilled) => false,
-        Field::Extra(h) => a.extra.iter().any(|(name, _)| name == h),
+fn is_set(a: &Answer, column: &AnswerColumn) -> bool {
+    match column {
+        AnswerColumn::Known(f) => a.get(*f).is_some(),
+        AnswerColumn::Extra(h) => a.extra.iter().any(|(name, _)| name == h),
     }
 }
 
-fn clear(a: &mut Answer, field: &Field) {
-    match field {
-        Field::Known(Column::Status) => a.status = None,
-        Field::Known(Column::Responsibility) => a.responsibility = None,
-        Field::Known(Column::Answer) => a.answer = None,
-        Field::Known(Column::Evidence) => a.evidence = None,
-        Field::Known(Column::Owner) => a.owner = None,
-        Field::Known(Column::Due) => a.due = None,
-        Field::Known(Column::Reviewed) => a.reviewed = None,
-        Field::Known(Column::Notes) => a.notes = None,
-        Field::Known(Column::Id | Column::Context | Column::Prefilled) => {}
-        Field::Extra(h) => a.extra.retain(|(name, _)| name != h),
+fn clear(a: &mut Answer, column: &AnswerColumn) {
+    match column {
+        AnswerColumn::Known(f) => {
+            a.take(*f);
+        }
+        AnswerColumn::Extra(h) => a.extra.retain(|(name, _)| name != h),
     }
 }
 
@@ -149,8 +136,11 @@ mod tests {
 
     #[test]
     fn a_mark_matches_its_value_only() {
-        let owner = Field::Known(Column::Owner);
-        let marks_text = marks_cell(&[mark(&owner, "-"), mark(&Field::Extra("cost".into()), "9")]);
+        let owner = AnswerColumn::Known(Field::Owner);
+        let marks_text = marks_cell(&[
+            mark(&owner, "-"),
+            mark(&AnswerColumn::Extra("cost".into()), "9"),
+        ]);
         let marks = parse_marks(&marks_text);
         assert!(unchanged(&marks, &owner, " - "));
         assert!(
@@ -158,11 +148,11 @@ mod tests {
             "an edit is the bank's"
         );
         assert!(
-            !unchanged(&marks, &Field::Known(Column::Notes), "-"),
+            !unchanged(&marks, &AnswerColumn::Known(Field::Notes), "-"),
             "another column"
         );
-        assert!(unchanged(&marks, &Field::Extra("cost".into()), "9"));
-        let answer = Field::Known(Column::Answer);
+        assert!(unchanged(&marks, &AnswerColumn::Extra("cost".into()), "9"));
+        let answer = AnswerColumn::Known(Field::Answer);
         let m = [mark(&answer, "a\nb")];
         assert!(unchanged(&parse_marks(&marks_cell(&m)), &answer, "a\r\nb"));
         assert!(well_formed(&marks));

@@ -3,6 +3,7 @@
 use crate::model::BadValue;
 
 use crate::diag::nearest;
+use crate::model::fields::Field;
 use crate::model::{Lang, Responsibility, Status};
 
 /// Spellings accepted for each status (compared after trimming and lower-casing).
@@ -90,22 +91,8 @@ pub fn parse_responsibility(raw: &str) -> Result<Responsibility, BadValue> {
 pub enum Column {
     /// Control id.
     Id,
-    /// Status.
-    Status,
-    /// Responsibility.
-    Responsibility,
-    /// Answer text.
-    Answer,
-    /// Evidence.
-    Evidence,
-    /// Owner.
-    Owner,
-    /// Due date.
-    Due,
-    /// Review date.
-    Reviewed,
-    /// Notes.
-    Notes,
+    /// An answer field ([`Field`]: status, owner, due, ...).
+    Field(Field),
     /// A catalogue column repeated for the reader's convenience (`kansa init` writes them);
     /// ignored when reading answers.
     Context,
@@ -114,26 +101,11 @@ pub enum Column {
     Prefilled,
 }
 
-/// Header spellings, compared trimmed and lower-cased.
-const HEADERS: &[(&str, Column)] = &[
+/// Spellings of the columns that are not answer fields (those come from [`Field::spec`]),
+/// compared trimmed and lower-cased.
+const OTHER_HEADERS: &[(&str, Column)] = &[
     ("id", Column::Id),
     ("項番", Column::Id),
-    ("status", Column::Status),
-    ("対応状況", Column::Status),
-    ("responsibility", Column::Responsibility),
-    ("責任区分", Column::Responsibility),
-    ("answer", Column::Answer),
-    ("回答", Column::Answer),
-    ("evidence", Column::Evidence),
-    ("証跡", Column::Evidence),
-    ("owner", Column::Owner),
-    ("担当", Column::Owner),
-    ("due", Column::Due),
-    ("期限", Column::Due),
-    ("reviewed", Column::Reviewed),
-    ("確認日", Column::Reviewed),
-    ("notes", Column::Notes),
-    ("備考", Column::Notes),
     ("section", Column::Context),
     ("区分", Column::Context),
     ("major", Column::Context),
@@ -147,50 +119,46 @@ const HEADERS: &[(&str, Column)] = &[
     ("事前記入", Column::Prefilled),
 ];
 
+/// The catalogue columns an answer sheet repeats before its answer columns, (English,
+/// Japanese); read back as [`Column::Context`].
+const SHEET_CONTEXT: [(&str, &str); 5] = [
+    ("id", "項番"),
+    ("section", "区分"),
+    ("major", "基準大項目"),
+    ("middle", "中項目"),
+    ("text", "小項目"),
+];
+
 /// Headers of an answer sheet written by `kansa init` (CSV or workbook), in the sheet's
-/// language: the catalogue's columns (read back as context and ignored), then the answer columns.
-/// Every one is accepted by [`column_for_header`], so a sheet reads back.
+/// language: the catalogue's columns (read back as context and ignored), then one column per
+/// answer field in [`Field::ALL`] order. Every one is accepted by [`column_for_header`], so a
+/// sheet reads back.
 pub fn sheet_headers(lang: Lang, with_section: bool) -> Vec<&'static str> {
-    let pairs: [(&str, &str); 13] = [
-        ("id", "項番"),
-        ("section", "区分"),
-        ("major", "基準大項目"),
-        ("middle", "中項目"),
-        ("text", "小項目"),
-        ("status", "対応状況"),
-        ("responsibility", "責任区分"),
-        ("answer", "回答"),
-        ("evidence", "証跡"),
-        ("owner", "担当"),
-        ("due", "期限"),
-        ("reviewed", "確認日"),
-        ("notes", "備考"),
-    ];
-    pairs
+    SHEET_CONTEXT
         .iter()
         .filter(|(en, _)| with_section || *en != "section")
         .map(|(en, ja)| lang.pick(*ja, *en))
+        .chain(Field::ALL.iter().map(|f| f.header(lang)))
         .collect()
 }
 
 /// Which known column a header names, if any.
 pub fn column_for_header(header: &str) -> Option<Column> {
     let key = header.trim().to_lowercase();
-    HEADERS.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+    if let Some(field) = Field::ALL.into_iter().find(|f| f.is_named(&key)) {
+        return Some(Column::Field(field));
+    }
+    OTHER_HEADERS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, c)| *c)
 }
 
 /// The canonical English name of a column (for messages).
 pub fn column_name(column: Column) -> &'static str {
     match column {
         Column::Id => "id",
-        Column::Status => "status",
-        Column::Responsibility => "responsibility",
-        Column::Answer => "answer",
-        Column::Evidence => "evidence",
-        Column::Owner => "owner",
-        Column::Due => "due",
-        Column::Reviewed => "reviewed",
-        Column::Notes => "notes",
+        Column::Field(field) => field.key(),
         Column::Context => "context",
         Column::Prefilled => "prefilled",
     }
@@ -239,8 +207,11 @@ mod tests {
 
     #[test]
     fn headers_in_english_and_japanese() {
-        assert_eq!(column_for_header(" Status "), Some(Column::Status));
-        assert_eq!(column_for_header("期限"), Some(Column::Due));
+        assert_eq!(
+            column_for_header(" Status "),
+            Some(Column::Field(Field::Status))
+        );
+        assert_eq!(column_for_header("期限"), Some(Column::Field(Field::Due)));
         assert_eq!(column_for_header("cost centre"), None);
     }
 }

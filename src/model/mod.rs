@@ -3,6 +3,7 @@
 //! Nothing here does I/O: the loaders build these values, the later stages only read them.
 
 pub mod date;
+pub mod fields;
 pub mod lang;
 pub mod limits;
 pub mod text;
@@ -255,7 +256,9 @@ pub struct RowOrigin {
     pub sheet: Option<String>,
 }
 
-/// The answer fields of one overlay row; empty cells are `None`.
+/// The answer fields of one overlay row; empty cells are `None`. One member per
+/// [`fields::Field`], reached by field through [`Answer::get`], [`Answer::take`] and
+/// [`Answer::set`] (the table in [`fields`] says why the members stay typed).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answer {
     /// Implementation status.

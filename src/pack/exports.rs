@@ -1,7 +1,8 @@
 //! Files a pack carries besides the reports: spreadsheets for Excel users and one ticket per gap.
 
+use crate::model::fields::Field;
 use crate::model::text::neutralise_formula;
-use crate::render::view::{ControlView, Report};
+use crate::render::view::{ControlView, GapColumn, Report, gap_columns};
 
 /// CSV for Excel: UTF-8 with BOM, CRLF, every cell that Excel would run as a formula made text.
 fn excel_csv(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
@@ -19,11 +20,6 @@ fn excel_csv(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> Vec<
     w.into_inner().unwrap_or_default()
 }
 
-fn opt<S: AsRef<str>>(s: &Option<S>) -> String {
-    s.as_ref()
-        .map_or_else(String::new, |s| s.as_ref().to_owned())
-}
-
 /// The leading columns of both exports: the stable key and what the catalogue says.
 const CATALOGUE_COLUMNS: [&str; 6] = ["key", "id", "section", "major", "middle", "text"];
 
@@ -39,35 +35,32 @@ fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// `gaps.csv`: one row per gap with its stable key.
+/// `gaps.csv`: one row per gap with its stable key: the gap list's fields (the status also as
+/// its label), the overdue flag, then the custom columns.
 pub fn gaps_csv(report: &Report) -> Vec<u8> {
+    let columns = gap_columns();
     let mut header: Vec<String> = CATALOGUE_COLUMNS.map(String::from).to_vec();
-    header.extend(
-        [
-            "status",
-            "status_label",
-            "responsibility",
-            "owner",
-            "due",
-            "overdue",
-            "evidence",
-            "notes",
-        ]
-        .map(String::from),
-    );
+    for column in &columns {
+        match column {
+            GapColumn::Field(Field::Status) => {
+                header.extend(["status", "status_label"].map(String::from))
+            }
+            GapColumn::Field(f) => header.push(f.key().to_owned()),
+            GapColumn::Overdue => header.push("overdue".to_owned()),
+        }
+    }
     header.extend(report.extra_columns.iter().cloned());
     let rows = report.gaps.iter().map(|c| {
         let mut row = catalogue_cells(c);
-        row.extend([
-            c.status.code().to_owned(),
-            c.status_label.to_owned(),
-            c.responsibility.unwrap_or("").to_owned(),
-            opt(&c.owner),
-            opt(&c.due),
-            if c.overdue { "yes" } else { "" }.to_owned(),
-            opt(&c.evidence),
-            opt(&c.notes),
-        ]);
+        for column in &columns {
+            match column {
+                GapColumn::Field(Field::Status) => {
+                    row.extend([c.status.code(), c.status_label].map(String::from));
+                }
+                GapColumn::Field(f) => row.push(c.value(*f).unwrap_or("").to_owned()),
+                GapColumn::Overdue => row.push(if c.overdue { "yes" } else { "" }.to_owned()),
+            }
+        }
         row.extend(extra_cells(c, &report.extra_columns));
         row
     });
@@ -75,48 +68,25 @@ pub fn gaps_csv(report: &Report) -> Vec<u8> {
 }
 
 /// `answers-merged.csv`: every control with every column, custom ones included, and where each
-/// answer field came from.
+/// answer field came from (`<field>_source`).
 pub fn answers_merged_csv(report: &Report) -> Vec<u8> {
-    let fields = [
-        "status",
-        "responsibility",
-        "answer",
-        "evidence",
-        "owner",
-        "due",
-        "reviewed",
-        "notes",
-    ];
     let mut header: Vec<String> = CATALOGUE_COLUMNS.map(String::from).to_vec();
-    header.extend(fields.iter().map(|f| (*f).to_owned()));
+    header.extend(Field::ALL.iter().map(|f| f.key().to_owned()));
     header.extend(report.extra_columns.iter().cloned());
-    header.extend(fields.iter().map(|f| format!("{f}_source")));
+    header.extend(Field::ALL.iter().map(|f| format!("{}_source", f.key())));
     let rows = report.controls().map(|c| {
-        let s = &c.sources;
         let mut row = catalogue_cells(c);
-        row.extend([
-            c.status.code().to_owned(),
-            c.responsibility.unwrap_or("").to_owned(),
-            opt(&c.answer),
-            opt(&c.evidence),
-            opt(&c.owner),
-            opt(&c.due),
-            opt(&c.reviewed),
-            opt(&c.notes),
-        ]);
+        row.extend(
+            Field::ALL
+                .iter()
+                .map(|f| c.value(*f).unwrap_or("").to_owned()),
+        );
         row.extend(extra_cells(c, &report.extra_columns));
-        for src in [
-            &s.status,
-            &s.responsibility,
-            &s.answer,
-            &s.evidence,
-            &s.owner,
-            &s.due,
-            &s.reviewed,
-            &s.notes,
-        ] {
-            row.push(opt(src));
-        }
+        row.extend(
+            Field::ALL
+                .iter()
+                .map(|f| c.sources.get(*f).unwrap_or("").to_owned()),
+        );
         row
     });
     excel_csv(&header, rows)

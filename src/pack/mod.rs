@@ -8,6 +8,8 @@ pub mod choice;
 pub mod config;
 pub mod evidence;
 pub mod exports;
+#[cfg(test)]
+mod field_coverage;
 pub mod manifest;
 pub mod publish;
 pub mod verify;

@@ -5,6 +5,7 @@
 
 pub mod changes_view;
 mod context;
+mod field_view;
 pub mod labels;
 pub mod markdown;
 pub mod pdf_report;

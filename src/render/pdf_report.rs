@@ -14,6 +14,7 @@ use kansa_pdf::{FontSource, Paper, PdfError, PdfOptions};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
+use crate::model::fields::Field;
 use crate::render::WriteError;
 use crate::render::view::{ControlView, Report};
 
@@ -40,9 +41,9 @@ fn font(settings: &PdfSettings) -> Result<FontSource> {
     }
 }
 
-/// Every input text of one control, with the field it is in.
-/// The texts of a control the PDF draws: (field, text, the overlay that set it when the field
-/// is a custom column: its header and value come from that file, not the catalogue).
+/// The input texts of a control the PDF draws: (field, text, the overlay that set it; `None`
+/// for the catalogue's texts). A custom column's header and value come from the overlay that
+/// set the value, not the catalogue.
 fn control_texts(c: &ControlView) -> Vec<(&'static str, &str, Option<&str>)> {
     let mut out = vec![
         ("id", c.id.as_str(), None),
@@ -50,14 +51,9 @@ fn control_texts(c: &ControlView) -> Vec<(&'static str, &str, Option<&str>)> {
         ("major", c.major.as_str(), None),
         ("middle", c.middle.as_str(), None),
     ];
-    for (field, value) in [
-        ("answer", &c.answer),
-        ("evidence", &c.evidence),
-        ("owner", &c.owner),
-        ("notes", &c.notes),
-    ] {
-        if let Some(v) = value {
-            out.push((field, v.as_str(), None));
+    for field in Field::texts() {
+        if let Some(v) = c.fields.get(field) {
+            out.push((field.key(), v, c.sources.get(field)));
         }
     }
     for x in &c.extra {
@@ -142,7 +138,7 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
     let mut problems = Diagnostics::default();
     let mut headers_told = std::collections::HashSet::new();
     for c in report.controls() {
-        for (field, text, extra_source) in control_texts(c) {
+        for (field, text, source) in control_texts(c) {
             let here: Vec<char> = missing
                 .iter()
                 .copied()
@@ -151,13 +147,6 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
             if here.is_empty() {
                 continue;
             }
-            let source = match field {
-                "answer" => c.sources.answer.as_deref(),
-                "evidence" => c.sources.evidence.as_deref(),
-                "owner" => c.sources.owner.as_deref(),
-                "notes" => c.sources.notes.as_deref(),
-                _ => extra_source,
-            };
             // The overlay row that set the field, or the catalogue.
             let layer = source.and_then(|s| report.inputs.iter().position(|i| i.label == s));
             if field == CUSTOM_HEADER {

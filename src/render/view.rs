@@ -13,13 +13,16 @@ use serde::Serialize;
 use crate::analyse::{Analysis, MajorGroup, SectionGroup, Totals};
 use crate::merge::{MergedAnswer, Sourced};
 use crate::model::Lang;
+use crate::model::fields::{Field, Kind};
 use crate::model::lang::{responsibility_label, status_label};
 use crate::model::text::visible;
 use crate::model::{Control, Status};
 use crate::render::changes_view::{ChangesView, changes_view};
+use crate::render::field_view::field_text;
 use crate::render::labels::Label;
 
 pub use crate::model::SCHEMA_VERSION;
+pub use crate::render::field_view::{FieldTexts, GapColumn, Sources, gap_columns};
 
 /// Options that shape a report but are not analysis.
 #[derive(Debug, Clone, Default)]
@@ -212,27 +215,6 @@ pub struct ExtraView {
     pub source: Arc<str>,
 }
 
-/// Which overlay (by label) set each field; `None` where no overlay did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Sources {
-    /// Status.
-    pub status: Option<Arc<str>>,
-    /// Responsibility.
-    pub responsibility: Option<Arc<str>>,
-    /// Answer.
-    pub answer: Option<Arc<str>>,
-    /// Evidence.
-    pub evidence: Option<Arc<str>>,
-    /// Owner.
-    pub owner: Option<Arc<str>>,
-    /// Due date.
-    pub due: Option<Arc<str>>,
-    /// Review date.
-    pub reviewed: Option<Arc<str>>,
-    /// Notes.
-    pub notes: Option<Arc<str>>,
-}
-
 /// One control with its effective answer.
 #[derive(Debug, Clone, Serialize)]
 pub struct ControlView {
@@ -264,18 +246,10 @@ pub struct ControlView {
     pub responsibility: Option<&'static str>,
     /// Responsibility display name ("unassigned" when none).
     pub responsibility_label: &'static str,
-    /// Answer (Markdown).
-    pub answer: Option<String>,
-    /// Evidence.
-    pub evidence: Option<String>,
-    /// Owner.
-    pub owner: Option<String>,
-    /// Due date.
-    pub due: Option<String>,
-    /// Review date.
-    pub reviewed: Option<String>,
-    /// Notes.
-    pub notes: Option<String>,
+    /// The answer fields shown as text (answer, evidence, owner, due, ...), each under its key
+    /// as if a member of the control (`c.owner`).
+    #[serde(flatten)]
+    pub fields: FieldTexts,
     /// Custom columns that have a value.
     pub extra: Vec<ExtraView>,
     /// Which overlay set each field.
@@ -291,6 +265,26 @@ pub struct ControlView {
 }
 
 impl ControlView {
+    /// The value of `field` as exports write it: status and responsibility as codes (the
+    /// status is the analysis' outcome: `unanswered` when no overlay gave one).
+    pub fn value(&self, field: Field) -> Option<&str> {
+        match field.kind() {
+            Kind::Status => Some(self.status.code()),
+            Kind::Responsibility => self.responsibility,
+            Kind::Text | Kind::Date => self.fields.get(field),
+        }
+    }
+
+    /// The value of `field` as a document shows it: status and responsibility as labels in the
+    /// report's language ("unassigned" when none).
+    pub fn shown(&self, field: Field) -> Option<&str> {
+        match field.kind() {
+            Kind::Status => Some(self.status_label),
+            Kind::Responsibility => Some(self.responsibility_label),
+            Kind::Text | Kind::Date => self.fields.get(field),
+        }
+    }
+
     /// The control's custom values aligned with `columns` (the report's `extra_columns`):
     /// `None` where it has none. Its values come in column order, so one pass suffices, however
     /// many columns there are.
@@ -424,28 +418,8 @@ fn build_with(
     let merged = &analysis.merged;
     let catalogue = merged.catalogue;
     let meta = &catalogue.meta;
-    let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
-    let shared = Shared {
-        labels: merged
-            .overlays
-            .iter()
-            .map(|o| Arc::from(visible(&o.label)))
-            .collect(),
-        extra_columns: extra.names.iter().map(|c| Arc::from(visible(c))).collect(),
-        catalogue_label: Arc::from(visible(&meta.id)),
-        catalogue_extra: catalogue.extra_columns.len(),
-        overlay_slot: extra.overlay_slot,
-    };
-    let mut controls: Vec<ControlView> = answers
-        .into_par_iter()
-        .enumerate()
-        .with_min_len(256)
-        .map(|(i, a)| control_view(analysis, i, a, lang, &shared))
-        .collect();
-    mark_repeated_answers(&mut controls, &display_order(analysis));
-    unique_anchors(&mut controls);
-    // Shared, not copied: a gap appears under its section and in the gap list.
-    let controls: Vec<Arc<ControlView>> = controls.into_iter().map(Arc::new).collect();
+    let shared = Shared::new(analysis);
+    let controls = control_views(analysis, answers, lang, &shared);
     let changes = options
         .changes
         .as_ref()
@@ -474,19 +448,7 @@ fn build_with(
             sha256: catalogue.sha256.clone(),
             controls: catalogue.controls.len(),
         },
-        inputs: merged
-            .overlays
-            .iter()
-            .map(|o| InputView {
-                label: shown(&o.label),
-                path: shown(&o.label),
-                given_path: o.path.clone(),
-                header_cells: o.header_cells.clone(),
-                sha256: o.sha256.clone(),
-                encoding: o.encoding.clone(),
-                rows: o.rows,
-            })
-            .collect(),
+        inputs: merged.overlays.iter().map(input_view).collect(),
         extra_columns: shared.extra_columns.iter().map(|c| c.to_string()).collect(),
         summary: totals_view(&analysis.totals, lang),
         sections: sections(analysis, controls, lang),
@@ -523,9 +485,9 @@ fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
     let mut first: Option<usize> = None;
     for pair in order.windows(2) {
         let (prev, i) = (pair[0], pair[1]);
-        let same = controls[i].answer.is_some()
-            && controls[i].answer == controls[prev].answer
-            && controls[i].sources.answer == controls[prev].sources.answer;
+        let answer = |c: usize| controls[c].fields.get(Field::Answer);
+        let source = |c: usize| controls[c].sources.get(Field::Answer);
+        let same = answer(i).is_some() && answer(i) == answer(prev) && source(i) == source(prev);
         if same {
             let head = *first.get_or_insert(prev);
             controls[i].answer_same_as = Some(controls[head].id.clone());
@@ -635,6 +597,38 @@ impl<'a> ExtraColumns<'a> {
     }
 }
 
+/// The view of every control, in catalogue order, with `answers` (moved in); shared, not
+/// copied: a gap appears under its section and in the gap list.
+fn control_views(
+    analysis: &Analysis<'_>,
+    answers: Vec<MergedAnswer>,
+    lang: Lang,
+    shared: &Shared,
+) -> Vec<Arc<ControlView>> {
+    let mut controls: Vec<ControlView> = answers
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(256)
+        .map(|(i, a)| control_view(analysis, i, a, lang, shared))
+        .collect();
+    mark_repeated_answers(&mut controls, &display_order(analysis));
+    unique_anchors(&mut controls);
+    controls.into_iter().map(Arc::new).collect()
+}
+
+/// One overlay file as the report lists it.
+fn input_view(o: &crate::merge::LayerInfo) -> InputView {
+    InputView {
+        label: shown(&o.label),
+        path: shown(&o.label),
+        given_path: o.path.clone(),
+        header_cells: o.header_cells.clone(),
+        sha256: o.sha256.clone(),
+        encoding: o.encoding.clone(),
+        rows: o.rows,
+    }
+}
+
 /// Strings every control refers to, allocated once per report rather than once per control.
 struct Shared {
     /// Overlay labels, by layer.
@@ -650,6 +644,24 @@ struct Shared {
 }
 
 impl Shared {
+    /// The shared strings of `analysis`' report.
+    fn new(analysis: &Analysis<'_>) -> Self {
+        let merged = &analysis.merged;
+        let catalogue = merged.catalogue;
+        let extra = ExtraColumns::new(&catalogue.extra_columns, &merged.extra_columns);
+        Shared {
+            labels: merged
+                .overlays
+                .iter()
+                .map(|o| Arc::from(visible(&o.label)))
+                .collect(),
+            extra_columns: extra.names.iter().map(|c| Arc::from(visible(c))).collect(),
+            catalogue_label: Arc::from(visible(&catalogue.meta.id)),
+            catalogue_extra: catalogue.extra_columns.len(),
+            overlay_slot: extra.overlay_slot,
+        }
+    }
+
     /// A control's extra values in column order: the catalogue's, then the overlays' on top.
     fn extra_values(
         &self,
@@ -696,33 +708,38 @@ impl Shared {
     }
 }
 
+/// Where each field of `a` came from, and the fields shown as text, moved out of `a`.
+fn answer_fields(a: &mut MergedAnswer, shared: &Shared) -> (Sources, FieldTexts) {
+    let mut sources = Sources::default();
+    let mut texts = FieldTexts::default();
+    for field in Field::ALL {
+        let label = a.layer(field).map(|l| Arc::clone(&shared.labels[l]));
+        sources.set(field, label);
+        if FieldTexts::holds(field)
+            && let Some(v) = a.take(field)
+        {
+            let text = match v.value {
+                crate::model::fields::Value::Text(t) => Some(shown_owned(t)),
+                other => field_text(other.as_ref(), shown),
+            };
+            texts.set(field, text);
+        }
+    }
+    (sources, texts)
+}
+
 fn control_view(
     analysis: &Analysis<'_>,
     i: usize,
-    a: MergedAnswer,
+    mut a: MergedAnswer,
     lang: Lang,
     shared: &Shared,
 ) -> ControlView {
     let merged = &analysis.merged;
     let c: &Control = &merged.catalogue.controls[i];
     let outcome = analysis.outcomes[i];
-    let label = |layer: usize| Arc::clone(&shared.labels[layer]);
-    fn layer<T>(s: &Option<Sourced<T>>) -> Option<usize> {
-        s.as_ref().map(|s| s.layer)
-    }
-    let src = |l: Option<usize>| l.map(label);
-    let sources = Sources {
-        status: src(layer(&a.status)),
-        responsibility: src(layer(&a.responsibility)),
-        answer: src(layer(&a.answer)),
-        evidence: src(layer(&a.evidence)),
-        owner: src(layer(&a.owner)),
-        due: src(layer(&a.due)),
-        reviewed: src(layer(&a.reviewed)),
-        notes: src(layer(&a.notes)),
-    };
-    let text = |s: Option<Sourced<String>>| s.map(|s| shown_owned(s.value));
     let responsibility = a.responsibility.as_ref().map(|r| r.value);
+    let (sources, fields) = answer_fields(&mut a, shared);
     ControlView {
         id: shown(&c.id),
         key: shown(&format!("{}:{}", merged.catalogue.meta.id, c.id)),
@@ -738,12 +755,7 @@ fn control_view(
         overdue: outcome.overdue,
         responsibility: responsibility.map(|r| r.code()),
         responsibility_label: responsibility_label(responsibility, lang),
-        answer: text(a.answer),
-        evidence: text(a.evidence),
-        owner: text(a.owner),
-        due: a.due.as_ref().map(|d| d.value.to_string()),
-        reviewed: a.reviewed.as_ref().map(|d| d.value.to_string()),
-        notes: text(a.notes),
+        fields,
         extra: shared.extra_values(c, a.extra),
         sources,
         answer_same_as: None,
@@ -771,8 +783,8 @@ mod tests {
     fn repeated_answers_point_at_the_first_control_of_the_run() {
         let mk = |id: &str, answer: Option<&str>, source: &str| {
             let mut c = control_stub(id);
-            c.answer = answer.map(str::to_owned);
-            c.sources.answer = Some(source.into());
+            c.fields.set(Field::Answer, answer.map(str::to_owned));
+            c.sources.set(Field::Answer, Some(source.into()));
             c
         };
         let mut v = vec![
@@ -804,12 +816,7 @@ mod tests {
             overdue: false,
             responsibility: None,
             responsibility_label: "",
-            answer: None,
-            evidence: None,
-            owner: None,
-            due: None,
-            reviewed: None,
-            notes: None,
+            fields: FieldTexts::default(),
             extra: vec![],
             sources: Sources::default(),
             answer_same_as: None,
@@ -932,8 +939,8 @@ mod tests {
         assert_eq!(r.sections[0].majors[0].middles.len(), 2);
         let a1 = &r.sections[0].majors[0].middles[0].controls[0];
         assert_eq!(a1.key, "cat:A1");
-        assert_eq!(a1.sources.status.as_deref(), Some("prov/answers.csv"));
-        assert_eq!(a1.sources.owner.as_deref(), Some("org/answers.csv"));
+        assert_eq!(a1.sources.get(Field::Status), Some("prov/answers.csv"));
+        assert_eq!(a1.sources.get(Field::Owner), Some("org/answers.csv"));
         assert!(!a1.overdue, "met controls are never overdue");
         assert_eq!(&*a1.extra[0].name, "extra col");
         assert_eq!(

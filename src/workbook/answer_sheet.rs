@@ -1,10 +1,10 @@
 //! Blank answer sheets and catalogue listings.
 
-use crate::load::prefill::{self, Field};
-use crate::load::values::Column;
-use crate::merge::{Merged, MergedAnswer, Sourced};
+use crate::load::prefill::{self, AnswerColumn};
+use crate::merge::{Merged, MergedAnswer};
 use crate::model::Catalogue;
 use crate::model::Lang;
+use crate::model::fields::{Field, ValueRef};
 use crate::model::lang::{responsibility_input, status_input};
 
 use crate::model::text::neutralise_formula;
@@ -35,7 +35,7 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
                 row.extend(answer_values(a, lang, str::to_owned));
                 row.push(prefill_marks(&row[5..], &answer_fields(extra_columns)));
             }
-            None => row.extend(std::iter::repeat_n(String::new(), 8)),
+            None => row.extend(std::iter::repeat_n(String::new(), Field::ALL.len())),
         }
         let _ = w.write_record(row.iter().map(|s| neutralise_formula(s)));
     }
@@ -43,59 +43,49 @@ pub fn answer_sheet(catalogue: &Catalogue, lang: Lang, prefill: Option<&Merged>)
 }
 
 /// The answer cells of a pre-filled row as the sheet holds them, in [`answer_fields`] order:
-/// status and responsibility in `lang`, dates as `YYYY-MM-DD`, texts shaped by `fit` (the
-/// workbook cuts what Excel cannot hold).
+/// each field as [`sheet_cell`] writes it, then the custom columns shaped by `fit`.
 pub(crate) fn answer_values(
     a: &MergedAnswer,
     lang: Lang,
     fit: impl Fn(&str) -> String,
 ) -> Vec<String> {
-    let text = |f: &Option<Sourced<String>>| f.as_ref().map(|s| fit(&s.value)).unwrap_or_default();
-    let date = |f: &Option<Sourced<jiff::civil::Date>>| {
-        f.as_ref().map(|s| s.value.to_string()).unwrap_or_default()
-    };
-    let mut values = vec![
-        a.status
-            .as_ref()
-            .map(|s| status_input(s.value, lang).to_owned())
-            .unwrap_or_default(),
-        a.responsibility
-            .as_ref()
-            .map(|r| responsibility_input(r.value, lang).to_owned())
-            .unwrap_or_default(),
-        text(&a.answer),
-        text(&a.evidence),
-        text(&a.owner),
-        date(&a.due),
-        date(&a.reviewed),
-        text(&a.notes),
-    ];
-    values.extend(a.extra.iter().map(text));
-    values
+    let known = Field::ALL.iter().map(|f| {
+        a.get(*f)
+            .map(|v| sheet_cell(v.value, lang, &fit))
+            .unwrap_or_default()
+    });
+    let extra = a
+        .extra
+        .iter()
+        .map(|v| v.as_ref().map(|v| fit(&v.value)).unwrap_or_default());
+    known.chain(extra).collect()
+}
+
+/// A value as an answer sheet holds it: status and responsibility as typed in `lang` (they
+/// read back), dates as `YYYY-MM-DD`, texts shaped by `fit` (the workbook cuts what Excel
+/// cannot hold).
+pub(crate) fn sheet_cell(value: ValueRef<'_>, lang: Lang, fit: impl Fn(&str) -> String) -> String {
+    match value {
+        ValueRef::Status(s) => status_input(s, lang).to_owned(),
+        ValueRef::Responsibility(r) => responsibility_input(r, lang).to_owned(),
+        ValueRef::Text(t) => fit(t),
+        ValueRef::Date(d) => d.to_string(),
+    }
 }
 
 /// The fields of the answer columns of a sheet, in order: the known ones, then the custom ones.
-pub(crate) fn answer_fields(extra_columns: &[String]) -> Vec<Field> {
-    [
-        Column::Status,
-        Column::Responsibility,
-        Column::Answer,
-        Column::Evidence,
-        Column::Owner,
-        Column::Due,
-        Column::Reviewed,
-        Column::Notes,
-    ]
-    .into_iter()
-    .map(Field::Known)
-    .chain(extra_columns.iter().cloned().map(Field::Extra))
-    .collect()
+pub(crate) fn answer_fields(extra_columns: &[String]) -> Vec<AnswerColumn> {
+    Field::ALL
+        .into_iter()
+        .map(AnswerColumn::Known)
+        .chain(extra_columns.iter().cloned().map(AnswerColumn::Extra))
+        .collect()
 }
 
 /// The `prefilled` cell of a row whose answer cells (by `fields`) hold `values`: a fingerprint
 /// of each non-empty one, so that reading the sheet back can tell them from the organisation's
 /// own (see [`crate::load::prefill`]).
-pub(crate) fn prefill_marks(values: &[String], fields: &[Field]) -> String {
+pub(crate) fn prefill_marks(values: &[String], fields: &[AnswerColumn]) -> String {
     let marks: Vec<String> = values
         .iter()
         .zip(fields)

@@ -15,6 +15,6 @@ mod sheet;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use answer_sheet::{answer_fields, answer_values, prefill_marks};
+pub(crate) use answer_sheet::{answer_fields, answer_values, prefill_marks, sheet_cell};
 pub use answer_sheet::{answer_sheet, catalogue_listing};
 pub use sheet::answer_workbook;

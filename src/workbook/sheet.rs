@@ -9,6 +9,7 @@ use rust_xlsxwriter::{
 
 use crate::merge::{Merged, MergedAnswer};
 use crate::model::Lang;
+use crate::model::fields::{Field, Kind, ValueRef};
 use crate::model::lang::{responsibility_input, status_input};
 use crate::model::{Catalogue, Control, Responsibility, Status};
 use crate::render::xlsx::{XlsxError, excel_date, properties, sheet_name};
@@ -19,14 +20,44 @@ fn headers(lang: Lang) -> Vec<&'static str> {
     crate::load::values::sheet_headers(lang, false)
 }
 
-/// Column widths in characters, by column; the control text is the wide one.
-const WIDTHS: [f64; 12] = [
-    9.0, 16.0, 16.0, 56.0, 11.0, 10.0, 40.0, 24.0, 12.0, 12.0, 12.0, 28.0,
-];
-/// First answer column (status) and the two date columns.
-const FIRST_ANSWER: u16 = 4;
-const DUE: u16 = 9;
-const REVIEWED: u16 = 10;
+/// Widths in characters of the catalogue columns (id, major, middle, text); the control text
+/// is the wide one. The answer columns follow, one per [`Field`].
+const CATALOGUE_WIDTHS: [f64; 4] = [9.0, 16.0, 16.0, 56.0];
+/// First answer column: the answer fields follow in [`Field::ALL`] order, so a field's column
+/// is its position there, never a constant of its own.
+const FIRST_ANSWER: u16 = CATALOGUE_WIDTHS.len() as u16;
+
+/// Column widths, by column: the catalogue's, then each field's ([`crate::model::fields::FieldSpec::width`]; a
+/// date cell is typed into as `YYYY-MM-DD` and gets one character more).
+fn widths() -> impl Iterator<Item = f64> {
+    let field_width = |f: &Field| match f.kind() {
+        Kind::Date => f.spec().width + 1.0,
+        _ => f.spec().width,
+    };
+    CATALOGUE_WIDTHS
+        .into_iter()
+        .chain(Field::ALL.iter().map(field_width))
+}
+
+/// The column of `field` in a section sheet.
+fn column_of(field: Field) -> u16 {
+    let at = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
+    FIRST_ANSWER + at as u16
+}
+
+/// The runs of adjacent answer columns whose fields are of `kind`, as (first, last) columns:
+/// one data validation covers each run.
+fn runs_of(kind: Kind) -> Vec<(u16, u16)> {
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for f in Field::ALL.into_iter().filter(|f| f.kind() == kind) {
+        let col = column_of(f);
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == col => *last = col,
+            _ => runs.push((col, col)),
+        }
+    }
+    runs
+}
 /// Empty editable columns left after the answer columns, for the user's own columns.
 const SPARE_COLUMNS: u16 = 10;
 
@@ -148,20 +179,7 @@ fn section_sheet(
     // so that reading it back keeps the provider's credit for them (`load::prefill`).
     let marker = prefill.map(|_| last_answer + 1);
     let last_col = marker.unwrap_or(last_answer);
-    for (col, (h, w)) in headers(lang).iter().zip(WIDTHS).enumerate() {
-        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
-        ws.set_column_width(col as u16, w)?;
-    }
-    for (i, name) in extra.iter().enumerate() {
-        let col = extra_start + i as u16;
-        ws.write_string_with_format(0, col, crate::render::xlsx::fit_cell(name), &f.header)?;
-        ws.set_column_width(col, 20)?;
-    }
-    if let Some(col) = marker {
-        let name = lang.pick("事前記入", "prefilled");
-        ws.write_string_with_format(0, col, name, &f.header)?;
-        ws.set_column_hidden(col)?;
-    }
+    write_headers(ws, lang, extra, marker, f)?;
     let spare = last_col + 1;
     ws.set_column_range_format(spare, spare + SPARE_COLUMNS - 1, &f.spare)?;
     for (i, c) in controls.iter().enumerate() {
@@ -178,10 +196,10 @@ fn section_sheet(
             )?;
         }
         for col in FIRST_ANSWER..=last_answer {
-            let format = if col == DUE || col == REVIEWED {
-                &f.date
-            } else {
-                &f.answer
+            let field = Field::ALL.get(usize::from(col - FIRST_ANSWER));
+            let format = match field.map(|f| f.kind()) {
+                Some(Kind::Date) => &f.date,
+                _ => &f.answer,
             };
             ws.write_blank(row, col, format)?;
         }
@@ -211,6 +229,33 @@ fn section_sheet(
     Ok(())
 }
 
+/// The header row: catalogue and answer columns, the custom columns of a pre-filled sheet,
+/// and its hidden column of fingerprints at `marker`.
+fn write_headers(
+    ws: &mut Worksheet,
+    lang: Lang,
+    extra: &[String],
+    marker: Option<u16>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let extra_start = headers(lang).len() as u16;
+    for (col, (h, w)) in headers(lang).iter().zip(widths()).enumerate() {
+        ws.write_string_with_format(0, col as u16, *h, &f.header)?;
+        ws.set_column_width(col as u16, w)?;
+    }
+    for (i, name) in extra.iter().enumerate() {
+        let col = extra_start + i as u16;
+        ws.write_string_with_format(0, col, crate::render::xlsx::fit_cell(name), &f.header)?;
+        ws.set_column_width(col, 20)?;
+    }
+    if let Some(col) = marker {
+        let name = lang.pick("事前記入", "prefilled");
+        ws.write_string_with_format(0, col, name, &f.header)?;
+        ws.set_column_hidden(col)?;
+    }
+    Ok(())
+}
+
 /// Write one control's merged answer into its row; every text as a string cell.
 fn prefill_row(
     ws: &mut Worksheet,
@@ -226,27 +271,23 @@ fn prefill_row(
         }
         Ok(())
     };
-    text(4, a.status.as_ref().map(|s| status_input(s.value, lang)))?;
-    text(
-        5,
-        a.responsibility
-            .as_ref()
-            .map(|r| responsibility_input(r.value, lang)),
-    )?;
-    let value = |s: &Option<crate::merge::Sourced<String>>| s.as_ref().map(|s| s.value.clone());
-    text(6, value(&a.answer).as_deref())?;
-    text(7, value(&a.evidence).as_deref())?;
-    text(8, value(&a.owner).as_deref())?;
-    text(11, value(&a.notes).as_deref())?;
     for (i, v) in a.extra.iter().enumerate() {
         text(extra_start + i as u16, v.as_ref().map(|v| v.value.as_str()))?;
     }
-    for (col, d) in [(DUE, &a.due), (REVIEWED, &a.reviewed)] {
-        let Some(d) = d else { continue };
-        match excel_date(d.value) {
-            Some(x) => ws.write_datetime_with_format(row, col, &x, &f.date)?,
-            None => ws.write_string_with_format(row, col, d.value.to_string(), &f.answer)?,
+    for field in Field::ALL {
+        let col = column_of(field);
+        let Some(value) = a.get(field).map(|v| v.value) else {
+            continue;
         };
+        // A date as an Excel date (typed into a date cell), unless Excel cannot hold it.
+        if let ValueRef::Date(d) = value
+            && let Some(x) = excel_date(d)
+        {
+            ws.write_datetime_with_format(row, col, &x, &f.date)?;
+            continue;
+        }
+        let cell = crate::workbook::sheet_cell(value, lang, str::to_owned);
+        ws.write_string_with_format(row, col, crate::render::xlsx::fit_cell(&cell), &f.answer)?;
     }
     Ok(())
 }
@@ -281,8 +322,12 @@ fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), Xlsx
             .allow_list_strings(values)?
             .set_error_message(format!("{pick}: {}", values.join(", ")))?)
     };
-    ws.add_data_validation(1, 4, last_row, 4, &list(&statuses)?)?;
-    ws.add_data_validation(1, 5, last_row, 5, &list(&resp)?)?;
+    for (first, last) in runs_of(Kind::Status) {
+        ws.add_data_validation(1, first, last_row, last, &list(&statuses)?)?;
+    }
+    for (first, last) in runs_of(Kind::Responsibility) {
+        ws.add_data_validation(1, first, last_row, last, &list(&resp)?)?;
+    }
     let (from, to) = (
         ExcelDateTime::from_ymd(1990, 1, 1)?,
         ExcelDateTime::from_ymd(2199, 12, 31)?,
@@ -291,6 +336,8 @@ fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), Xlsx
         .allow_date(DataValidationRule::Between(from, to))
         .set_input_message(date_msg)?
         .set_error_message(date_msg)?;
-    ws.add_data_validation(1, DUE, last_row, REVIEWED, &dates)?;
+    for (first, last) in runs_of(Kind::Date) {
+        ws.add_data_validation(1, first, last_row, last, &dates)?;
+    }
     Ok(())
 }

@@ -9,18 +9,22 @@ use super::{XlsxError, properties, sheet_name};
 use crate::diag::column_letters;
 use crate::model::Lang;
 use crate::model::Status;
+use crate::model::fields::Field;
 use crate::model::lang::status_label;
 use crate::render::labels::Label;
-use crate::render::view::{ControlView, Report};
+use crate::render::view::{ControlView, GapColumn, Report, gap_columns};
 
-/// Answer fields with provenance, in column order: (label key, value, source).
-type Field<'a> = (&'static str, Option<&'a str>, Option<&'a str>);
+/// Columns of the identity ([`identity`]) before the answer columns of both list sheets.
+const IDENTITY_COLUMNS: u16 = 6;
+/// Width of the overdue flag's column.
+const OVERDUE_WIDTH: f64 = 9.0;
 
 /// The gap register workbook of `report`; the file's timestamp is the report date.
 pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
-    // Every control: 15 fixed columns, each custom column and its source.
+    // Every control: the identity, every field, the overdue flag, each custom column and its
+    // source.
     super::check_columns(
-        15 + 2 * report.extra_columns.len(),
+        usize::from(IDENTITY_COLUMNS) + Field::ALL.len() + 1 + 2 * report.extra_columns.len(),
         report.extra_columns.len(),
     )?;
     let mut wb = Workbook::new();
@@ -101,56 +105,69 @@ fn identity<'r>(sections: &HashMap<&'r str, &'r str>, c: &'r ControlView) -> [&'
     ]
 }
 
+/// The sheet column of the `n`th answer column.
+fn answer_column(n: Option<usize>) -> u16 {
+    IDENTITY_COLUMNS + n.unwrap_or(0) as u16
+}
+
 fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     let l = |label: Label| label.text(report.lang);
-    let headers = [
+    let columns = gap_columns();
+    let mut headers = vec![
         key_label(report),
         l(Label::Id),
         l(Label::Section),
         l(Label::Major),
         l(Label::Middle),
         l(Label::Control),
-        l(Label::Status),
-        l(Label::Responsibility),
-        l(Label::Owner),
-        l(Label::Due),
-        l(Label::Overdue),
-        l(Label::Evidence),
-        l(Label::Notes),
     ];
-    let widths = [
-        14.0, 9.0, 10.0, 16.0, 16.0, 50.0, 11.0, 10.0, 12.0, 11.0, 9.0, 24.0, 28.0,
-    ];
+    let mut widths = vec![14.0, 9.0, 10.0, 16.0, 16.0, 50.0];
+    for column in &columns {
+        let (header, width) = match column {
+            GapColumn::Field(f) => (f.label(report.lang), f.spec().width),
+            GapColumn::Overdue => (l(Label::Overdue), OVERDUE_WIDTH),
+        };
+        headers.push(header);
+        widths.push(width);
+    }
     let f = Formats::new();
     let sections = section_labels(report);
     let rows = report.gaps.iter().map(|c| {
         let mut row = identity(&sections, c).to_vec();
-        let overdue = if c.overdue { l(Label::OverdueFlag) } else { "" };
-        row.extend([
-            c.status_label,
-            c.responsibility_label,
-            c.owner.as_deref().unwrap_or(""),
-            c.due.as_deref().unwrap_or(""),
-            overdue,
-            c.evidence.as_deref().unwrap_or(""),
-            c.notes.as_deref().unwrap_or(""),
-        ]);
+        row.extend(columns.iter().map(|column| match column {
+            GapColumn::Field(f) => c.shown(*f).unwrap_or(""),
+            GapColumn::Overdue if c.overdue => l(Label::OverdueFlag),
+            GapColumn::Overdue => "",
+        }));
         row
     });
     let last = list_sheet(ws, &headers, &widths, rows, &f)?;
     if last > 0 {
-        // Columns by position in `headers`: status 6, due 9, overdue flag 10.
-        status_colours(ws, report.lang, last, 6, headers.len() as u16 - 1)?;
-        let overdue = ConditionalFormatFormula::new()
-            .set_rule(format!("=${}2<>\"\"", column_letters(10 + 1)).as_str())
+        let status = columns
+            .iter()
+            .position(|c| *c == GapColumn::Field(Field::Status));
+        let overdue = answer_column(columns.iter().position(|c| *c == GapColumn::Overdue));
+        status_colours(
+            ws,
+            report.lang,
+            last,
+            answer_column(status),
+            headers.len() as u16 - 1,
+        )?;
+        let rule = ConditionalFormatFormula::new()
+            .set_rule(format!("=${}2<>\"\"", column_letters(u64::from(overdue) + 1)).as_str())
             .set_format(Format::new().set_bold().set_font_color(0x9C0006));
-        ws.add_conditional_format(1, 9, last, 10, &overdue)?;
+        // The due date and its flag.
+        ws.add_conditional_format(1, overdue - 1, last, overdue, &rule)?;
     }
     Ok(())
 }
 
-fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+/// The headers of the "every control" sheet: identity, the answer fields, overdue; then custom
+/// columns, and the source of each field and custom column.
+fn all_controls_headers(report: &Report) -> Vec<String> {
     let l = |label: Label| label.text(report.lang);
+    let lang = report.lang;
     let mut headers: Vec<String> = [
         key_label(report),
         l(Label::Id),
@@ -161,15 +178,13 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     ]
     .map(str::to_owned)
     .to_vec();
-    let empty = fields_of(None);
-    let field = |key| field_label(key, report.lang);
-    headers.extend(empty.iter().map(|(k, _, _)| field(k).to_owned()));
+    headers.extend(Field::ALL.iter().map(|f| f.label(lang).to_owned()));
     headers.push(l(Label::Overdue).to_owned());
     headers.extend(report.extra_columns.iter().cloned());
     headers.extend(
-        empty
+        Field::ALL
             .iter()
-            .map(|(k, _, _)| format!("{}: {}", l(Label::Source), field(k))),
+            .map(|f| format!("{}: {}", l(Label::Source), f.label(lang))),
     );
     headers.extend(
         report
@@ -177,11 +192,18 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
             .iter()
             .map(|e| format!("{}: {e}", l(Label::Source))),
     );
-    // Identity, the eight answer fields, overdue; then custom columns and sources. Columns of
-    // 16 or wider wrap.
-    let mut widths = vec![
-        14.0, 9.0, 10.0, 16.0, 16.0, 50.0, 11.0, 10.0, 40.0, 24.0, 12.0, 11.0, 11.0, 28.0, 9.0,
-    ];
+    headers
+}
+
+fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    let l = |label: Label| label.text(report.lang);
+    let lang = report.lang;
+    let headers = all_controls_headers(report);
+    // Identity, the answer fields, overdue; then custom columns and sources. Columns of 16 or
+    // wider wrap.
+    let mut widths = vec![14.0, 9.0, 10.0, 16.0, 16.0, 50.0];
+    widths.extend(Field::ALL.iter().map(|f| f.spec().width));
+    widths.push(OVERDUE_WIDTH);
     widths.extend(report.extra_columns.iter().map(|_| 18.0));
     widths.resize(headers.len(), 14.0);
     let controls = report
@@ -192,75 +214,28 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
         .flat_map(|m| &m.controls);
     let sections = section_labels(report);
     let rows = controls.map(|c| {
-        let fields = fields_of(Some(c));
         let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
         let mut row = identity(&sections, c).to_vec();
-        row.extend(fields.iter().map(|(_, v, _)| v.unwrap_or("")));
+        row.extend(Field::ALL.iter().map(|f| c.shown(*f).unwrap_or("")));
         row.push(if c.overdue { l(Label::OverdueFlag) } else { "" });
         row.extend(extra.iter().map(|e| e.map_or("", |e| e.value.as_str())));
-        row.extend(fields.iter().map(|(_, _, s)| s.unwrap_or("")));
+        row.extend(Field::ALL.iter().map(|f| c.sources.get(*f).unwrap_or("")));
         row.extend(extra.iter().map(|e| e.map_or("", |e| &*e.source)));
         row
     });
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let last = list_sheet(ws, &header_refs, &widths, rows, &Formats::new())?;
     if last > 0 {
-        status_colours(ws, report.lang, last, 6, headers.len() as u16 - 1)?;
+        let status = Field::ALL.iter().position(|f| *f == Field::Status);
+        status_colours(
+            ws,
+            lang,
+            last,
+            answer_column(status),
+            headers.len() as u16 - 1,
+        )?;
     }
     Ok(())
-}
-
-/// The answer fields of a control with their sources; `None` gives the field names only.
-/// The header of an answer field's column, by its key in [`fields_of`]; a test checks that
-/// every key names a [`Label`].
-fn field_label(key: &str, lang: Lang) -> &str {
-    Label::from_key(key).map_or(key, |label| label.text(lang))
-}
-
-fn fields_of(c: Option<&ControlView>) -> [Field<'_>; 8] {
-    let v = |f: fn(&ControlView) -> Option<&str>| c.and_then(f);
-    [
-        (
-            "status",
-            v(|c| Some(c.status_label)),
-            v(|c| c.sources.status.as_deref()),
-        ),
-        (
-            "responsibility",
-            v(|c| Some(c.responsibility_label)),
-            v(|c| c.sources.responsibility.as_deref()),
-        ),
-        (
-            "answer",
-            v(|c| c.answer.as_deref()),
-            v(|c| c.sources.answer.as_deref()),
-        ),
-        (
-            "evidence",
-            v(|c| c.evidence.as_deref()),
-            v(|c| c.sources.evidence.as_deref()),
-        ),
-        (
-            "owner",
-            v(|c| c.owner.as_deref()),
-            v(|c| c.sources.owner.as_deref()),
-        ),
-        (
-            "due",
-            v(|c| c.due.as_deref()),
-            v(|c| c.sources.due.as_deref()),
-        ),
-        (
-            "reviewed",
-            v(|c| c.reviewed.as_deref()),
-            v(|c| c.sources.reviewed.as_deref()),
-        ),
-        (
-            "notes",
-            v(|c| c.notes.as_deref()),
-            v(|c| c.sources.notes.as_deref()),
-        ),
-    ]
 }
 
 /// Header row, string rows, widths, frozen header, autofilter and print setup; returns the
@@ -327,12 +302,16 @@ fn status_colours(
 mod tests {
     use super::*;
 
-    /// The answer fields' headers come from labels looked up by key: each key must name one.
+    /// Templates see each answer field's label as `labels.<key>`, Rust code takes it from the
+    /// field table: the two must say the same in both languages.
     #[test]
-    fn every_answer_field_has_a_label() {
-        for (key, _, _) in fields_of(None) {
-            assert!(Label::from_key(key).is_some(), "{key} names no label");
+    fn every_answer_field_label_matches_the_template_label() {
+        for f in Field::ALL {
+            let label =
+                Label::from_key(f.key()).unwrap_or_else(|| panic!("{} names no label", f.key()));
+            for lang in [Lang::Ja, Lang::En] {
+                assert_eq!(label.text(lang), f.label(lang), "{}", f.key());
+            }
         }
-        assert_eq!(field_label("due", Lang::En), "Due");
     }
 }
