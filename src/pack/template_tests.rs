@@ -97,3 +97,38 @@ fn a_pack_reads_its_templates_directory_once() {
     assert!(read("report.html").starts_with("<!DOCTYPE html>"));
     assert!(read("tickets/gap-設1.md").starts_with("TICKET 設1 ../report.html#c-設1"));
 }
+
+/// A pack built against an identical baseline says "nothing changed" in every format (before,
+/// only the Markdown did: HTML and PDF showed an empty "changes" section); without a baseline
+/// no format says it.
+#[test]
+fn nothing_changed_is_said_in_every_format() {
+    let work = tempfile::tempdir().unwrap();
+    let config = pack_with_templates(work.path(), "\"md\", \"html\", \"pdf\"", &[]);
+    let pack = &config.packs[0];
+    let first = build_pack(&config, pack, &PackOptions::default()).unwrap();
+    let baseline = work.path().join("baseline");
+    std::fs::rename(&first.dir, &baseline).unwrap();
+    let options = PackOptions {
+        baseline: Some(baseline.clone()),
+        ..PackOptions::default()
+    };
+    let second = build_pack(&config, pack, &options).unwrap();
+    assert!(second.had_baseline);
+
+    let no_changes = "変更はありません。";
+    let texts = |dir: &Path| {
+        let read = |name: &str| std::fs::read(dir.join(name)).unwrap();
+        let pdf = pdf_extract::extract_text_from_mem(&read("report.pdf")).unwrap();
+        let md = String::from_utf8(read("report.md")).unwrap();
+        let html = String::from_utf8(read("report.html")).unwrap();
+        [md, html, pdf]
+    };
+    let [md, html, pdf] = texts(&second.dir);
+    assert!(md.contains(&format!("\n{no_changes}\n")), "markdown");
+    assert!(html.contains(&format!("<p>{no_changes}</p>")), "html");
+    assert!(pdf.contains(no_changes), "pdf");
+    for (format, text) in ["md", "html", "pdf"].iter().zip(texts(&baseline)) {
+        assert!(!text.contains(no_changes), "{format} without a baseline");
+    }
+}
