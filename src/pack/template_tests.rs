@@ -132,3 +132,28 @@ fn nothing_changed_is_said_in_every_format() {
         assert!(!text.contains(no_changes), "{format} without a baseline");
     }
 }
+
+/// The example override of `docs/templates.md` (a `ticket.md` that includes a file of its own)
+/// works as the docs say, so the docs cannot drift from the templates' context.
+#[test]
+fn the_docs_example_override_renders() {
+    let docs = include_str!("../../docs/templates.md");
+    let example = docs
+        .split("### Example: a shorter ticket")
+        .nth(1)
+        .expect("the docs have the example");
+    let blocks: Vec<&str> = example.split("```\n").skip(1).step_by(2).collect();
+    let overrides = [("ticket.md", blocks[0]), ("footer.md", blocks[1])];
+    let work = tempfile::tempdir().unwrap();
+    let config = pack_with_templates(work.path(), "\"md\"", &overrides);
+    let outcome = build_pack(&config, &config.packs[0], &PackOptions::default()).unwrap();
+    let ticket = std::fs::read_to_string(outcome.dir.join("tickets/gap-設1.md")).unwrap();
+    let first_line = ticket.lines().next().unwrap();
+    assert!(first_line.starts_with("[fisc-2012:設1] "), "{ticket}");
+    assert!(first_line.ends_with("(未回答)"), "{ticket}");
+    assert!(ticket.contains("/ 充足率 0.0%\n"), "{ticket}");
+    assert!(
+        ticket.contains("\n[ギャップ分析報告書](../report.html#c-設1)\n"),
+        "{ticket}"
+    );
+}
