@@ -1,7 +1,9 @@
 //! Stage 4, render: an [`Analysis`] into the bytes of one document.
 //!
-//! Markdown and HTML go through Tera templates over the [`view::Report`]; JSON is the same view
-//! serialised (labels left out), so every format shows the same numbers.
+//! Markdown, HTML and the PDF's Markdown go through Tera templates over the [`view::Report`];
+//! JSON is the same view serialised (labels left out), so every format shows the same numbers.
+//! Renderers read no files: they take the run's [`Templates`], built once by the caller (the
+//! cli per run, a pack per pack), and every template sees the one context of [`context`].
 
 pub mod changes_view;
 pub mod context;

@@ -339,3 +339,55 @@ pub(crate) mod reads {
         reads.iter().filter(|d| *d == dir).count()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The override directory is read in [`super::Templates::load`] only, and that is called
+    /// once per run by the cli and once per pack: no renderer builds its own engine (as every
+    /// output did before, each re-reading the directory).
+    #[test]
+    fn only_the_cli_and_packs_build_a_template_engine() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let allowed = [
+            "cli/mod.rs",
+            "pack/mod.rs",
+            "pack/template_tests.rs",
+            "render/templates.rs",
+        ];
+        let mut callers: Vec<String> = files
+            .iter()
+            .filter(|f| {
+                let text = std::fs::read_to_string(f).unwrap();
+                text.contains("Templates::load(")
+            })
+            .map(|f| {
+                f.strip_prefix(&src)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        callers.sort();
+        assert!(
+            callers.iter().all(|c| allowed.contains(&c.as_str())),
+            "{callers:?}"
+        );
+        assert!(callers.contains(&"cli/mod.rs".to_owned()));
+        assert!(callers.contains(&"pack/mod.rs".to_owned()));
+    }
+}
