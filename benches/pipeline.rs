@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use jiff::civil::Date;
 use kansa::load::{EncodingChoice, Limits, load_inputs_with};
-use kansa::render::{Format, ReportOptions, view, write_view};
+use kansa::render::{Format, ReportOptions, Templates, view, write_view};
 
 const FORMATS: [(&str, Format); 3] = [
     ("md", Format::Md),
@@ -72,7 +72,8 @@ fn run(catalogue: &str, overlays: &[PathBuf], format: Format) -> usize {
     let report = view::build_owned(analysis, &options);
     drop(catalogue);
     let mut out = Counter(0);
-    write_view(&report, format, None, &options.pdf, &mut out).unwrap();
+    let templates = Templates::builtin().unwrap();
+    write_view(&report, format, &templates, &options.pdf, &mut out).unwrap();
     out.0
 }
 

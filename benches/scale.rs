@@ -201,6 +201,7 @@ fn main() {
         }
         drop(ovl);
         let analysis = kansa::analyse::analyse(merged, date);
+        let templates = kansa::render::Templates::builtin().expect("built-in templates");
         for (stage, format) in [
             ("md", Format::Md),
             ("html", Format::Html),
@@ -218,7 +219,10 @@ fn main() {
             let (t, p) = measure(
                 runs,
                 || (),
-                |()| render(&analysis, format, &ReportOptions::default(), None).expect("render"),
+                |()| {
+                    render(&analysis, format, &ReportOptions::default(), &templates)
+                        .expect("render")
+                },
             );
             samples.push(Sample {
                 stage,

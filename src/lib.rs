@@ -61,7 +61,7 @@
 //!     &analysis,
 //!     kansa::render::Format::Md,
 //!     &kansa::render::ReportOptions::default(),
-//!     None,
+//!     &kansa::render::Templates::builtin().unwrap(),
 //! )
 //! .unwrap();
 //! assert!(String::from_utf8(md).unwrap().contains("設1"));

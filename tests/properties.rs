@@ -15,12 +15,16 @@ use kansa::analyse::{Analysis, analyse};
 use kansa::load::{EncodingChoice, parse_overlay};
 use kansa::merge::{MergedAnswer, merge};
 use kansa::model::{Catalogue, Overlay, Responsibility, Status};
-use kansa::render::{Format, ReportOptions, render};
+use kansa::render::{Format, ReportOptions, Templates, render};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
 // ---------------------------------------------------------------------------------------------
 // The catalogue: the first controls of each section of FISC, and a few hyphenated ids.
+
+/// The built-in templates, parsed once for every case.
+static TEMPLATES: LazyLock<Templates> =
+    LazyLock::new(|| Templates::builtin().expect("built-in templates parse"));
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
     let fisc = kansa::load::load_catalogue("fisc-2012").unwrap();
@@ -374,7 +378,7 @@ fn pipeline(specs: &[OverlaySpec], format: Format, organisation: &Option<String>
         &analysis(specs),
         format,
         &options(organisation.clone()),
-        None,
+        &TEMPLATES,
     )
     .unwrap_or_else(|e| panic!("{format:?} does not render: {e}"))
 }
@@ -446,7 +450,7 @@ static ALLOWED_HTML: LazyLock<(BTreeSet<String>, BTreeSet<String>)> = LazyLock::
     )
     .unwrap();
     let a = analyse(merge(&CATALOGUE, &[overlay]), date());
-    let html = render(&a, Format::Html, &options(Some("org".into())), None).unwrap();
+    let html = render(&a, Format::Html, &options(Some("org".into())), &TEMPLATES).unwrap();
     let (mut elements, mut attributes, _) = html_names(&String::from_utf8(html).unwrap());
     for e in [
         "a",
@@ -686,7 +690,7 @@ proptest! {
         ],
         organisation in prop::option::of(any_text()),
     ) {
-        let result = render(&analysis(&specs), Format::Pdf, &options(organisation), None);
+        let result = render(&analysis(&specs), Format::Pdf, &options(organisation), &TEMPLATES);
         match result {
             Ok(pdf) => prop_assert!(pdf.starts_with(b"%PDF-")),
             Err(kansa::Error::Input(problems)) => {

@@ -591,27 +591,50 @@ fn report(args: ReportArgs) -> Result<()> {
     timings.stage("view");
     drop(catalogue);
     timings.stage("free");
+    let output = args.output.as_deref().filter(|_| !to_stdout);
+    let templates = args.templates.as_deref();
+    write_report(
+        &report,
+        format,
+        templates,
+        output,
+        &options.pdf,
+        &mut timings,
+    )
+}
+
+/// Render the view through the run's one template engine and write it to `output` (standard
+/// output when `None`).
+fn write_report(
+    report: &render::view::Report,
+    format: Format,
+    templates: Option<&Path>,
+    output: Option<&Path>,
+    pdf: &render::PdfSettings,
+    timings: &mut Timings,
+) -> Result<()> {
+    // Built once for the run. JSON and xlsx use no template: for them the directory is not
+    // read (nor checked), as before.
+    let uses_templates = matches!(format, Format::Md | Format::Html | Format::Pdf);
+    let templates = render::Templates::load(templates.filter(|_| uses_templates))?;
     // Standard output cannot be taken back: a template error half-way through the document
     // must not leave half a report in a pipe, so the document is rendered in full first. JSON
     // has no template and is streamed.
-    if to_stdout && matches!(format, Format::Md | Format::Html) {
-        let bytes =
-            render::render_report(&report, format, args.templates.as_deref(), &options.pdf)?;
+    if output.is_none() && matches!(format, Format::Md | Format::Html) {
+        let bytes = render::render_report(report, format, &templates, pdf)?;
         timings.stage("render");
         return emit(None, &bytes);
     }
     // Streamed to a temporary file beside the output: a template error half-way leaves nothing.
     let mut failed = None;
-    let written = emit_with(args.output.as_deref(), |w| {
-        render::write_view(&report, format, args.templates.as_deref(), &options.pdf, w).map_err(
-            |e| match e {
-                render::WriteError::Output(io) => io,
-                render::WriteError::Render(e) => {
-                    failed = Some(e);
-                    std::io::Error::other("rendering failed")
-                }
-            },
-        )
+    let written = emit_with(output, |w| {
+        render::write_view(report, format, &templates, pdf, w).map_err(|e| match e {
+            render::WriteError::Output(io) => io,
+            render::WriteError::Render(e) => {
+                failed = Some(e);
+                std::io::Error::other("rendering failed")
+            }
+        })
     });
     timings.stage("render");
     match failed {

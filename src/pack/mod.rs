@@ -12,6 +12,8 @@ pub mod exports;
 mod field_coverage;
 pub mod manifest;
 pub mod publish;
+#[cfg(test)]
+mod template_tests;
 pub mod verify;
 
 use std::collections::BTreeMap;
@@ -22,7 +24,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
-use crate::render::view::{self, ControlView, Report, ReportOptions};
+use crate::render::view::{self, Report, ReportOptions};
 use crate::render::{self, Format};
 
 pub use config::{Config, PackConfig};
@@ -314,8 +316,10 @@ pub fn build_pack(
     for (input, written) in report.inputs.iter_mut().zip(pack.overlays()) {
         input.path = crate::model::text::visible(written).into_owned();
     }
+    // The pack's one template engine: every output and the manifest's hashes come from it.
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
-    let mut files = render_files(&report, pack, templates_dir.as_deref(), &report_options.pdf)?;
+    let templates = render::Templates::load(templates_dir.as_deref())?;
+    let mut files = render_files(&report, pack, &templates, &report_options.pdf)?;
 
     let evidence = check_evidence(config, pack, &analysis);
     let dir = target_dir(config, pack, options);
@@ -328,7 +332,7 @@ pub fn build_pack(
         pack,
         &report,
         &overlays,
-        templates_dir.as_deref(),
+        &templates,
         &evidence,
         baseline_record,
         &files,
@@ -354,7 +358,7 @@ pub fn build_pack(
 fn render_files(
     report: &Report,
     pack: &PackConfig,
-    templates: Option<&Path>,
+    templates: &render::Templates,
     pdf: &render::PdfSettings,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
@@ -383,46 +387,31 @@ fn render_files(
         "answers-merged.csv".to_owned(),
         exports::answers_merged_csv(report),
     );
-    let tera = render::templates::engine(templates)?;
-    let tera_err = |name| move |e| render::templates::template_error_in(templates, name, e);
-    let summary_ctx = render::context(report)?;
     files.insert(
         "summary.md".to_owned(),
-        tera.render("summary.md", &summary_ctx)
-            .map_err(tera_err("summary.md"))?
+        templates
+            .render("summary.md", &render::context::full(report))?
             .into_bytes(),
     );
+    let base = render::context::base(report);
     for (name, gap) in exports::ticket_names(report) {
-        let body = tera
-            .render("ticket.md", &ticket_context(report, gap))
-            .map_err(tera_err("ticket.md"))?;
+        let link = format!("../report.html#{}", gap.anchor);
+        let ctx = render::context::ticket(&base, gap, &link);
+        let body = templates.render("ticket.md", &ctx)?;
         files.insert(format!("tickets/{name}"), body.into_bytes());
     }
     Ok(files)
-}
-
-fn ticket_context(report: &Report, gap: &ControlView) -> tera::Context {
-    let mut ctx = tera::Context::new();
-    ctx.insert("gap", gap);
-    ctx.insert("title", &report.title);
-    ctx.insert("organisation", &report.organisation);
-    ctx.insert("report_date", &report.report_date.to_string());
-    ctx.insert("catalogue", &report.catalogue);
-    ctx.insert("labels", &render::labels::labels(report.lang));
-    ctx.insert("report_link", &format!("../report.html#{}", gap.anchor));
-    ctx
 }
 
 fn manifest_json(
     pack: &PackConfig,
     report: &Report,
     overlays: &[crate::model::Overlay],
-    templates: Option<&Path>,
+    templates: &render::Templates,
     evidence: &evidence::EvidenceReport,
     baseline: Option<serde_json::Value>,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>> {
-    let template_sources = render::templates::sources(templates)?;
     let m = Manifest {
         schema_version: 1,
         kansa_version: env!("CARGO_PKG_VERSION"),
@@ -438,10 +427,7 @@ fn manifest_json(
             .zip(pack.overlays())
             .map(|(o, p)| serde_json::json!({"path": p, "label": o.label, "sha256": o.sha256, "encoding": o.encoding}))
             .collect(),
-        templates: template_sources
-            .iter()
-            .map(|(n, c)| serde_json::json!({"name": n, "sha256": manifest::sha256(c.as_bytes())}))
-            .collect(),
+        templates: manifest::template_digests(templates),
         evidence: &evidence.found,
         evidence_missing: evidence.missing.iter().map(|d| d.value.clone().unwrap_or_default()).collect(),
         baseline,

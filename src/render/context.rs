@@ -1,4 +1,11 @@
-//! The Tera context of a report, built so that each control is converted once.
+//! The Tera contexts of a report: one shape for every template.
+//!
+//! [`base`] builds what every template sees (the report's header fields, totals, changes and
+//! `labels`); each kind of template adds its own few keys to a copy of it and never builds a
+//! context of its own: the documents `sections` (with `rendered` blocks), `gap_rows` and
+//! `gap_count`; the per-control partials `c`; `summary.md` the full `sections` and `gaps`
+//! ([`full`]); a pack's `ticket.md` `gap` and `report_link` ([`ticket`]). `docs/templates.md`
+//! lists every key.
 //!
 //! `Context::from_serialize` would copy every control twice when it is also a gap (once under
 //! `sections`, once under `gaps`). Tera values share maps through `Arc`, so here each control
@@ -60,8 +67,9 @@ fn sections_with<'r>(
     Ok(Value::from(sections))
 }
 
-/// Everything but `sections` and `gaps`: the fields every report template sees.
-fn common(report: &Report) -> Context {
+/// What every template sees: every field of the report except `sections` and `gaps` (which
+/// each kind of template gets in its own form), plus `labels` in the report's language.
+pub fn base(report: &Report) -> Context {
     let mut ctx = Context::new();
     ctx.insert("schema_version", &report.schema_version);
     ctx.insert("kansa_version", &report.kansa_version);
@@ -76,6 +84,15 @@ fn common(report: &Report) -> Context {
     ctx.insert("by_responsibility", &report.by_responsibility);
     ctx.insert("changes", &report.changes);
     ctx.insert("labels", &labels::labels(report.lang));
+    ctx
+}
+
+/// A pack's `ticket.md`: [`base`] plus the gap as `gap` and `report_link`, the link into the
+/// HTML report beside the tickets.
+pub fn ticket(base: &Context, gap: &ControlView, report_link: &str) -> Context {
+    let mut ctx = base.clone();
+    ctx.insert("gap", gap);
+    ctx.insert("report_link", report_link);
     ctx
 }
 
@@ -105,73 +122,20 @@ pub fn write_split(
     set: &TemplateSet,
     out: &mut dyn Write,
 ) -> TeraResult<()> {
-    let labels = Value::from_serializable(&labels::labels(report.lang));
+    let base = base(report);
     let middles: Vec<&MiddleView> = report
         .sections
         .iter()
         .flat_map(|s| &s.majors)
         .flat_map(|m| &m.middles)
         .collect();
-    // Where each control stands in the gap list: its partial and its gap row are rendered
-    // from the same template value, built once.
-    // (Keyed by address: a gap is the same `Arc` as its control in the details.)
-    let gap_index: HashMap<usize, usize> = report
-        .gaps
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (Arc::as_ptr(g) as usize, i))
-        .collect();
-    let controls: Vec<&Arc<ControlView>> =
-        middles.iter().flat_map(|mid| mid.controls.iter()).collect();
-    let chunks: Vec<Chunk> = controls
-        .par_chunks(PARTIALS_PER_TASK)
-        .map(|chunk| {
-            let mut text = Vec::new();
-            let mut ends = Vec::with_capacity(chunk.len());
-            let mut gap_rows = Vec::new();
-            for c in chunk {
-                let ctx = partial_context(c, &labels);
-                tera.render_to(set.control, &ctx, &mut text)?;
-                ends.push(text.len());
-                if let Some(&i) = gap_index.get(&(Arc::as_ptr(c) as usize)) {
-                    let mut row = Vec::new();
-                    tera.render_to(set.gap_row, &ctx, &mut row)?;
-                    gap_rows.push((i, row));
-                }
-            }
-            let text = String::from_utf8(text).map_err(|_| tera::Error::message("not UTF-8"))?;
-            Ok(Chunk {
-                text,
-                ends,
-                gap_rows,
-            })
-        })
-        .collect::<Vec<TeraResult<Chunk>>>()
-        // The first error in catalogue order, whichever thread met it first.
-        .into_iter()
-        .collect::<TeraResult<_>>()?;
-    drop(controls);
-    // The gap rows in the gap list's order. Every gap is a control of the details; one that
-    // were not (a view built by other code) is rendered here, never dropped.
-    let mut rows: Vec<Option<Vec<u8>>> = vec![None; report.gaps.len()];
-    let mut chunks = chunks;
-    for chunk in &mut chunks {
-        for (i, row) in chunk.gap_rows.drain(..) {
-            rows[i] = Some(row);
-        }
-    }
-    let mut joined = Vec::new();
-    for (row, g) in rows.into_iter().zip(&report.gaps) {
-        match row {
-            Some(row) => joined.extend_from_slice(&row),
-            None => {
-                let ctx = partial_context(g, &labels);
-                tera.render_to(set.gap_row, &ctx, &mut joined)?;
-            }
-        }
-    }
-    let gap_rows = String::from_utf8(joined).map_err(|_| tera::Error::message("not UTF-8"))?;
-    let gap_rows = Value::safe_string(&gap_rows);
+    let partials = Partials {
+        tera,
+        set,
+        base: &base,
+    };
+    let mut chunks = partials.render_all(report, &middles)?;
+    let gap_rows = partials.gap_rows_in_order(report, &mut chunks)?;
     let mut pieces = Pieces {
         chunks,
         chunk: 0,
@@ -186,19 +150,98 @@ pub fn write_split(
         ))
     })?;
     drop(blocks);
-    let mut ctx = common(report);
+    let mut ctx = base;
     ctx.insert_value("sections", sections);
     ctx.insert_value("gap_rows", gap_rows);
     ctx.insert("gap_count", &report.gaps.len());
     tera.render_to(set.report, &ctx, out)
 }
 
-/// What a per-control partial sees: the control as `c`, and `labels`.
-fn partial_context(c: &ControlView, labels: &Value) -> Context {
-    let mut ctx = Context::new();
-    ctx.insert_value("c", Value::from_serializable(c));
-    ctx.insert_value("labels", labels.clone());
-    ctx
+/// The per-control partials of one document: the engine, which templates, and the [`base`]
+/// context each partial extends with its control as `c`.
+struct Partials<'a> {
+    tera: &'a Tera,
+    set: &'a TemplateSet,
+    base: &'a Context,
+}
+
+impl Partials<'_> {
+    /// Every control's partial, and the gap row of every control that is a gap, in chunks of
+    /// [`PARTIALS_PER_TASK`] rendered in parallel, returned in catalogue order.
+    fn render_all(&self, report: &Report, middles: &[&MiddleView]) -> TeraResult<Vec<Chunk>> {
+        // Where each control stands in the gap list: its partial and its gap row are rendered
+        // from the same template value, built once.
+        // (Keyed by address: a gap is the same `Arc` as its control in the details.)
+        let gap_index: HashMap<usize, usize> = report
+            .gaps
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (Arc::as_ptr(g) as usize, i))
+            .collect();
+        let controls: Vec<&Arc<ControlView>> =
+            middles.iter().flat_map(|mid| mid.controls.iter()).collect();
+        controls
+            .par_chunks(PARTIALS_PER_TASK)
+            .map(|chunk| self.render_chunk(chunk, &gap_index))
+            .collect::<Vec<TeraResult<Chunk>>>()
+            // The first error in catalogue order, whichever thread met it first.
+            .into_iter()
+            .collect()
+    }
+
+    /// One task's controls: their partials one after the other, and the gap rows of those
+    /// that are gaps (by their place in the gap list).
+    fn render_chunk(
+        &self,
+        chunk: &[&Arc<ControlView>],
+        gap_index: &HashMap<usize, usize>,
+    ) -> TeraResult<Chunk> {
+        // One copy of the base context per task; only `c` changes from control to control.
+        let mut ctx = self.base.clone();
+        let mut text = Vec::new();
+        let mut ends = Vec::with_capacity(chunk.len());
+        let mut gap_rows = Vec::new();
+        for c in chunk {
+            ctx.insert_value("c", Value::from_serializable(&***c));
+            self.tera.render_to(self.set.control, &ctx, &mut text)?;
+            ends.push(text.len());
+            if let Some(&i) = gap_index.get(&(Arc::as_ptr(c) as usize)) {
+                let mut row = Vec::new();
+                self.tera.render_to(self.set.gap_row, &ctx, &mut row)?;
+                gap_rows.push((i, row));
+            }
+        }
+        let text = String::from_utf8(text).map_err(|_| tera::Error::message("not UTF-8"))?;
+        Ok(Chunk {
+            text,
+            ends,
+            gap_rows,
+        })
+    }
+
+    /// The gap rows in the gap list's order, as one safe value. Every gap is a control of the
+    /// details; one that were not (a view built by other code) is rendered here, never dropped.
+    fn gap_rows_in_order(&self, report: &Report, chunks: &mut [Chunk]) -> TeraResult<Value> {
+        let mut rows: Vec<Option<Vec<u8>>> = vec![None; report.gaps.len()];
+        for chunk in chunks {
+            for (i, row) in chunk.gap_rows.drain(..) {
+                rows[i] = Some(row);
+            }
+        }
+        let mut joined = Vec::new();
+        for (row, g) in rows.into_iter().zip(&report.gaps) {
+            match row {
+                Some(row) => joined.extend_from_slice(&row),
+                None => {
+                    let mut ctx = self.base.clone();
+                    ctx.insert_value("c", Value::from_serializable(&**g));
+                    self.tera.render_to(self.set.gap_row, &ctx, &mut joined)?;
+                }
+            }
+        }
+        let gap_rows = String::from_utf8(joined).map_err(|_| tera::Error::message("not UTF-8"))?;
+        Ok(Value::safe_string(&gap_rows))
+    }
 }
 
 /// The partials one task rendered, one after the other, and where each ends; and the gap rows
@@ -268,10 +311,11 @@ impl Pieces {
 /// large enough that scheduling costs nothing next to the rendering.
 const PARTIALS_PER_TASK: usize = 64;
 
-/// The context templates see: the serialised [`Report`] plus `labels` in its language.
-pub fn context(report: &Report) -> Context {
+/// [`base`] plus the whole report (`sections` down to the controls, `gaps`): the serialised
+/// [`Report`] plus `labels`, which `summary.md` sees.
+pub fn full(report: &Report) -> Context {
     let mut by_id = HashMap::with_capacity(report.gaps.len() * 2);
-    let mut ctx = common(report);
+    let mut ctx = base(report);
     let sections = sections_with(report, |mid| {
         let controls: Vec<Value> = mid
             .controls
@@ -328,7 +372,7 @@ mod tests {
             crate::render::render_report(
                 report,
                 crate::render::Format::Md,
-                None,
+                &crate::render::Templates::builtin().unwrap(),
                 &Default::default(),
             )
             .unwrap()
@@ -346,7 +390,7 @@ mod tests {
     #[test]
     fn context_matches_the_serialised_report() {
         let report = report_of("id,status,owner,x\n設1,partial,me,1\n設2,implemented,,\n");
-        let ours = context(&report);
+        let ours = full(&report);
         let reference = Context::from_serialize(&report).unwrap();
         let as_json = serde_json::to_value(&report).unwrap();
         for key in as_json.as_object().unwrap().keys() {

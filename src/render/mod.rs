@@ -1,10 +1,12 @@
 //! Stage 4, render: an [`Analysis`] into the bytes of one document.
 //!
-//! Markdown and HTML go through Tera templates over the [`view::Report`]; JSON is the same view
-//! serialised (labels left out), so every format shows the same numbers.
+//! Markdown, HTML and the PDF's Markdown go through Tera templates over the [`view::Report`];
+//! JSON is the same view serialised (labels left out), so every format shows the same numbers.
+//! Renderers read no files: they take the run's [`Templates`], built once by the caller (the
+//! cli per run, a pack per pack), and every template sees the one context of [`context`].
 
 pub mod changes_view;
-mod context;
+pub mod context;
 mod field_view;
 pub mod labels;
 pub mod markdown;
@@ -21,6 +23,7 @@ use crate::error::{Error, Result};
 
 pub use crate::model::Lang;
 pub use pdf_report::PdfSettings;
+pub use templates::Templates;
 pub use view::ReportOptions;
 
 /// Output formats.
@@ -53,37 +56,26 @@ impl Format {
     }
 }
 
-/// Render `analysis` as `format`, with templates from `templates` overriding the built-ins.
+/// Render `analysis` as `format` with the run's templates (see [`Templates::load`]).
 pub fn render(
     analysis: &Analysis<'_>,
     format: Format,
     options: &ReportOptions,
-    templates: Option<&Path>,
+    templates: &Templates,
 ) -> Result<Vec<u8>> {
-    render_view(
-        view::build(analysis, options),
+    render_report(
+        &view::build(analysis, options),
         format,
         templates,
         &options.pdf,
     )
 }
 
-/// Render a view, consuming it: for Markdown and HTML the view is dropped once the template
-/// context (its own copy) exists, which lowers peak memory on large catalogues.
-pub fn render_view(
-    report: view::Report,
-    format: Format,
-    templates: Option<&Path>,
-    pdf: &PdfSettings,
-) -> Result<Vec<u8>> {
-    render_report(&report, format, templates, pdf)
-}
-
 /// Render an already built view (packs render one view into several formats).
 pub fn render_report(
     report: &view::Report,
     format: Format,
-    templates: Option<&Path>,
+    templates: &Templates,
     pdf: &PdfSettings,
 ) -> Result<Vec<u8>> {
     match format {
@@ -110,11 +102,6 @@ pub fn write_json(report: &view::Report, out: &mut dyn std::io::Write) -> std::i
     out.write_all(b"\n")
 }
 
-/// The Tera context of a report: the view plus `labels` in its language.
-pub fn context(report: &view::Report) -> Result<tera::Context> {
-    Ok(context::context(report))
-}
-
 const MARKDOWN: context::TemplateSet = context::TemplateSet {
     report: "report.md",
     control: "control.md",
@@ -136,8 +123,8 @@ const PDF_MARKDOWN: context::TemplateSet = context::TemplateSet {
 };
 
 /// The report Markdown the PDF typesetter lays out, rendered with per-control partials.
-pub fn render_pdf_markdown(report: &view::Report, dir: Option<&Path>) -> Result<String> {
-    let bytes = split(report, &PDF_MARKDOWN, dir)?;
+pub fn render_pdf_markdown(report: &view::Report, templates: &Templates) -> Result<String> {
+    let bytes = split(report, &PDF_MARKDOWN, templates)?;
     String::from_utf8(bytes).map_err(|e| Error::Template {
         name: PDF_MARKDOWN.report.to_owned(),
         message: e.to_string(),
@@ -145,23 +132,28 @@ pub fn render_pdf_markdown(report: &view::Report, dir: Option<&Path>) -> Result<
 }
 
 /// Markdown and HTML: the document with per-control partials (see [`context::write_split`]).
-fn split(report: &view::Report, set: &context::TemplateSet, dir: Option<&Path>) -> Result<Vec<u8>> {
+fn split(
+    report: &view::Report,
+    set: &context::TemplateSet,
+    templates: &Templates,
+) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    write_split(report, set, dir, &mut bytes).map_err(WriteError::in_memory)?;
+    write_split(report, set, templates, &mut bytes).map_err(WriteError::in_memory)?;
     Ok(bytes)
 }
 
 fn write_split(
     report: &view::Report,
     set: &context::TemplateSet,
-    dir: Option<&Path>,
+    templates: &Templates,
     out: &mut dyn Write,
 ) -> std::result::Result<(), WriteError> {
-    let tera = templates::engine(dir)?;
     let mut out = KeepError::new(out);
-    context::write_split(report, &tera, set, &mut out).map_err(|e| match out.error.take() {
-        Some(io) => WriteError::Output(io),
-        None => WriteError::Render(templates::template_error_in(dir, set.report, e)),
+    context::write_split(report, templates.tera(), set, &mut out).map_err(|e| {
+        match out.error.take() {
+            Some(io) => WriteError::Output(io),
+            None => WriteError::Render(templates.error(set.report, e)),
+        }
     })
 }
 
@@ -197,7 +189,7 @@ impl From<Error> for WriteError {
 pub fn write_view(
     report: &view::Report,
     format: Format,
-    templates: Option<&Path>,
+    templates: &Templates,
     pdf: &PdfSettings,
     out: &mut dyn Write,
 ) -> std::result::Result<(), WriteError> {
@@ -250,29 +242,4 @@ impl Write for KeepError<'_> {
         let r = self.inner.flush();
         self.keep(r)
     }
-}
-
-fn template(report: &view::Report, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
-    render_context(&context(report)?, name, dir)
-}
-
-/// A report through a Markdown template, as text (the PDF typesetter's input).
-pub fn render_report_markdown(
-    report: &view::Report,
-    name: &str,
-    dir: Option<&Path>,
-) -> Result<String> {
-    let bytes = template(report, name, dir)?;
-    String::from_utf8(bytes).map_err(|e| Error::Template {
-        name: name.to_owned(),
-        message: e.to_string(),
-    })
-}
-
-fn render_context(context: &tera::Context, name: &str, dir: Option<&Path>) -> Result<Vec<u8>> {
-    let tera = templates::engine(dir)?;
-    let text = tera
-        .render(name, context)
-        .map_err(|e| templates::template_error_in(dir, name, e))?;
-    Ok(text.into_bytes())
 }

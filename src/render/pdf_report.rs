@@ -8,15 +8,15 @@
 //! (and the file) it comes from.
 
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use kansa_pdf::{FontSource, Paper, PdfError, PdfOptions};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::model::fields::Field;
-use crate::render::WriteError;
 use crate::render::view::{ControlView, Report};
+use crate::render::{Templates, WriteError};
 
 /// Page and font settings for PDF output (`--paper`, `--landscape`, `--font`, `--font-index`).
 #[derive(Debug, Clone, Default)]
@@ -227,7 +227,7 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
 /// Render the PDF of a report.
 pub fn render_pdf(
     report: &Report,
-    templates: Option<&Path>,
+    templates: &Templates,
     settings: &PdfSettings,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -241,7 +241,7 @@ pub fn render_pdf(
 /// rendered and typeset; only a failing writer stops it part-way.
 pub fn write_pdf(
     report: &Report,
-    templates: Option<&Path>,
+    templates: &Templates,
     settings: &PdfSettings,
     out: &mut dyn std::io::Write,
 ) -> std::result::Result<(), WriteError> {

@@ -2,7 +2,7 @@
 //! them file by file (like mdBook's theme directory).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tera::{Kwargs, State, Tera, Value};
 
@@ -34,29 +34,96 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("summary.md", include_str!("../../templates/summary.md")),
 ];
 
-/// Template sources after applying the user's overrides, by file name.
-pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
-    let mut all: BTreeMap<String, String> = BUILTIN
+/// Where the text of a template came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into the binary from `templates/`.
+    Builtin,
+    /// A file of the override directory (`--templates DIR`, a pack's `templates`).
+    Override(PathBuf),
+}
+
+/// One template as the engine parsed it: its text and where that came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The template text, exactly as parsed (and so as rendered and hashed).
+    pub text: String,
+    /// Built in, or the override file it was read from.
+    pub origin: Origin,
+}
+
+/// The template engine of one run: Tera with kansa's filters, and the source of every template
+/// it parsed.
+///
+/// Built once per run (`kansa report`) or per pack and passed by reference to every renderer,
+/// as zola passes its `&Tera`: the override directory is read here and nowhere else, so every
+/// output of a run comes from the same bytes, and a pack's manifest hashes exactly the bytes
+/// that were rendered (a file edited half-way through a run cannot split the two).
+pub struct Templates {
+    tera: Tera,
+    sources: BTreeMap<String, Source>,
+    dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The built-ins, with every file of `dir` (when given) replacing the built-in of the same
+    /// name; the only place kansa reads a templates directory.
+    pub fn load(dir: Option<&Path>) -> Result<Templates> {
+        let sources = read_sources(dir)?;
+        let tera = engine(&sources).map_err(|e| template_error(dir, &sources, "", e))?;
+        #[cfg(test)]
+        reads::note(dir);
+        Ok(Templates {
+            tera,
+            sources,
+            dir: dir.map(Path::to_owned),
+        })
+    }
+
+    /// The built-in templates alone (no override directory).
+    pub fn builtin() -> Result<Templates> {
+        Templates::load(None)
+    }
+
+    /// The Tera engine, for renderers that stream (`render_to`) or render in parallel.
+    pub fn tera(&self) -> &Tera {
+        &self.tera
+    }
+
+    /// Every template the engine holds, by name, with its text and origin.
+    pub fn sources(&self) -> &BTreeMap<String, Source> {
+        &self.sources
+    }
+
+    /// Render template `name` with `context` into a string.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.error(name, e))
+    }
+
+    /// A Tera error met while rendering `rendering`, as a kansa error naming the template (its
+    /// override file when it came from one) with Tera's line and column.
+    pub fn error(&self, rendering: &str, e: tera::Error) -> Error {
+        template_error(self.dir.as_deref(), &self.sources, rendering, e)
+    }
+}
+
+/// The built-ins and, over them, every file of `dir`: the checks of [`not_a_file`] and
+/// [`check_names`] apply, and each override must be UTF-8.
+fn read_sources(dir: Option<&Path>) -> Result<BTreeMap<String, Source>> {
+    let mut all: BTreeMap<String, Source> = BUILTIN
         .iter()
-        .map(|(n, c)| ((*n).to_owned(), (*c).to_owned()))
+        .map(|(n, c)| {
+            let source = Source {
+                text: (*c).to_owned(),
+                origin: Origin::Builtin,
+            };
+            ((*n).to_owned(), source)
+        })
         .collect();
     let Some(dir) = dir else { return Ok(all) };
-    let io = |source, path: &Path| Error::Io {
-        action: crate::error::IoAction::Read,
-        path: path.to_owned(),
-        source,
-    };
-    let entries = std::fs::read_dir(dir).map_err(|e| io(e, dir))?;
-    let mut paths: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !is_hidden(p))
-        .collect();
-    paths.sort();
-    let not_files: Vec<Diagnostic> = paths.iter().filter_map(|p| not_a_file(p)).collect();
-    if !not_files.is_empty() {
-        return Err(Error::Input(Diagnostics(not_files)));
-    }
-    for path in paths {
+    for path in override_paths(dir)? {
         let name = path
             .file_name()
             .unwrap_or_default()
@@ -67,10 +134,31 @@ pub fn sources(dir: Option<&Path>) -> Result<BTreeMap<String, String>> {
             name: path.display().to_string(),
             message: "not UTF-8; save templates as UTF-8".to_owned(),
         })?;
-        all.insert(name, text);
+        let origin = Origin::Override(path);
+        all.insert(name, Source { text, origin });
     }
     check_names(dir, &all)?;
     Ok(all)
+}
+
+/// The entries of a templates directory, sorted, dot files left out; an entry that is not a
+/// regular file is an error.
+fn override_paths(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        action: crate::error::IoAction::Read,
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !is_hidden(p))
+        .collect();
+    paths.sort();
+    let not_files: Vec<Diagnostic> = paths.iter().filter_map(|p| not_a_file(p)).collect();
+    if !not_files.is_empty() {
+        return Err(Error::Input(Diagnostics(not_files)));
+    }
+    Ok(paths)
 }
 
 /// Dot files (`.DS_Store`, `.gitkeep`, editor swap files) are never templates.
@@ -101,10 +189,10 @@ fn not_a_file(path: &Path) -> Option<Diagnostic> {
 /// used by a template (`{% include "x.md" %}`, `import`, `extends`): a misspelt override
 /// (`reprot.md`, `report.mdd`, `Report.md`) would otherwise be ignored without a word, and the
 /// built-in used instead. All such files are listed at once, each with the nearest valid name.
-fn check_names(dir: &Path, all: &BTreeMap<String, String>) -> Result<()> {
+fn check_names(dir: &Path, all: &BTreeMap<String, Source>) -> Result<()> {
     let builtin: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
     let used = |name: &str| {
-        all.iter().any(|(other, text)| {
+        all.iter().any(|(other, Source { text, .. })| {
             other != name
                 && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
         })
@@ -142,7 +230,7 @@ fn unknown_template(dir: &Path, name: &str, builtin: &[&str]) -> Diagnostic {
 }
 
 /// A Tera instance with kansa's filters and the given templates.
-pub fn engine(dir: Option<&Path>) -> Result<Tera> {
+fn engine(sources: &BTreeMap<String, Source>) -> tera::TeraResult<Tera> {
     let mut tera = Tera::new();
     // The filters take any value: a missing answer (null) prints as nothing, not an error.
     tera.register_filter("md_cell", |v: &Value, _: Kwargs, _: &State| {
@@ -160,9 +248,7 @@ pub fn engine(dir: Option<&Path>) -> Result<Tera> {
     tera.register_filter("markdown", |v: &Value, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::to_safe_html(&text_of(v)))
     });
-    let sources = sources(dir)?;
-    tera.add_raw_templates(sources.iter().map(|(n, c)| (n.as_str(), c.as_str())))
-        .map_err(|e| template_error(dir, e))?;
+    tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))?;
     Ok(tera)
 }
 
@@ -176,15 +262,15 @@ fn text_of(v: &Value) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Name the template (with the user's directory when it came from there) and keep Tera's report,
-/// which points at the line and column.
-pub fn template_error(dir: Option<&Path>, e: tera::Error) -> Error {
-    template_error_in(dir, "", e)
-}
-
-/// [`template_error`] for an error met while rendering `rendering`: errors that carry no file
-/// (an include cycle, a component recursing without end) are then still named.
-pub fn template_error_in(dir: Option<&Path>, rendering: &str, e: tera::Error) -> Error {
+/// Name the template (its override file when it came from one) and keep Tera's report, which
+/// points at the line and column. `rendering` names the template for errors that carry no file
+/// (an include cycle, a component recursing without end).
+fn template_error(
+    dir: Option<&Path>,
+    sources: &BTreeMap<String, Source>,
+    rendering: &str,
+    e: tera::Error,
+) -> Error {
     // Tera starts its report with its own "error: "; the binary prints one already.
     let report = e.to_string();
     let message = report.strip_prefix("error: ").unwrap_or(&report).to_owned();
@@ -197,11 +283,10 @@ pub fn template_error_in(dir: Option<&Path>, rendering: &str, e: tera::Error) ->
         tera::ErrorKind::MissingParent { current, .. } => current.clone(),
         _ => rendering.to_owned(),
     };
-    let name = match dir {
-        Some(d) if !name.is_empty() && d.join(&name).exists() => {
-            d.join(&name).display().to_string()
-        }
-        Some(d) if name.is_empty() => d.display().to_string(),
+    let origin = sources.get(&name).map(|s| &s.origin);
+    let name = match (dir, origin) {
+        (_, Some(Origin::Override(path))) => path.display().to_string(),
+        (Some(d), _) if name.is_empty() => d.display().to_string(),
         _ => name,
     };
     Error::Template { name, message }
@@ -228,4 +313,81 @@ pub fn export(dir: &Path, force: bool) -> Result<Vec<String>> {
         written.push(path.display().to_string());
     }
     Ok(written)
+}
+
+/// How often each templates directory was read, for the tests that hold [`Templates::load`] to
+/// one read per run or pack (tests run in parallel, so each counts its own directory).
+#[cfg(test)]
+pub(crate) mod reads {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static READS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    pub(super) fn note(dir: Option<&Path>) {
+        if let Some(dir) = dir {
+            READS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(dir.to_owned());
+        }
+    }
+
+    /// How many times `dir` has been read as a templates directory.
+    pub(crate) fn of(dir: &Path) -> usize {
+        let reads = READS.lock().unwrap_or_else(|e| e.into_inner());
+        reads.iter().filter(|d| *d == dir).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The override directory is read in [`super::Templates::load`] only, and that is called
+    /// once per run by the cli and once per pack: no renderer builds its own engine (as every
+    /// output did before, each re-reading the directory).
+    #[test]
+    fn only_the_cli_and_packs_build_a_template_engine() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let allowed = [
+            "cli/mod.rs",
+            "pack/mod.rs",
+            "pack/template_tests.rs",
+            "render/templates.rs",
+        ];
+        let mut callers: Vec<String> = files
+            .iter()
+            .filter(|f| {
+                let text = std::fs::read_to_string(f).unwrap();
+                text.contains("Templates::load(")
+            })
+            .map(|f| {
+                f.strip_prefix(&src)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        callers.sort();
+        assert!(
+            callers.iter().all(|c| allowed.contains(&c.as_str())),
+            "{callers:?}"
+        );
+        assert!(callers.contains(&"cli/mod.rs".to_owned()));
+        assert!(callers.contains(&"pack/mod.rs".to_owned()));
+    }
 }

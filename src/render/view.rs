@@ -1007,7 +1007,9 @@ mod tests {
             r.sections[0].name, "Sec\tTab",
             "the name stays as in the catalogue"
         );
-        let md = crate::render::render_pdf_markdown(&r, None).unwrap();
+        let md =
+            crate::render::render_pdf_markdown(&r, &crate::render::Templates::builtin().unwrap())
+                .unwrap();
         let chart: Vec<&str> = md
             .split("```kansa-chart\n")
             .nth(1)
@@ -1034,7 +1036,9 @@ mod tests {
         )
         .unwrap();
         let r = report_of(&cat, "id,answer\n*A*,**重要** です\n_B_,**重要** です\n");
-        let md = crate::render::render_pdf_markdown(&r, None).unwrap();
+        let md =
+            crate::render::render_pdf_markdown(&r, &crate::render::Templates::builtin().unwrap())
+                .unwrap();
         assert!(md.contains("（回答は \\*A\\* と同じ）"), "{md}");
         assert!(md.contains("| **重要** です<br>"), "{md}");
     }
