@@ -461,15 +461,19 @@ pub fn typeset_to(
         ..
     } = cx;
     doc::write(
-        done,
-        &anchors,
-        &outline,
-        font,
-        &mut glyphs,
-        &subset,
-        &g,
-        options,
-        digest,
+        doc::LaidOut {
+            pages: done,
+            font,
+            glyphs,
+            subset,
+            finishing: finish::Finishing {
+                anchors,
+                outline,
+                geom: g,
+                options,
+                digest,
+            },
+        },
         out,
     )
 }
