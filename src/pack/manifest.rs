@@ -6,9 +6,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::text::hex;
 
-/// `kansa verify` lives in `src/pack/verify.rs`, declared here so that `pack/mod.rs` need not
+/// `kansa verify` lives in `src/pack/verify/`, declared here so that `pack/mod.rs` need not
 /// change.
-#[path = "verify.rs"]
+#[path = "verify/mod.rs"]
 pub mod verify;
 
 pub use verify::{Check, verify};
