@@ -296,7 +296,9 @@ impl PageWriter<'_> {
         for data in page.content.into_iter().chain([late]) {
             let mut dict = Dictionary::new();
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            contents.push(Object::Reference(self.lo.add_object(Stream::new(dict, data))));
+            contents.push(Object::Reference(
+                self.lo.add_object(Stream::new(dict, data)),
+            ));
         }
         let mut annots = Vec::new();
         for link in page.links {

@@ -126,7 +126,12 @@ impl Ctx<'_> {
             layers.run(&line, cx, w, text, st, link);
             cx += w;
         }
-        for d in layers.back.into_iter().chain(layers.front).chain(layers.links) {
+        for d in layers
+            .back
+            .into_iter()
+            .chain(layers.front)
+            .chain(layers.links)
+        {
             self.push(d);
         }
     }

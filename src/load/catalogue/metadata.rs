@@ -8,7 +8,11 @@ use crate::model::{Catalogue, CatalogueMeta};
 /// Every `[[sections]]` entry of catalogue.toml must name a section of the controls, once: a
 /// typo (`運営` for `運用`) left the section without its English name, and a name given twice
 /// kept only the first `name_en`, both without a word.
-pub(super) fn check_section_names(file: &str, meta_text: &str, catalogue: &Catalogue) -> Result<()> {
+pub(super) fn check_section_names(
+    file: &str,
+    meta_text: &str,
+    catalogue: &Catalogue,
+) -> Result<()> {
     let mut used: Vec<&str> = Vec::new();
     for c in &catalogue.controls {
         if !used.contains(&c.section.as_str()) {

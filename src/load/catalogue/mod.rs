@@ -139,7 +139,7 @@ pub fn parse_catalogue_with(
     for rec in &table.records {
         match control_id(file, &table, &layout, rec, &mut seen) {
             Ok(id) => controls.push(control(&layout, rec, id)),
-            Err(d) => problems.push(d),
+            Err(d) => problems.push(*d),
         }
     }
     if problems.is_empty() && controls.is_empty() {
@@ -166,15 +166,17 @@ fn control_id(
     layout: &Layout,
     rec: &table::Record,
     seen: &mut HashMap<String, u64>,
-) -> std::result::Result<String, Diagnostic> {
+) -> std::result::Result<String, Box<Diagnostic>> {
     let id_column = layout.id as u64 + 1;
     let raw = rec.fields[layout.id].as_str();
     let id = normalize_id(raw);
     if id.is_empty() {
-        return Err(Diagnostic::new(file, rec.line, id_column, "empty id")
-            .column_name(&table.headers[layout.id])
-            .value(raw)
-            .hint("every control needs an id; fill it in or delete the row"));
+        return Err(Box::new(
+            Diagnostic::new(file, rec.line, id_column, "empty id")
+                .column_name(&table.headers[layout.id])
+                .value(raw)
+                .hint("every control needs an id; fill it in or delete the row"),
+        ));
     }
     let Some(first) = seen.insert(id.clone(), rec.line) else {
         return Ok(id);
@@ -186,10 +188,12 @@ fn control_id(
             "already defined on line {first} (both read as {id:?} once width, dashes and spaces are normalised)"
         )
     };
-    Err(Diagnostic::new(file, rec.line, id_column, "duplicate id")
-        .column_name(&table.headers[layout.id])
-        .value(raw)
-        .hint(hint))
+    Err(Box::new(
+        Diagnostic::new(file, rec.line, id_column, "duplicate id")
+            .column_name(&table.headers[layout.id])
+            .value(raw)
+            .hint(hint),
+    ))
 }
 
 /// The control a row describes, its cells trimmed; empty extra cells are left out.

@@ -207,11 +207,10 @@ impl<'a> TableBuilder<'a> {
     pub(super) fn finish(mut self) -> Result<Table, Diagnostics> {
         let Some(headers) = self.headers else {
             if self.problems.is_empty() {
-                self.problems.push(
-                    Diagnostic::new(self.file, 1, 1, "the file is empty").hint(
+                self.problems
+                    .push(Diagnostic::new(self.file, 1, 1, "the file is empty").hint(
                         "the first row must name the columns, e.g. id,status,responsibility,answer",
-                    ),
-                );
+                    ));
             }
             return Err(self.problems.finish(self.file));
         };

@@ -41,7 +41,10 @@ impl SheetCells {
     }
 }
 
-pub(super) fn sheet_cells(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetCells, ReadError> {
+pub(super) fn sheet_cells(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<SheetCells, ReadError> {
     let mut reader = match workbook.worksheet_cells_reader(name) {
         Ok(r) => r,
         // A chart sheet: no cells.

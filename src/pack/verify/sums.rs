@@ -93,7 +93,8 @@ impl SumsReader<'_> {
     fn bad(&mut self, n: usize, what: String) {
         self.bad_lines += 1;
         if self.bad_lines <= MAX_BAD_LINES_LISTED {
-            self.checks.push(Check::BadRecord(format!("{SUMS}:{n}"), what));
+            self.checks
+                .push(Check::BadRecord(format!("{SUMS}:{n}"), what));
         }
     }
 }
