@@ -275,8 +275,9 @@ mod tests {
     use crate::merge::merge;
     use crate::model::{Catalogue, CatalogueMeta};
 
-    #[test]
-    fn gaps_met_not_applicable_and_overdue() {
+    /// Five controls in two sections and their answers: implemented, partial and due before
+    /// 2026-02-01, planned and due on it, not applicable, unanswered.
+    fn five_controls() -> (Catalogue, crate::model::Overlay) {
         let c = |id: &str, section: &str, major: &str| Control {
             id: id.into(),
             section: section.into(),
@@ -303,6 +304,12 @@ mod tests {
             &cat,
         )
         .unwrap();
+        (cat, o)
+    }
+
+    #[test]
+    fn gaps_met_not_applicable_and_overdue() {
+        let (cat, o) = five_controls();
         let a = analyse(merge(&cat, &[o]), Date::new(2026, 2, 1).unwrap());
         let st: Vec<Status> = a.outcomes.iter().map(|o| o.status).collect();
         assert_eq!(

@@ -10,8 +10,9 @@ use printpdf::{
     TextItem, date,
 };
 
+use super::finish::Finishing;
 use super::font::Font;
-use super::layout::{Draw, Entry, Geom, MUTED};
+use super::layout::{Draw, Geom, MUTED};
 use super::model::Target;
 use super::stream::{EncodedPage, Encoder, FONT_RES, GlyphMap};
 use super::{PdfError, PdfOptions};
@@ -152,52 +153,102 @@ fn shown_glyphs(lo: &lopdf::Document, page: ObjectId) -> Result<Vec<u16>, PdfErr
     Ok(ids)
 }
 
+/// The laid-out document, ready to be written: its pages, the font with the subset of glyphs
+/// it embeds (and their new numbering), and what the finishing touches need.
+pub(crate) struct LaidOut<'a> {
+    pub(crate) pages: Vec<EncodedPage>,
+    pub(crate) font: Font,
+    pub(crate) glyphs: GlyphMap,
+    pub(crate) subset: BTreeMap<u16, String>,
+    pub(crate) finishing: Finishing<'a>,
+}
+
 /// Assembles the document: font and metadata from printpdf, then the pages.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn write(
-    pages: Vec<EncodedPage>,
-    anchors: &HashMap<String, (usize, f32)>,
-    outline: &[Entry],
-    mut font: Font,
-    glyphs: &mut GlyphMap,
-    subset: &BTreeMap<u16, String>,
-    g: &Geom,
-    o: &PdfOptions,
-    digest: [u64; 2],
-    out: &mut dyn std::io::Write,
-) -> Result<(), PdfError> {
+pub(crate) fn write(mut doc: LaidOut, out: &mut dyn std::io::Write) -> Result<(), PdfError> {
+    let lates = late_streams(&mut doc);
+    if doc.glyphs.misses > 0 {
+        return Err(PdfError::Pdf(format!(
+            "{} glyphs drawn outside the embedded subset",
+            doc.glyphs.misses
+        )));
+    }
+    let LaidOut {
+        pages,
+        font,
+        subset,
+        finishing,
+        ..
+    } = doc;
+    let (g, o) = (&finishing.geom, finishing.options);
+    let mut lo = skeleton(font, &subset, g, o);
+    lo.version = "1.7".into();
+    let frame = take_skeleton_page(&mut lo, &subset)?;
     let total = pages.len();
-    // Footers and TOC numbers, which needed the final page count.
-    let page_of = |a: &str| anchors.get(a).map(|p| p.0);
+    let ids: Vec<ObjectId> = (0..total).map(|_| lo.new_object_id()).collect();
+    let mut writer = PageWriter {
+        lo: &mut lo,
+        frame: &frame,
+        ids: &ids,
+        anchors: &finishing.anchors,
+        g,
+    };
+    for ((page, late), &id) in pages.into_iter().zip(lates).zip(&ids) {
+        writer.add_page(page, late, id);
+    }
+    let pages_dict = lo
+        .get_dictionary_mut(frame.pages_id)
+        .map_err(|e| PdfError::Pdf(e.to_string()))?;
+    pages_dict.set(
+        "Kids",
+        Object::Array(ids.iter().map(|id| Object::Reference(*id)).collect()),
+    );
+    pages_dict.set("Count", total as i64);
+
+    super::finish::finish(lo, &ids, &finishing, out)
+}
+
+/// Each page's last content stream: its late draws (TOC numbers) and the running header and
+/// footer, which needed the final page count.
+fn late_streams(doc: &mut LaidOut) -> Vec<Vec<u8>> {
+    let total = doc.pages.len();
+    let f = &doc.finishing;
+    let page_of = |a: &str| f.anchors.get(a).map(|p| p.0);
     let mut lates = Vec::with_capacity(total);
-    for (i, page) in pages.iter().enumerate() {
-        let mut enc = Encoder::new(&mut font, glyphs, g.h);
+    for (i, page) in doc.pages.iter().enumerate() {
+        let mut enc = Encoder::new(&mut doc.font, &mut doc.glyphs, f.geom.h);
         for d in &page.late {
             enc.draw(d, &page_of);
         }
         if page.decorated {
-            for d in decorations(enc.font_mut(), g, o, i + 1, total) {
+            for d in decorations(enc.font_mut(), &f.geom, f.options, i + 1, total) {
                 enc.draw(&d, &page_of);
             }
         }
         lates.push(enc.finish());
     }
-    if glyphs.misses > 0 {
-        return Err(PdfError::Pdf(format!(
-            "{} glyphs drawn outside the embedded subset",
-            glyphs.misses
-        )));
-    }
+    lates
+}
 
-    let mut lo = skeleton(font, subset, g, o);
-    lo.version = "1.7".into();
+/// What every page shares, taken from printpdf's skeleton page: the resources (the font) and
+/// the page tree the pages hang from.
+struct PageFrame {
+    resources: Object,
+    pages_id: ObjectId,
+}
+
+/// Checks that printpdf numbered the subset as [`GlyphMap`] does, keeps the skeleton page's
+/// resources and parent, and removes the page itself.
+fn take_skeleton_page(
+    lo: &mut lopdf::Document,
+    subset: &BTreeMap<u16, String>,
+) -> Result<PageFrame, PdfError> {
     let skeleton_page = *lo
         .get_pages()
         .get(&1)
         .ok_or_else(|| PdfError::Pdf("printpdf wrote no page".into()))?;
     let shown = subset.keys().filter(|k| **k != 0).count();
     let expected: Vec<u16> = (1..=shown as u16).collect();
-    if shown_glyphs(&lo, skeleton_page)? != expected {
+    if shown_glyphs(lo, skeleton_page)? != expected {
         return Err(PdfError::Pdf(
             "font subset numbering differs from the expected one".into(),
         ));
@@ -222,44 +273,37 @@ pub(crate) fn write(
         lo.objects.remove(c);
     }
     lo.objects.remove(&skeleton_page);
+    Ok(PageFrame {
+        resources,
+        pages_id,
+    })
+}
 
-    let media = Object::Array(vec![
-        0.into(),
-        0.into(),
-        Object::Real(g.w),
-        Object::Real(g.h),
-    ]);
-    let ids: Vec<ObjectId> = (0..total).map(|_| lo.new_object_id()).collect();
-    for ((page, late), &id) in pages.into_iter().zip(lates).zip(&ids) {
+/// Adds the real pages to the document, each under the object id reserved for it (links
+/// between pages need every page's id before the first is written).
+struct PageWriter<'a> {
+    lo: &'a mut lopdf::Document,
+    frame: &'a PageFrame,
+    ids: &'a [ObjectId],
+    anchors: &'a HashMap<String, (usize, f32)>,
+    g: &'a Geom,
+}
+
+impl PageWriter<'_> {
+    /// One page: its content streams (the late one last), its link annotations, its dictionary.
+    fn add_page(&mut self, page: EncodedPage, late: Vec<u8>, id: ObjectId) {
         let mut contents = Vec::with_capacity(2);
         for data in page.content.into_iter().chain([late]) {
             let mut dict = Dictionary::new();
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            contents.push(Object::Reference(lo.add_object(Stream::new(dict, data))));
+            contents.push(Object::Reference(
+                self.lo.add_object(Stream::new(dict, data)),
+            ));
         }
         let mut annots = Vec::new();
         for link in page.links {
-            let action = match &link.target {
-                Target::Uri(u) => Dictionary::from_iter([
-                    ("S", Object::Name(b"URI".to_vec())),
-                    ("URI", Object::string_literal(u.as_str())),
-                ]),
-                Target::Anchor(a) => match anchors.get(a) {
-                    Some(&(p, top)) if p >= 1 && p <= total => Dictionary::from_iter([
-                        ("S", Object::Name(b"GoTo".to_vec())),
-                        (
-                            "D",
-                            Object::Array(vec![
-                                Object::Reference(ids[p - 1]),
-                                "XYZ".into(),
-                                0.into(),
-                                Object::Real(g.h - top),
-                                Object::Null,
-                            ]),
-                        ),
-                    ]),
-                    _ => continue,
-                },
+            let Some(action) = self.link_action(&link.target) else {
+                continue;
             };
             let rect = link.rect.iter().map(|v| Object::Real(*v)).collect();
             let annot = Dictionary::from_iter([
@@ -271,28 +315,52 @@ pub(crate) fn write(
                 ("P", Object::Reference(id)),
                 ("A", Object::Dictionary(action)),
             ]);
-            annots.push(Object::Reference(lo.add_object(annot)));
+            annots.push(Object::Reference(self.lo.add_object(annot)));
         }
+        let media = Object::Array(vec![
+            0.into(),
+            0.into(),
+            Object::Real(self.g.w),
+            Object::Real(self.g.h),
+        ]);
         let mut dict = Dictionary::from_iter([
             ("Type", Object::Name(b"Page".to_vec())),
-            ("Parent", Object::Reference(pages_id)),
-            ("MediaBox", media.clone()),
-            ("Resources", resources.clone()),
+            ("Parent", Object::Reference(self.frame.pages_id)),
+            ("MediaBox", media),
+            ("Resources", self.frame.resources.clone()),
             ("Contents", Object::Array(contents)),
         ]);
         if !annots.is_empty() {
             dict.set("Annots", Object::Array(annots));
         }
-        lo.objects.insert(id, Object::Dictionary(dict));
+        self.lo.objects.insert(id, Object::Dictionary(dict));
     }
-    let pages_dict = lo
-        .get_dictionary_mut(pages_id)
-        .map_err(|e| PdfError::Pdf(e.to_string()))?;
-    pages_dict.set(
-        "Kids",
-        Object::Array(ids.iter().map(|id| Object::Reference(*id)).collect()),
-    );
-    pages_dict.set("Count", total as i64);
 
-    super::finish::finish(lo, &ids, anchors, outline, g, o, digest, out)
+    /// What a link does: open a URI, or go to the page and height where its anchor landed;
+    /// `None` for an anchor that landed nowhere.
+    fn link_action(&self, target: &Target) -> Option<Dictionary> {
+        let action = match target {
+            Target::Uri(u) => Dictionary::from_iter([
+                ("S", Object::Name(b"URI".to_vec())),
+                ("URI", Object::string_literal(u.as_str())),
+            ]),
+            Target::Anchor(a) => match self.anchors.get(a) {
+                Some(&(p, top)) if p >= 1 && p <= self.ids.len() => Dictionary::from_iter([
+                    ("S", Object::Name(b"GoTo".to_vec())),
+                    (
+                        "D",
+                        Object::Array(vec![
+                            Object::Reference(self.ids[p - 1]),
+                            "XYZ".into(),
+                            0.into(),
+                            Object::Real(self.g.h - top),
+                            Object::Null,
+                        ]),
+                    ),
+                ]),
+                _ => return None,
+            },
+        };
+        Some(action)
+    }
 }

@@ -44,24 +44,99 @@ fn unhint_fonts(lo: &mut lopdf::Document) {
     }
 }
 
+/// What the finishing touches need besides the document: where each anchor landed (page,
+/// distance from the top), the outline entries, the page geometry, the options (/Lang) and
+/// the input digest the document /ID is made from.
+pub(crate) struct Finishing<'a> {
+    pub(crate) anchors: HashMap<String, (usize, f32)>,
+    pub(crate) outline: Vec<Entry>,
+    pub(crate) geom: Geom,
+    pub(crate) options: &'a PdfOptions,
+    pub(crate) digest: [u64; 2],
+}
+
 /// Post-processes printpdf's document and serializes it to `out`.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn finish(
     mut lo: lopdf::Document,
     page_ids: &[ObjectId],
-    anchors: &HashMap<String, (usize, f32)>,
-    outline: &[Entry],
-    g: &Geom,
-    o: &PdfOptions,
-    digest: [u64; 2],
+    f: &Finishing,
     out: &mut dyn std::io::Write,
 ) -> Result<(), PdfError> {
-    // Document outline: `##` at the top level, `###` nested below.
     let root = lo.new_object_id();
-    let mut tops: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
+    let (top_ids, count) = add_outline(&mut lo, page_ids, f, root);
+    let catalog = lo.catalog_mut().map_err(|e| PdfError::Pdf(e.to_string()))?;
+    catalog.set("Lang", Object::string_literal(f.options.lang.as_str()));
+    let mut prefs = Dictionary::new();
+    prefs.set("DisplayDocTitle", true);
+    catalog.set("ViewerPreferences", prefs);
+    if let (Some(first), Some(last)) = (top_ids.first(), top_ids.last()) {
+        catalog.set("Outlines", Object::Reference(root));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        let mut od = Dictionary::new();
+        od.set("Type", Object::Name(b"Outlines".to_vec()));
+        od.set("First", Object::Reference(*first));
+        od.set("Last", Object::Reference(*last));
+        od.set("Count", count);
+        lo.set_object(root, od);
+    }
+    // A document ID derived from the input instead of printpdf's random one.
+    let id = format!("{:016x}{:016x}", f.digest[0], f.digest[1]);
+    let id = Object::String(id.into_bytes(), StringFormat::Literal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+
+    unhint_fonts(&mut lo);
+    lo.compress();
+    // Straight to the caller's writer: the finished file never sits in memory a second time
+    // beside the document's objects (tens of megabytes for a 200,000-control report).
+    lo.save_to(&mut { out }).map_err(PdfError::Output)
+}
+
+/// A top-level outline item (`##`) and the items nested below it (`###`).
+type OutlineTop = (ObjectId, Vec<ObjectId>);
+
+/// Adds the document outline below `root`: `##` at the top level, `###` nested below.
+/// Returns the top-level items and the number of items in all.
+fn add_outline(
+    lo: &mut lopdf::Document,
+    page_ids: &[ObjectId],
+    f: &Finishing,
+    root: ObjectId,
+) -> (Vec<ObjectId>, i64) {
+    let (tops, dicts) = outline_items(lo, page_ids, f, root);
+    let mut by_id: HashMap<ObjectId, Dictionary> = dicts.into_iter().collect();
+    let top_ids: Vec<_> = tops.iter().map(|t| t.0).collect();
+    link_siblings(&top_ids, &mut by_id);
+    for (parent, kids) in &tops {
+        link_siblings(kids, &mut by_id);
+        if let (Some(f), Some(l), Some(d)) = (kids.first(), kids.last(), by_id.get_mut(parent)) {
+            d.set("First", Object::Reference(*f));
+            d.set("Last", Object::Reference(*l));
+            d.set("Count", kids.len() as i64);
+        }
+    }
+    let count = by_id.len() as i64;
+    let mut ids: Vec<_> = by_id.keys().copied().collect();
+    ids.sort();
+    for id in ids {
+        if let Some(d) = by_id.remove(&id) {
+            lo.set_object(id, d);
+        }
+    }
+    (top_ids, count)
+}
+
+/// One outline item per outline entry whose anchor landed on a page, with its title,
+/// destination and parent; the items are numbered but not yet added to the document.
+fn outline_items(
+    lo: &mut lopdf::Document,
+    page_ids: &[ObjectId],
+    f: &Finishing,
+    root: ObjectId,
+) -> (Vec<OutlineTop>, Vec<(ObjectId, Dictionary)>) {
+    let mut tops: Vec<OutlineTop> = Vec::new();
     let mut dicts: Vec<(ObjectId, Dictionary)> = Vec::new();
-    for e in outline {
-        let Some(&(page, top)) = anchors.get(&e.anchor) else {
+    for e in &f.outline {
+        let Some(&(page, top)) = f.anchors.get(&e.anchor) else {
             continue;
         };
         let Some(&page_id) = page.checked_sub(1).and_then(|i| page_ids.get(i)) else {
@@ -74,7 +149,7 @@ pub(crate) fn finish(
             Object::Reference(page_id),
             "XYZ".into(),
             0.into(),
-            Object::Real(g.h - top),
+            Object::Real(f.geom.h - top),
             Object::Null,
         ];
         dict.set("Dest", Object::Array(dest));
@@ -90,60 +165,19 @@ pub(crate) fn finish(
         }
         dicts.push((id, dict));
     }
-    let mut by_id: HashMap<ObjectId, Dictionary> = dicts.into_iter().collect();
-    let link = |ids: &[ObjectId], by_id: &mut HashMap<ObjectId, Dictionary>| {
-        for (i, id) in ids.iter().enumerate() {
-            if let Some(d) = by_id.get_mut(id) {
-                if i > 0 {
-                    d.set("Prev", Object::Reference(ids[i - 1]));
-                }
-                if let Some(n) = ids.get(i + 1) {
-                    d.set("Next", Object::Reference(*n));
-                }
+    (tops, dicts)
+}
+
+/// Links a list of outline items to each other (/Prev, /Next).
+fn link_siblings(ids: &[ObjectId], by_id: &mut HashMap<ObjectId, Dictionary>) {
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(d) = by_id.get_mut(id) {
+            if i > 0 {
+                d.set("Prev", Object::Reference(ids[i - 1]));
+            }
+            if let Some(n) = ids.get(i + 1) {
+                d.set("Next", Object::Reference(*n));
             }
         }
-    };
-    let top_ids: Vec<_> = tops.iter().map(|t| t.0).collect();
-    link(&top_ids, &mut by_id);
-    for (parent, kids) in &tops {
-        link(kids, &mut by_id);
-        if let (Some(f), Some(l), Some(d)) = (kids.first(), kids.last(), by_id.get_mut(parent)) {
-            d.set("First", Object::Reference(*f));
-            d.set("Last", Object::Reference(*l));
-            d.set("Count", kids.len() as i64);
-        }
     }
-    let count = by_id.len() as i64;
-    let mut ids: Vec<_> = by_id.keys().copied().collect();
-    ids.sort();
-    for id in ids {
-        if let Some(d) = by_id.remove(&id) {
-            lo.set_object(id, d);
-        }
-    }
-    let catalog = lo.catalog_mut().map_err(|e| PdfError::Pdf(e.to_string()))?;
-    catalog.set("Lang", Object::string_literal(o.lang.as_str()));
-    let mut prefs = Dictionary::new();
-    prefs.set("DisplayDocTitle", true);
-    catalog.set("ViewerPreferences", prefs);
-    if let (Some(f), Some(l)) = (top_ids.first(), top_ids.last()) {
-        catalog.set("Outlines", Object::Reference(root));
-        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-        let mut od = Dictionary::new();
-        od.set("Type", Object::Name(b"Outlines".to_vec()));
-        od.set("First", Object::Reference(*f));
-        od.set("Last", Object::Reference(*l));
-        od.set("Count", count);
-        lo.set_object(root, od);
-    }
-    // A document ID derived from the input instead of printpdf's random one.
-    let id = format!("{:016x}{:016x}", digest[0], digest[1]);
-    let id = Object::String(id.into_bytes(), StringFormat::Literal);
-    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-
-    unhint_fonts(&mut lo);
-    lo.compress();
-    // Straight to the caller's writer: the finished file never sits in memory a second time
-    // beside the document's objects (tens of megabytes for a 200,000-control report).
-    lo.save_to(&mut { out }).map_err(PdfError::Output)
 }

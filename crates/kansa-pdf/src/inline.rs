@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::layout::{CODE_BG, Ctx, Draw, Rgb};
 use super::linebreak::BOX;
-use super::model::{Span, Status, Style};
+use super::model::{Span, Status, Style, Target};
 
 const LINK: Rgb = Rgb(0.04, 0.34, 0.64);
 
@@ -95,33 +95,21 @@ impl Ctx<'_> {
         color: Rgb,
     ) {
         let size = p.size;
-        let base = top + (lh - size) / 2.0 + size * 0.88;
-        let (mut back, mut front, mut links) = (Vec::new(), Vec::new(), Vec::new());
+        let line = LineBox {
+            top,
+            lh,
+            size,
+            base: top + (lh - size) / 2.0 + size * 0.88,
+            color,
+        };
+        let mut layers = LineLayers::default();
         let mut cx = x;
         let mut i = r.start;
         while i < r.end {
             let it = &p.items[i];
             if let Some(b) = it.badge {
                 let (text, status) = &p.badges[b];
-                let (fill, dark) = badge_colors(*status);
-                let bx = cx + 1.5;
-                back.push(Draw::Rect {
-                    x: bx,
-                    y: base - size * 0.86,
-                    w: it.w - 3.0,
-                    h: size * 1.12,
-                    fill: Some(fill),
-                    stroke: Some(dark),
-                });
-                front.push(Draw::Text {
-                    x: bx + size * 0.35,
-                    y: base - size * 0.04,
-                    size: size * 0.88,
-                    text: text.clone(),
-                    color: dark,
-                    bold: false,
-                    italic: false,
-                });
+                layers.badge(&line, cx, it.w, text, *status);
                 cx += it.w;
                 i += 1;
                 continue;
@@ -134,50 +122,116 @@ impl Ctx<'_> {
                 w += p.items[i].w;
                 i += 1;
             }
-            if st.code {
-                back.push(Draw::Rect {
-                    x: cx - 0.5,
-                    y: base - size * 0.9,
-                    w: w + 1.0,
-                    h: size * 1.15,
-                    fill: Some(CODE_BG),
-                    stroke: None,
-                });
-            }
-            let c = if st.link.is_some() { LINK } else { color };
-            front.push(Draw::Text {
-                x: cx,
-                y: base,
-                size,
-                text,
-                color: c,
-                bold: st.bold,
-                italic: st.italic,
-            });
-            if st.strike {
-                let sy = base - size * 0.3;
-                front.push(Draw::Line {
-                    x1: cx,
-                    y1: sy,
-                    x2: cx + w,
-                    y2: sy,
-                    color: c,
-                    width: 0.5,
-                });
-            }
-            if let Some(t) = st.link.and_then(|l| self.links.get(l)) {
-                links.push(Draw::Link {
-                    x: cx,
-                    y: top,
-                    w,
-                    h: lh,
-                    target: t.clone(),
-                });
-            }
+            let link = st.link.and_then(|l| self.links.get(l));
+            layers.run(&line, cx, w, text, st, link);
             cx += w;
         }
-        for d in back.into_iter().chain(front).chain(links) {
+        for d in layers
+            .back
+            .into_iter()
+            .chain(layers.front)
+            .chain(layers.links)
+        {
             self.push(d);
+        }
+    }
+}
+
+/// Where a line's glyphs sit: the top and height of its box, the font size, the baseline, and
+/// the text colour.
+struct LineBox {
+    top: f32,
+    lh: f32,
+    size: f32,
+    base: f32,
+    color: Rgb,
+}
+
+/// The draws of one line in the order they are painted: backgrounds (badges, code), then
+/// text and rules, then link areas.
+#[derive(Default)]
+struct LineLayers {
+    back: Vec<Draw>,
+    front: Vec<Draw>,
+    links: Vec<Draw>,
+}
+
+impl LineLayers {
+    /// A status badge of width `w` at `x`: a coloured box with its label.
+    fn badge(&mut self, line: &LineBox, x: f32, w: f32, text: &str, status: Status) {
+        let (size, base) = (line.size, line.base);
+        let (fill, dark) = badge_colors(status);
+        let bx = x + 1.5;
+        self.back.push(Draw::Rect {
+            x: bx,
+            y: base - size * 0.86,
+            w: w - 3.0,
+            h: size * 1.12,
+            fill: Some(fill),
+            stroke: Some(dark),
+        });
+        self.front.push(Draw::Text {
+            x: bx + size * 0.35,
+            y: base - size * 0.04,
+            size: size * 0.88,
+            text: text.to_owned(),
+            color: dark,
+            bold: false,
+            italic: false,
+        });
+    }
+
+    /// A run of text in one style, of width `w` at `x`: code gets a background, struck text a
+    /// rule, linked text a link area over the line's height.
+    fn run(
+        &mut self,
+        line: &LineBox,
+        x: f32,
+        w: f32,
+        text: String,
+        st: Style,
+        link: Option<&Target>,
+    ) {
+        let (size, base) = (line.size, line.base);
+        if st.code {
+            self.back.push(Draw::Rect {
+                x: x - 0.5,
+                y: base - size * 0.9,
+                w: w + 1.0,
+                h: size * 1.15,
+                fill: Some(CODE_BG),
+                stroke: None,
+            });
+        }
+        let c = if st.link.is_some() { LINK } else { line.color };
+        self.front.push(Draw::Text {
+            x,
+            y: base,
+            size,
+            text,
+            color: c,
+            bold: st.bold,
+            italic: st.italic,
+        });
+        if st.strike {
+            let sy = base - size * 0.3;
+            self.front.push(Draw::Line {
+                x1: x,
+                y1: sy,
+                x2: x + w,
+                y2: sy,
+                color: c,
+                width: 0.5,
+            });
+        }
+        if let Some(t) = link {
+            self.links.push(Draw::Link {
+                x,
+                y: line.top,
+                w,
+                h: line.lh,
+                target: t.clone(),
+            });
         }
     }
 }

@@ -369,6 +369,58 @@ fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
     h
 }
 
+/// First pass: every character checked against the font (an error names those it cannot
+/// draw), and every heading collected (anchors, TOC), with the index of the first heading
+/// after the `[TOC]` marker, if there is one.
+fn survey(
+    font: &mut font::Font,
+    parts: &[&str],
+    options: &PdfOptions,
+) -> Result<(Vec<layout::Entry>, Option<usize>), PdfError> {
+    let mut check = GlyphCheck::new();
+    check.add(font, &options.title, Some("running header"));
+    check.add(font, &options.author, Some("running header"));
+    let mut all_headings = Vec::new();
+    let mut toc_from = None;
+    for part in parts {
+        let md = parse::parse(part);
+        check.walk(font, &md.blocks);
+        for b in &md.blocks {
+            if matches!(b, Block::Toc) && toc_from.is_none() {
+                toc_from = Some(all_headings.len());
+            }
+            headings(std::slice::from_ref(b), &mut all_headings);
+        }
+    }
+    check.add(font, TYPESETTER_TEXT, Some("typesetter"));
+    check.finish()?;
+    Ok((all_headings, toc_from))
+}
+
+/// Second pass: lay out chunk by chunk. Everything before the first `##` heading is the cover.
+fn lay_out(cx: &mut Ctx, parts: &[&str]) {
+    let g = cx.g;
+    for (i, part) in parts.iter().enumerate() {
+        let md = parse::parse(part);
+        cx.links = md.links;
+        let body = if i == 0 {
+            let split = md
+                .blocks
+                .iter()
+                .position(|b| matches!(b, Block::Heading { level: 2, .. }));
+            let (cover, body) = md.blocks.split_at(split.unwrap_or(md.blocks.len()));
+            if !cover.is_empty() {
+                cx.cover(cover);
+            }
+            cx.decorate = true;
+            body
+        } else {
+            &md.blocks
+        };
+        cx.blocks(body, g.left, g.right - g.left);
+    }
+}
+
 /// Typesets report Markdown (see the crate documentation for the
 /// conventions) into PDF bytes.
 ///
@@ -392,25 +444,7 @@ pub fn typeset_to(
     let mut font = font::Font::load(&options.font)?;
     let digest = digest(&markdown, options);
     let parts = chunks(&markdown);
-    // First pass: glyph coverage, every heading (anchors, TOC).
-    let mut check = GlyphCheck::new();
-    check.add(&mut font, &options.title, Some("running header"));
-    check.add(&mut font, &options.author, Some("running header"));
-    let mut all_headings = Vec::new();
-    let mut toc_from = None;
-    for part in &parts {
-        let md = parse::parse(part);
-        check.walk(&mut font, &md.blocks);
-        for b in &md.blocks {
-            if matches!(b, Block::Toc) && toc_from.is_none() {
-                toc_from = Some(all_headings.len());
-            }
-            headings(std::slice::from_ref(b), &mut all_headings);
-        }
-    }
-    check.add(&mut font, TYPESETTER_TEXT, Some("typesetter"));
-    check.finish()?;
-
+    let (all_headings, toc_from) = survey(&mut font, &parts, options)?;
     let subset = glyph_subset(&mut font, &markdown, options);
     let ids: Vec<u16> = std::iter::once(0)
         .chain(subset.keys().copied().filter(|g| *g != 0))
@@ -427,27 +461,7 @@ pub fn typeset_to(
             .collect();
     }
     cx.all_headings = all_headings;
-    // Second pass: lay out chunk by chunk. Everything before the first `##`
-    // heading is the cover.
-    for (i, part) in parts.iter().enumerate() {
-        let md = parse::parse(part);
-        cx.links = md.links;
-        let body = if i == 0 {
-            let split = md
-                .blocks
-                .iter()
-                .position(|b| matches!(b, Block::Heading { level: 2, .. }));
-            let (cover, body) = md.blocks.split_at(split.unwrap_or(md.blocks.len()));
-            if !cover.is_empty() {
-                cx.cover(cover);
-            }
-            cx.decorate = true;
-            body
-        } else {
-            &md.blocks
-        };
-        cx.blocks(body, g.left, g.right - g.left);
-    }
+    lay_out(&mut cx, &parts);
     if cx.no_pages() {
         cx.new_page();
     }
@@ -461,15 +475,19 @@ pub fn typeset_to(
         ..
     } = cx;
     doc::write(
-        done,
-        &anchors,
-        &outline,
-        font,
-        &mut glyphs,
-        &subset,
-        &g,
-        options,
-        digest,
+        doc::LaidOut {
+            pages: done,
+            font,
+            glyphs,
+            subset,
+            finishing: finish::Finishing {
+                anchors,
+                outline,
+                geom: g,
+                options,
+                digest,
+            },
+        },
         out,
     )
 }

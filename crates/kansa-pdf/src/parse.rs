@@ -66,49 +66,16 @@ impl P<'_> {
                 Event::End(_) => return out,
                 Event::Start(Tag::Paragraph) => out.push(Block::Para(self.inlines(Some(())))),
                 Event::Start(Tag::Heading { level, id, .. }) => {
-                    let level = match level {
-                        HeadingLevel::H1 => 1,
-                        HeadingLevel::H2 => 2,
-                        HeadingLevel::H3 => 3,
-                        HeadingLevel::H4 => 4,
-                        HeadingLevel::H5 => 5,
-                        HeadingLevel::H6 => 6,
-                    };
                     let id = id.map(|s| s.to_string());
                     out.push(Block::Heading {
-                        level,
+                        level: heading_level(level),
                         id,
                         inl: self.inlines(Some(())),
                     });
                 }
-                Event::Start(Tag::List(start)) => {
-                    let mut items = Vec::new();
-                    while let Some(e) = self.ev.next() {
-                        match e {
-                            Event::Start(Tag::Item) => items.push(self.blocks()),
-                            _ => break,
-                        }
-                    }
-                    out.push(Block::List { start, items });
-                }
+                Event::Start(Tag::List(start)) => out.push(self.list(start)),
                 Event::Start(Tag::BlockQuote(_)) => out.push(Block::Quote(self.blocks())),
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let mut text = String::new();
-                    for e in self.ev.by_ref() {
-                        match e {
-                            Event::Text(t) => text.push_str(&t),
-                            Event::End(_) => break,
-                            _ => {}
-                        }
-                    }
-                    let chart = matches!(&kind, CodeBlockKind::Fenced(info)
-                        if info.split_whitespace().next() == Some("kansa-chart"));
-                    out.push(if chart {
-                        Block::Chart(text)
-                    } else {
-                        Block::Code(text)
-                    });
-                }
+                Event::Start(Tag::CodeBlock(kind)) => out.push(self.code_block(&kind)),
                 Event::Start(Tag::HtmlBlock) => {
                     let mut html = String::new();
                     for e in self.ev.by_ref() {
@@ -132,6 +99,37 @@ impl P<'_> {
             }
         }
         out
+    }
+
+    /// A list: each item's blocks, up to the list's end tag.
+    fn list(&mut self, start: Option<u64>) -> Block {
+        let mut items = Vec::new();
+        while let Some(e) = self.ev.next() {
+            match e {
+                Event::Start(Tag::Item) => items.push(self.blocks()),
+                _ => break,
+            }
+        }
+        Block::List { start, items }
+    }
+
+    /// A code block's text; a block fenced as `kansa-chart` is a chart.
+    fn code_block(&mut self, kind: &CodeBlockKind) -> Block {
+        let mut text = String::new();
+        for e in self.ev.by_ref() {
+            match e {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(_) => break,
+                _ => {}
+            }
+        }
+        let chart = matches!(kind, CodeBlockKind::Fenced(info)
+            if info.split_whitespace().next() == Some("kansa-chart"));
+        if chart {
+            Block::Chart(text)
+        } else {
+            Block::Code(text)
+        }
     }
 
     fn table(&mut self, al: Vec<Alignment>) -> Block {
@@ -160,114 +158,151 @@ impl P<'_> {
     /// Inline content. With `until_end`, consumes events up to and including
     /// the container's end tag; otherwise stops before the first block event.
     fn inlines(&mut self, until_end: Option<()>) -> Vec<Span> {
-        let mut out: Vec<Span> = Vec::new();
-        let mut st = Style::default();
-        let (mut em, mut strong, mut strike) = (0, 0, 0);
-        let mut badge: Option<(String, Status)> = None;
-        let mut soft: Vec<usize> = Vec::new();
+        let mut run = InlineRun::default();
         loop {
             match self.ev.peek() {
                 None => break,
-                Some(e) if until_end.is_none() && !is_inline(e) => {
-                    let closes_inline = matches!(
-                        e,
-                        Event::End(
-                            TagEnd::Emphasis
-                                | TagEnd::Strong
-                                | TagEnd::Strikethrough
-                                | TagEnd::Link
-                                | TagEnd::Image
-                                | TagEnd::Superscript
-                                | TagEnd::Subscript
-                        )
-                    );
-                    if !closes_inline {
-                        break;
-                    }
-                }
+                Some(e) if until_end.is_none() && !is_inline(e) && !closes_inline(e) => break,
                 _ => {}
             }
             let Some(e) = self.ev.next() else { break };
-            let text =
-                |t: &str, st: Style, out: &mut Vec<Span>, badge: &mut Option<(String, Status)>| {
-                    if let Some((b, _)) = badge {
-                        b.push_str(t);
-                    } else {
-                        out.push(Span::Text(t.to_string(), st));
-                    }
-                };
-            match e {
-                Event::Text(t) => text(&t, st, &mut out, &mut badge),
-                Event::Code(t) => text(&t, Style { code: true, ..st }, &mut out, &mut badge),
-                Event::InlineMath(t) | Event::FootnoteReference(t) => {
-                    text(&t, st, &mut out, &mut badge)
-                }
-                Event::TaskListMarker(done) => {
-                    text(if done { "[x] " } else { "[ ] " }, st, &mut out, &mut badge)
-                }
-                Event::SoftBreak => {
-                    soft.push(out.len());
-                    out.push(Span::Text(" ".into(), st));
-                }
-                Event::HardBreak => out.push(Span::Break),
-                Event::InlineHtml(h) | Event::Html(h) => {
-                    let t = h.trim();
-                    let lower = t.to_ascii_lowercase().replace(' ', "");
-                    if matches!(lower.as_str(), "<br>" | "<br/>") {
-                        out.push(Span::Break);
-                    } else if !(t.starts_with("<!--") && t.ends_with("-->")) {
-                        text(&h, st, &mut out, &mut badge);
-                    }
-                }
-                Event::Start(Tag::Emphasis) => em += 1,
-                Event::Start(Tag::Strong) => strong += 1,
-                Event::Start(Tag::Strikethrough) => strike += 1,
-                Event::End(TagEnd::Emphasis) => em -= 1,
-                Event::End(TagEnd::Strong) => strong -= 1,
-                Event::End(TagEnd::Strikethrough) => strike -= 1,
-                Event::Start(Tag::Link { dest_url, .. }) => {
-                    if let Some(s) = dest_url.strip_prefix("status:") {
-                        badge = Some((String::new(), Status::from_key(s)));
-                    } else {
-                        let target = if let Some(a) = dest_url.strip_prefix('#') {
-                            Some(Target::Anchor(a.to_string()))
-                        } else if ["http://", "https://", "mailto:"]
-                            .iter()
-                            .any(|p| dest_url.starts_with(p))
-                        {
-                            Some(Target::Uri(dest_url.to_string()))
-                        } else {
-                            None
-                        };
-                        st.link = target.map(|t| {
-                            self.links.push(t);
-                            self.links.len() - 1
-                        });
-                    }
-                }
-                Event::End(TagEnd::Link) => {
-                    if let Some((t, s)) = badge.take() {
-                        out.push(Span::Badge(t, s));
-                    }
-                    st.link = None;
-                }
-                Event::End(TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript) => {}
-                Event::End(_) if until_end.is_some() => break,
-                _ => {}
+            if run.event(e, &mut self.links) && until_end.is_some() {
+                break;
             }
-            st.italic = em > 0;
-            st.bold = strong > 0;
-            st.strike = strike > 0;
         }
-        // A soft break between two CJK characters is dropped, else a space.
-        for i in soft.into_iter().rev() {
-            let prev = out[..i].iter().rev().find_map(last_char);
-            let next = out[i + 1..].iter().find_map(first_char);
+        run.finish()
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The end of an inline container: consumed with the inline content, not a block event.
+fn closes_inline(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        )
+    )
+}
+
+/// Where a link goes: an anchor in the document, or a web or mail address; other links
+/// (relative files) are drawn as text.
+fn link_target(dest_url: &str) -> Option<Target> {
+    if let Some(a) = dest_url.strip_prefix('#') {
+        Some(Target::Anchor(a.to_string()))
+    } else if ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|p| dest_url.starts_with(p))
+    {
+        Some(Target::Uri(dest_url.to_string()))
+    } else {
+        None
+    }
+}
+
+/// The state of reading one run of inline content: the spans so far, the current style and
+/// the nesting depths that set it, a status badge being read, and where the soft breaks are.
+#[derive(Default)]
+struct InlineRun {
+    out: Vec<Span>,
+    st: Style,
+    em: i32,
+    strong: i32,
+    strike: i32,
+    badge: Option<(String, Status)>,
+    soft: Vec<usize>,
+}
+
+impl InlineRun {
+    /// Text in style `st`, or the label of the badge being read.
+    fn text(&mut self, t: &str, st: Style) {
+        if let Some((b, _)) = &mut self.badge {
+            b.push_str(t);
+        } else {
+            self.out.push(Span::Text(t.to_string(), st));
+        }
+    }
+
+    /// Takes one event; true for the end tag of a container (not of an inline element).
+    fn event(&mut self, e: Event, links: &mut Vec<Target>) -> bool {
+        let st = self.st;
+        match e {
+            Event::Text(t) => self.text(&t, st),
+            Event::Code(t) => self.text(&t, Style { code: true, ..st }),
+            Event::InlineMath(t) | Event::FootnoteReference(t) => self.text(&t, st),
+            Event::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }, st),
+            Event::SoftBreak => {
+                self.soft.push(self.out.len());
+                self.out.push(Span::Text(" ".into(), st));
+            }
+            Event::HardBreak => self.out.push(Span::Break),
+            Event::InlineHtml(h) | Event::Html(h) => {
+                let t = h.trim();
+                let lower = t.to_ascii_lowercase().replace(' ', "");
+                if matches!(lower.as_str(), "<br>" | "<br/>") {
+                    self.out.push(Span::Break);
+                } else if !(t.starts_with("<!--") && t.ends_with("-->")) {
+                    self.text(&h, st);
+                }
+            }
+            Event::Start(Tag::Emphasis) => self.em += 1,
+            Event::Start(Tag::Strong) => self.strong += 1,
+            Event::Start(Tag::Strikethrough) => self.strike += 1,
+            Event::End(TagEnd::Emphasis) => self.em -= 1,
+            Event::End(TagEnd::Strong) => self.strong -= 1,
+            Event::End(TagEnd::Strikethrough) => self.strike -= 1,
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(s) = dest_url.strip_prefix("status:") {
+                    self.badge = Some((String::new(), Status::from_key(s)));
+                } else {
+                    self.st.link = link_target(&dest_url).map(|t| {
+                        links.push(t);
+                        links.len() - 1
+                    });
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((t, s)) = self.badge.take() {
+                    self.out.push(Span::Badge(t, s));
+                }
+                self.st.link = None;
+            }
+            Event::End(TagEnd::Image | TagEnd::Superscript | TagEnd::Subscript) => {}
+            Event::End(_) => return true,
+            _ => {}
+        }
+        self.st.italic = self.em > 0;
+        self.st.bold = self.strong > 0;
+        self.st.strike = self.strike > 0;
+        false
+    }
+
+    /// The spans; a soft break between two CJK characters is dropped, else it is a space.
+    fn finish(mut self) -> Vec<Span> {
+        for i in self.soft.into_iter().rev() {
+            let prev = self.out[..i].iter().rev().find_map(last_char);
+            let next = self.out[i + 1..].iter().find_map(first_char);
             if matches!((prev, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b)) {
-                out.remove(i);
+                self.out.remove(i);
             }
         }
-        out
+        self.out
     }
 }
 

@@ -9,6 +9,22 @@ const MET: Rgb = Rgb(0.22, 0.60, 0.36);
 const GAP: Rgb = Rgb(0.82, 0.27, 0.25);
 const NA: Rgb = Rgb(0.72, 0.72, 0.72);
 
+/// Font size of a chart's labels, captions and legend.
+const CHART_SIZE: f32 = 8.5;
+/// Height of one bar's row, and of the bar in it.
+const CHART_ROW: f32 = 15.0;
+const CHART_BAR_H: f32 = 9.0;
+
+/// Where a chart's columns are: the labels from `x`, the bars from `bar_x`, the captions after
+/// the bars.
+struct ChartColumns {
+    x: f32,
+    label_w: f32,
+    bar_x: f32,
+    bar_w: f32,
+    cap_w: f32,
+}
+
 /// One bar of a `kansa-chart` block.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Bar {
@@ -151,8 +167,7 @@ impl Ctx<'_> {
     /// A horizontal stacked bar chart (met / gap / n/a) with a legend.
     pub(crate) fn chart(&mut self, src: &str, x: f32, w: f32) {
         let (legend, bars) = parse_chart(src, self.ja);
-        let size = 8.5;
-        let (row, bar_h) = (15.0, 9.0);
+        let size = CHART_SIZE;
         let label_w = bars
             .iter()
             .map(|b| self.font.width(&b.label, size))
@@ -163,10 +178,25 @@ impl Ctx<'_> {
             .map(|b| self.font.width(&b.caption, size))
             .fold(0.0, f32::max)
             .min(w * 0.25);
-        let bar_x = x + label_w + 8.0;
-        let bar_w = (w - label_w - cap_w - 16.0).max(w * 0.3);
-        self.ensure(row * 2.0);
-        // Legend, right above the bars.
+        let cols = ChartColumns {
+            x,
+            label_w,
+            bar_x: x + label_w + 8.0,
+            bar_w: (w - label_w - cap_w - 16.0).max(w * 0.3),
+            cap_w,
+        };
+        self.ensure(CHART_ROW * 2.0);
+        self.chart_legend(&legend, cols.bar_x);
+        self.y += CHART_ROW + 2.0;
+        for b in &bars {
+            self.chart_bar(b, &cols);
+        }
+        self.y += 8.0;
+    }
+
+    /// The legend, right above the bars: a colour swatch and a name for each part.
+    fn chart_legend(&mut self, legend: &[String], bar_x: f32) {
+        let size = CHART_SIZE;
         let mut lx = bar_x;
         let base = self.y + 9.0;
         for (t, c) in legend.iter().zip([MET, GAP, NA]) {
@@ -189,58 +219,59 @@ impl Ctx<'_> {
             });
             lx += 10.0 + self.font.width(t, size) + 14.0;
         }
-        self.y += row + 2.0;
-        for b in &bars {
-            self.ensure(row);
-            let top = self.y + (row - bar_h) / 2.0;
-            let base = top + bar_h / 2.0 + size * 0.36;
-            let label = self.font.clip(&b.label, size, label_w);
-            self.push(Draw::Text {
-                x,
-                y: base,
-                size,
-                text: label,
-                color: TEXT,
-                bold: false,
-                italic: false,
-            });
-            let total: f32 = b.parts.iter().sum::<f32>().max(100.0);
-            let mut bx = bar_x;
-            for (v, c) in b.parts.iter().zip([MET, GAP, NA]) {
-                let sw = bar_w * v / total;
-                if sw > 0.05 {
-                    self.push(Draw::Rect {
-                        x: bx,
-                        y: top,
-                        w: sw,
-                        h: bar_h,
-                        fill: Some(c),
-                        stroke: None,
-                    });
-                }
-                bx += sw;
+    }
+
+    /// One bar: its label, its parts stacked in a frame, its caption.
+    fn chart_bar(&mut self, b: &Bar, cols: &ChartColumns) {
+        let (size, row, bar_h) = (CHART_SIZE, CHART_ROW, CHART_BAR_H);
+        self.ensure(row);
+        let top = self.y + (row - bar_h) / 2.0;
+        let base = top + bar_h / 2.0 + size * 0.36;
+        let label = self.font.clip(&b.label, size, cols.label_w);
+        self.push(Draw::Text {
+            x: cols.x,
+            y: base,
+            size,
+            text: label,
+            color: TEXT,
+            bold: false,
+            italic: false,
+        });
+        let total: f32 = b.parts.iter().sum::<f32>().max(100.0);
+        let mut bx = cols.bar_x;
+        for (v, c) in b.parts.iter().zip([MET, GAP, NA]) {
+            let sw = cols.bar_w * v / total;
+            if sw > 0.05 {
+                self.push(Draw::Rect {
+                    x: bx,
+                    y: top,
+                    w: sw,
+                    h: bar_h,
+                    fill: Some(c),
+                    stroke: None,
+                });
             }
-            self.push(Draw::Rect {
-                x: bar_x,
-                y: top,
-                w: bar_w,
-                h: bar_h,
-                fill: None,
-                stroke: Some(MUTED),
-            });
-            let cap = self.font.clip(&b.caption, size, cap_w);
-            self.push(Draw::Text {
-                x: bar_x + bar_w + 6.0,
-                y: base,
-                size,
-                text: cap,
-                color: TEXT,
-                bold: false,
-                italic: false,
-            });
-            self.y += row;
+            bx += sw;
         }
-        self.y += 8.0;
+        self.push(Draw::Rect {
+            x: cols.bar_x,
+            y: top,
+            w: cols.bar_w,
+            h: bar_h,
+            fill: None,
+            stroke: Some(MUTED),
+        });
+        let cap = self.font.clip(&b.caption, size, cols.cap_w);
+        self.push(Draw::Text {
+            x: cols.bar_x + cols.bar_w + 6.0,
+            y: base,
+            size,
+            text: cap,
+            color: TEXT,
+            bold: false,
+            italic: false,
+        });
+        self.y += row;
     }
 
     /// A code block: lines kept, wrapped by character when too wide.

@@ -211,24 +211,7 @@ impl<'a> Encoder<'a> {
                 h,
                 fill,
                 stroke,
-            } => {
-                self.end_text();
-                if let Some(f) = fill {
-                    self.fill(*f);
-                }
-                if let Some(s) = stroke {
-                    self.stroke(*s, 0.5);
-                }
-                let op = match (fill, stroke) {
-                    (Some(_), Some(_)) => "B",
-                    (None, _) => "S",
-                    _ => "f",
-                };
-                let bottom = self.h - y - h;
-                self.nums(&[*x, bottom, *w, *h], "re");
-                self.out.extend_from_slice(op.as_bytes());
-                self.out.push(b'\n');
-            }
+            } => self.rect((*x, *y, *w, *h), *fill, *stroke),
             Draw::Line {
                 x1,
                 y1,
@@ -245,22 +228,46 @@ impl<'a> Encoder<'a> {
                 y,
                 size,
             } => {
-                let Some(page) = page_of(anchor) else {
-                    return;
-                };
-                let label = page.to_string();
-                let nw = self.font.width(&label, *size);
-                let look = (super::layout::TEXT, false, false);
-                self.text(x1 - nw, *y, *size, &label, look);
-                // Dotted leader on a 3 pt grid so the dots line up vertically.
-                let (start, end) = ((x0 / 3.0).ceil() * 3.0, x1 - nw - 4.0);
-                if end > start {
-                    self.end_text();
-                    self.out.extend_from_slice(b"[0 3] 0 d\n1 J\n");
-                    self.line((start, *y), (end, *y), super::layout::MUTED, 0.9);
-                    self.out.extend_from_slice(b"[] 0 d\n0 J\n");
+                if let Some(page) = page_of(anchor) {
+                    self.toc_num(page, (*x0, *x1), *y, *size);
                 }
             }
+        }
+    }
+
+    /// A rectangle (x, y, w, h from the top of the page), filled, stroked or both.
+    fn rect(&mut self, (x, y, w, h): (f32, f32, f32, f32), fill: Option<Rgb>, stroke: Option<Rgb>) {
+        self.end_text();
+        if let Some(f) = fill {
+            self.fill(f);
+        }
+        if let Some(s) = stroke {
+            self.stroke(s, 0.5);
+        }
+        let op = match (fill, stroke) {
+            (Some(_), Some(_)) => "B",
+            (None, _) => "S",
+            _ => "f",
+        };
+        let bottom = self.h - y - h;
+        self.nums(&[x, bottom, w, h], "re");
+        self.out.extend_from_slice(op.as_bytes());
+        self.out.push(b'\n');
+    }
+
+    /// A TOC entry's page number, right-aligned at `x1`, with a dotted leader from `x0`.
+    fn toc_num(&mut self, page: usize, (x0, x1): (f32, f32), y: f32, size: f32) {
+        let label = page.to_string();
+        let nw = self.font.width(&label, size);
+        let look = (super::layout::TEXT, false, false);
+        self.text(x1 - nw, y, size, &label, look);
+        // Dotted leader on a 3 pt grid so the dots line up vertically.
+        let (start, end) = ((x0 / 3.0).ceil() * 3.0, x1 - nw - 4.0);
+        if end > start {
+            self.end_text();
+            self.out.extend_from_slice(b"[0 3] 0 d\n1 J\n");
+            self.line((start, y), (end, y), super::layout::MUTED, 0.9);
+            self.out.extend_from_slice(b"[] 0 d\n0 J\n");
         }
     }
 

@@ -47,10 +47,88 @@ struct Row {
     n: usize,
 }
 
+/// Where the columns are: their left edges (and the table's right edge), widths, alignments.
 struct Grid<'a> {
     xs: Vec<f32>,
     ws: Vec<f32>,
     aligns: &'a [Align],
+}
+
+impl<'a> Grid<'a> {
+    /// Columns of widths `ws` side by side from `x`.
+    fn new(x: f32, ws: Vec<f32>, aligns: &'a [Align]) -> Self {
+        let mut xs = Vec::with_capacity(ws.len() + 1);
+        let mut acc = x;
+        for cw in &ws {
+            xs.push(acc);
+            acc += cw;
+        }
+        xs.push(acc);
+        Grid { xs, ws, aligns }
+    }
+
+    /// A row's cells broken into lines at the column widths.
+    fn row(&self, cells: Vec<Prep>) -> Row {
+        let lines: Vec<Vec<Range<usize>>> = cells
+            .iter()
+            .enumerate()
+            .map(|(c, p)| break_lines(&p.pairs(), self.ws[c] - 2.0 * PAD_X))
+            .collect();
+        let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        Row { cells, lines, n }
+    }
+}
+
+/// A row's `ncol` cells prepared for measuring and drawing (missing cells are empty).
+fn prep_cells(cx: &mut Ctx, cells: &[Vec<Span>], ncol: usize, bold: bool) -> Vec<Prep> {
+    let empty: Vec<Span> = Vec::new();
+    let st = Style {
+        bold,
+        ..Style::default()
+    };
+    (0..ncol)
+        .map(|c| cx.prep(cells.get(c).unwrap_or(&empty), SIZE, st))
+        .collect()
+}
+
+/// Per column: minimum, widest natural width and mean natural width. The desired width is the
+/// mean (clamped), so one very long cell does not starve the other columns. Rows are measured
+/// here and prepared again when drawn, so a table of 100,000 rows is never held prepared at
+/// once.
+fn column_widths(
+    cx: &mut Ctx,
+    head: Option<&[Prep]>,
+    rows: &[Vec<Vec<Span>>],
+    ncol: usize,
+    w: f32,
+) -> Vec<f32> {
+    let (mut mins, mut maxs, mut sums) = (vec![0f32; ncol], vec![0f32; ncol], vec![0f32; ncol]);
+    let mut measure = |cells: &[Prep]| {
+        for (c, p) in cells.iter().enumerate() {
+            let pairs = p.pairs();
+            let nat = natural_width(&pairs);
+            let mn = if nat <= SHORT {
+                nat
+            } else {
+                min_width(&pairs).min(w * 0.4)
+            };
+            mins[c] = mins[c].max(mn + 2.0 * PAD_X);
+            maxs[c] = maxs[c].max(nat + 2.0 * PAD_X);
+            sums[c] += nat + 2.0 * PAD_X;
+        }
+    };
+    if let Some(h) = head {
+        measure(h);
+    }
+    for r in rows {
+        measure(&prep_cells(cx, r, ncol, false));
+    }
+    let count = (rows.len() + usize::from(head.is_some())) as f32;
+    for c in 0..ncol {
+        let mean = sums[c] / count;
+        maxs[c] = (mean * 1.25).min(maxs[c]).min(w).max(mins[c]);
+    }
+    distribute(&mins, &maxs, w)
 }
 
 pub(crate) fn table(
@@ -70,71 +148,10 @@ pub(crate) fn table(
     if ncol == 0 {
         return;
     }
-    let empty: Vec<Span> = Vec::new();
-    let prep = |cx: &mut Ctx, cells: &[Vec<Span>], bold: bool| -> Vec<Prep> {
-        let st = Style {
-            bold,
-            ..Style::default()
-        };
-        (0..ncol)
-            .map(|c| cx.prep(cells.get(c).unwrap_or(&empty), SIZE, st))
-            .collect()
-    };
-    let head_p = if head.is_empty() {
-        None
-    } else {
-        Some(prep(cx, head, true))
-    };
-
-    // Per column: minimum, widest natural width and mean natural width. The
-    // desired width is the mean (clamped), so one very long cell does not
-    // starve the other columns. Rows are measured here and prepared again
-    // when drawn, so a table of 100,000 rows is never held prepared at once.
-    let (mut mins, mut maxs, mut sums) = (vec![0f32; ncol], vec![0f32; ncol], vec![0f32; ncol]);
-    let mut measure = |cells: &[Prep]| {
-        for (c, p) in cells.iter().enumerate() {
-            let pairs = p.pairs();
-            let nat = natural_width(&pairs);
-            let mn = if nat <= SHORT {
-                nat
-            } else {
-                min_width(&pairs).min(w * 0.4)
-            };
-            mins[c] = mins[c].max(mn + 2.0 * PAD_X);
-            maxs[c] = maxs[c].max(nat + 2.0 * PAD_X);
-            sums[c] += nat + 2.0 * PAD_X;
-        }
-    };
-    if let Some(h) = &head_p {
-        measure(h);
-    }
-    for r in rows {
-        measure(&prep(cx, r, false));
-    }
-    let count = (rows.len() + usize::from(head_p.is_some())) as f32;
-    for c in 0..ncol {
-        let mean = sums[c] / count;
-        maxs[c] = (mean * 1.25).min(maxs[c]).min(w).max(mins[c]);
-    }
-    let ws = distribute(&mins, &maxs, w);
-    let mut xs = Vec::with_capacity(ncol + 1);
-    let mut acc = x;
-    for cw in &ws {
-        xs.push(acc);
-        acc += cw;
-    }
-    xs.push(acc);
-    let grid = Grid { xs, ws, aligns };
-    let mk = |cells: Vec<Prep>| {
-        let lines: Vec<Vec<Range<usize>>> = cells
-            .iter()
-            .enumerate()
-            .map(|(c, p)| break_lines(&p.pairs(), grid.ws[c] - 2.0 * PAD_X))
-            .collect();
-        let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        Row { cells, lines, n }
-    };
-    let head_row = head_p.map(mk);
+    let head_p = (!head.is_empty()).then(|| prep_cells(cx, head, ncol, true));
+    let ws = column_widths(cx, head_p.as_deref(), rows, ncol, w);
+    let grid = Grid::new(x, ws, aligns);
+    let head_row = head_p.map(|cells| grid.row(cells));
     let head_h = head_row
         .as_ref()
         .map_or(0.0, |r| r.n as f32 * LH + 2.0 * PAD_Y);
@@ -146,7 +163,7 @@ pub(crate) fn table(
         cx.y += 8.0;
         return;
     };
-    let first_row = mk(prep(cx, first_cells, false));
+    let first_row = grid.row(prep_cells(cx, first_cells, ncol, false));
     // Keep the header with the first row (or its first two lines).
     let first = if first_row.n <= 3 { first_row.n } else { 2 };
     cx.ensure(head_h + first as f32 * LH + 2.0 * PAD_Y);
@@ -158,40 +175,45 @@ pub(crate) fn table(
     for cells in rows {
         let row = match next.take() {
             Some(r) => r,
-            None => mk(prep(cx, cells, false)),
+            None => grid.row(prep_cells(cx, cells, ncol, false)),
         };
-        let row = &row;
-        let mut from = 0;
-        let mut fresh = false;
-        loop {
-            let rem = row.n - from;
-            let avail = cx.g.bottom - cx.y;
-            if rem as f32 * LH + 2.0 * PAD_Y <= avail + 0.01 {
-                frag(cx, &grid, row, from..row.n, false);
-                break;
-            }
-            let fit = ((avail - 2.0 * PAD_Y) / LH).floor().max(0.0) as usize;
-            // Long rows split (leaving at least two lines on each side);
-            // rows taller than a page always split; short rows move whole.
-            let take = if rem > capacity || fresh {
-                fit.max(1)
-            } else if row.n >= 4 && fit >= 2 && rem >= 4 {
-                fit.min(rem - 2)
-            } else {
-                0
-            };
-            if take > 0 {
-                frag(cx, &grid, row, from..from + take, false);
-                from += take;
-            }
-            cx.new_page();
-            if let Some(h) = &head_row {
-                frag(cx, &grid, h, 0..h.n, true);
-            }
-            fresh = true;
-        }
+        place_row(cx, &grid, &row, head_row.as_ref(), capacity);
     }
     cx.y += 8.0;
+}
+
+/// Draws a row, splitting it across pages where it does not fit (the header repeated on each
+/// new page). `capacity` is how many lines fit on a page below the header.
+fn place_row(cx: &mut Ctx, grid: &Grid, row: &Row, head_row: Option<&Row>, capacity: usize) {
+    let mut from = 0;
+    let mut fresh = false;
+    loop {
+        let rem = row.n - from;
+        let avail = cx.g.bottom - cx.y;
+        if rem as f32 * LH + 2.0 * PAD_Y <= avail + 0.01 {
+            frag(cx, grid, row, from..row.n, false);
+            break;
+        }
+        let fit = ((avail - 2.0 * PAD_Y) / LH).floor().max(0.0) as usize;
+        // Long rows split (leaving at least two lines on each side);
+        // rows taller than a page always split; short rows move whole.
+        let take = if rem > capacity || fresh {
+            fit.max(1)
+        } else if row.n >= 4 && fit >= 2 && rem >= 4 {
+            fit.min(rem - 2)
+        } else {
+            0
+        };
+        if take > 0 {
+            frag(cx, grid, row, from..from + take, false);
+            from += take;
+        }
+        cx.new_page();
+        if let Some(h) = head_row {
+            frag(cx, grid, h, 0..h.n, true);
+        }
+        fresh = true;
+    }
 }
 
 /// Draws lines `span` of every cell of `row` as one band at the current y.

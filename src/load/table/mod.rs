@@ -1,9 +1,12 @@
 //! CSV text into rows that remember where they are, with the csv crate doing the parsing.
 
-use crate::diag::Problems;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::limits::Limits;
 use crate::model::text::{excerpt, human_bytes};
+
+mod build;
+
+use build::{LineCounter, Pending, TableBuilder, checked_fields};
 
 /// One data record.
 #[derive(Debug, Clone)]
@@ -98,6 +101,17 @@ pub fn check_cell(
             )),
         );
     }
+    control_character(file, sheet, line, column, value)
+}
+
+/// The first control character in a cell that must not hold one, reported.
+fn control_character(
+    file: &str,
+    sheet: Option<&str>,
+    line: u64,
+    column: u64,
+    value: &str,
+) -> Option<Diagnostic> {
     // Most cells hold no control character at all: a byte scan tells (C1 controls are C2 80–9F).
     let bytes = value.as_bytes();
     let suspicious = bytes.iter().enumerate().any(|(i, &b)| {
@@ -177,14 +191,6 @@ fn unterminated_quote(rest: &str) -> Option<(u64, usize, usize)> {
     if state == S::Quoted { open } else { None }
 }
 
-/// One record read but not yet checked against the header: held back until the next one is
-/// read, because only the last record of a file can run into an unterminated quote.
-struct Pending {
-    line: u64,
-    byte: usize,
-    fields: Result<Vec<String>, Vec<Diagnostic>>,
-}
-
 /// Parse `text`, reporting structural problems (field counts, broken quoting, cells over the
 /// size limit or with control characters, too many rows) for `file`.
 pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diagnostics> {
@@ -192,126 +198,17 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut problems = Problems::default();
-    let mut headers: Option<Vec<String>> = None;
-    let mut header_line = 1;
-    let mut records = Vec::new();
-    let mut cells = 0usize;
-    // csv's own line counter skips newlines inside quoted fields, so count them ourselves from
-    // the byte offsets (incrementally: linear in the file size).
-    let (mut counted_to, mut line_at) = (0usize, 1u64);
-    let mut line_of = |byte: u64| {
-        // csv reports a record as starting at the line terminator before it (after a CR).
-        let mut byte = (byte as usize).min(text.len());
-        while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
-            byte += 1;
-        }
-        if byte >= counted_to {
-            // A CR at the end of the range is a break unless the LF after it is counted next.
-            let bytes = text.as_bytes();
-            line_at += bytes[counted_to..byte]
-                .iter()
-                .enumerate()
-                .filter(|(i, b)| {
-                    **b == b'\n' || (**b == b'\r' && bytes.get(counted_to + i + 1) != Some(&b'\n'))
-                })
-                .count() as u64;
-            counted_to = byte;
-        }
-        line_at
-    };
+    let mut lines = LineCounter::new(text);
+    let mut builder = TableBuilder::new(file, limits);
     let mut pending: Option<Pending> = None;
     let mut record = csv::StringRecord::new();
-    let mut stop = false;
-    // Takes a checked record: the header, or a data row checked against the header's width.
-    let mut take = |p: Pending, problems: &mut Problems| -> bool {
-        let fields = match p.fields {
-            Ok(f) => f,
-            Err(bad) => {
-                for d in bad {
-                    problems.push(d);
-                }
-                // Without a usable header nothing below it can be read.
-                return headers.is_some();
-            }
-        };
-        let line = p.line;
-        let Some(h) = &headers else {
-            headers = Some(fields.iter().map(|h| h.trim().to_owned()).collect());
-            header_line = line;
-            return true;
-        };
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            return true;
-        }
-        // Each field costs a string header however empty it is: a file of commas alone would
-        // take 24 times its size.
-        cells += fields.len();
-        if cells > limits.max_cells() {
-            problems.push(
-                Diagnostic::new(
-                    file,
-                    line,
-                    1,
-                    format!(
-                        "more than {} cells ({} columns × {} rows so far)",
-                        limits.max_cells(),
-                        fields.len(),
-                        records.len() + 1
-                    ),
-                )
-                .hint(format!(
-                    "delete empty columns, or split the file; the limit is 32 cells per allowed row (--max-rows, now {}), at most 32000000",
-                    limits.max_rows
-                )),
-            );
-            return false;
-        }
-        if records.len() >= limits.max_rows {
-            problems.push(
-                Diagnostic::new(
-                    file,
-                    line,
-                    1,
-                    format!("more than {} data rows", limits.max_rows),
-                )
-                .hint(format!(
-                    "split the file, or raise the limit with --max-rows (now {})",
-                    limits.max_rows
-                )),
-            );
-            return false;
-        }
-        if fields.len() != h.len() {
-            problems.push(
-                Diagnostic::new(
-                    file,
-                    line,
-                    fields.len().min(h.len()) as u64 + 1,
-                    format!(
-                        "found {} field{} instead of {} in line {line}",
-                        fields.len(),
-                        if fields.len() == 1 { "" } else { "s" },
-                        h.len()
-                    ),
-                )
-                .value(excerpt(&fields.join(","), 60))
-                .hint(
-                    "every row needs one field per header column; quote fields that contain commas",
-                ),
-            );
-            return true;
-        }
-        records.push(Record { line, fields });
-        true
-    };
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(p.byte()));
-                problems.push(
+                let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
+                builder.problems.push(
                     Diagnostic::new(file, line, 1, format!("cannot parse CSV: {e}"))
                         .hint("check the quoting: a field with a comma or newline must be inside \"...\", and a quote inside it doubled (\"\")"),
                 );
@@ -319,30 +216,12 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
             }
         }
         let byte = record.position().map_or(0, |p| p.byte());
-        let line = line_of(byte);
-        // Checked before anything is copied out of csv's buffer.
-        let mut bad = Vec::new();
-        for (i, f) in record.iter().enumerate() {
-            if let Some(mut d) = check_cell(file, None, line, i as u64 + 1, f, limits) {
-                // A quoted field with newlines pushes later fields down.
-                d.line += record
-                    .iter()
-                    .take(i)
-                    .map(|f| line_breaks(f.as_bytes()))
-                    .sum::<u64>();
-                bad.push(d);
-            }
-        }
-        let fields = if bad.is_empty() {
-            Ok(record.iter().map(str::to_owned).collect())
-        } else {
-            Err(bad)
-        };
+        let line = lines.line_of(byte);
+        let fields = checked_fields(file, &record, line, limits);
         if let Some(p) = pending.take()
-            && !take(p, &mut problems)
+            && !builder.take(p)
         {
-            stop = true;
-            break;
+            return builder.finish();
         }
         pending = Some(Pending {
             line,
@@ -350,49 +229,10 @@ pub fn parse_with(file: &str, text: &str, limits: &Limits) -> Result<Table, Diag
             fields,
         });
     }
-    if let Some(last) = pending.filter(|_| !stop) {
-        let rest = &text[last.byte.min(text.len())..];
-        match unterminated_quote(rest) {
-            Some((newlines, field, content)) => {
-                // The record may start at the line terminator before it.
-                let skipped = rest.len() - rest.trim_start_matches(['\r', '\n']).len();
-                let lead = line_breaks(&rest.as_bytes()[..skipped]);
-                problems.push(
-                    Diagnostic::new(
-                        file,
-                        last.line + newlines - lead.min(newlines),
-                        field as u64 + 1,
-                        "quoted field is never closed: it runs to the end of the file",
-                    )
-                    .value(excerpt(&rest[content..], 40))
-                    .hint("end the field with a \" (a quote inside a field is written \"\"); rows after it were read as part of this field"),
-                );
-            }
-            None => {
-                take(last, &mut problems);
-            }
-        }
+    if let Some(last) = pending {
+        builder.take_last(last, text);
     }
-    let Some(headers) = headers else {
-        if problems.is_empty() {
-            problems.push(
-                Diagnostic::new(file, 1, 1, "the file is empty").hint(
-                    "the first row must name the columns, e.g. id,status,responsibility,answer",
-                ),
-            );
-        }
-        return Err(problems.finish(file));
-    };
-    if problems.is_empty() {
-        Ok(Table {
-            sheet: None,
-            header_line,
-            headers,
-            records,
-        })
-    } else {
-        Err(problems.finish(file))
-    }
+    builder.finish()
 }
 
 #[cfg(test)]

@@ -12,6 +12,12 @@ use crate::load::{decode, ids::normalize_id, table};
 use crate::model::limits::Limits;
 use crate::model::{Catalogue, CatalogueMeta, Control};
 
+mod layout;
+mod metadata;
+
+use layout::{Layout, layout};
+use metadata::{check_section_names, parse_meta};
+
 /// A catalogue compiled into the binary.
 pub struct Builtin {
     /// Name used with `--catalogue`.
@@ -25,8 +31,8 @@ pub struct Builtin {
 /// Catalogues shipped with kansa; the first is the default.
 pub const BUILTINS: &[Builtin] = &[Builtin {
     id: "fisc-2012",
-    meta: include_str!("../../data/catalogues/fisc-2012/catalogue.toml"),
-    controls: include_str!("../../data/catalogues/fisc-2012/controls.csv"),
+    meta: include_str!("../../../data/catalogues/fisc-2012/catalogue.toml"),
+    controls: include_str!("../../../data/catalogues/fisc-2012/controls.csv"),
 }];
 
 /// Load a catalogue by built-in name, or from a directory (`controls.csv` + `catalogue.toml`)
@@ -98,272 +104,12 @@ fn default_id(csv_path: &Path) -> String {
         .unwrap_or_else(|| stem.into_owned())
 }
 
-/// Every `[[sections]]` entry of catalogue.toml must name a section of the controls, once: a
-/// typo (`運営` for `運用`) left the section without its English name, and a name given twice
-/// kept only the first `name_en`, both without a word.
-fn check_section_names(file: &str, meta_text: &str, catalogue: &Catalogue) -> Result<()> {
-    let mut used: Vec<&str> = Vec::new();
-    for c in &catalogue.controls {
-        if !used.contains(&c.section.as_str()) {
-            used.push(&c.section);
-        }
-    }
-    let lines = section_name_lines(meta_text);
-    let mut problems = Vec::new();
-    for (i, section) in catalogue.meta.sections.iter().enumerate() {
-        let (line, column) = lines.get(i).copied().unwrap_or((0, 0));
-        let at = |message: String| {
-            Diagnostic::new(file, line, column, message).value(section.name.as_str())
-        };
-        let first = catalogue.meta.sections[..i]
-            .iter()
-            .position(|s| s.name == section.name);
-        if let Some(first) = first {
-            problems.push(
-                at(format!("[[sections]] #{}: section name given twice", i + 1)).hint(format!(
-                    "[[sections]] #{} already names it; keep one entry per section",
-                    first + 1
-                )),
-            );
-        } else if !used.contains(&section.name.as_str()) {
-            let nearest = crate::diag::nearest(&section.name, used.iter().copied());
-            let mut names: Vec<&str> = nearest.into_iter().collect();
-            names.extend(used.iter().copied().filter(|n| Some(*n) != nearest));
-            let shown: Vec<String> = names
-                .iter()
-                .map(|n| format!("{:?}", crate::model::text::visible(n)))
-                .collect();
-            problems.push(
-                at(format!(
-                    "[[sections]] #{}: no control of controls.csv is in this section",
-                    i + 1
-                ))
-                .hint(format!(
-                    "the sections of controls.csv are {}; fix the name, or remove the entry",
-                    shown.join(", ")
-                )),
-            );
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Input(Diagnostics(problems)))
-    }
-}
-
-/// (line, column) of the `name` key of each `[[sections]]` table, in file order (0, 0 when not
-/// found, e.g. an inline `sections = [...]` array).
-fn section_name_lines(text: &str) -> Vec<(u64, u64)> {
-    let mut found = Vec::new();
-    let mut in_section = false;
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim_start();
-        if line.starts_with('[') {
-            if in_section {
-                found.push((0, 0));
-            }
-            in_section = line.trim_end() == "[[sections]]";
-            continue;
-        }
-        let is_name = line
-            .strip_prefix("name")
-            .is_some_and(|rest| rest.trim_start().starts_with('='));
-        if in_section && is_name {
-            let column = (raw.chars().count() - line.chars().count()) as u64 + 1;
-            found.push((n as u64 + 1, column));
-            in_section = false;
-        }
-    }
-    if in_section {
-        found.push((0, 0));
-    }
-    found
-}
-
-/// Parse `catalogue.toml`. Unknown keys are errors (a typo such as `edtion` or `[[section]]`
-/// would otherwise be dropped without a word), located at their line and column.
-fn parse_meta(file: &str, text: &str) -> Result<CatalogueMeta> {
-    toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((0, 0), |s| line_and_column(text, s.start));
-        Error::Input(Diagnostics(vec![
-            Diagnostic::new(
-                file,
-                line,
-                column,
-                format!("invalid catalogue metadata: {}", e.message().trim()),
-            )
-            .hint(
-                "catalogue.toml knows id, name, name_en, edition, publisher, publisher_en, \
-                 language, source, copyright and [[sections]] (name, name_en, prefix); \
-                 id and name are required",
-            ),
-        ]))
-    })
-}
-
-/// 1-based line and character column of byte offset `at` in `text`.
-fn line_and_column(text: &str, at: usize) -> (u64, u64) {
-    let before = &text[..text.floor_char_boundary(at)];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
-    (line, column)
-}
-
 /// Read `catalogue.toml`, decoded as overlays are (UTF-8 with or without BOM, Shift_JIS as
 /// Japanese editors save it, UTF-16), so that a Shift_JIS file does not become mojibake.
 fn read_meta_text(meta_path: &Path, limits: &Limits) -> Result<String> {
     let file = meta_path.display().to_string();
     let bytes = crate::fs::read_limited(meta_path, limits.max_file_bytes)?;
     Ok(decode::decode_catalogue(&file, &bytes)?.text.into_owned())
-}
-
-/// A catalogue column kansa knows, by any of its header spellings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum CatalogueColumn {
-    Id,
-    Section,
-    Major,
-    Middle,
-    Text,
-}
-
-/// Header spellings of a catalogue's columns, compared trimmed and lower-cased: English, or
-/// Japanese as overlays accept them (and as `kansa init` writes them).
-const CATALOGUE_HEADERS: &[(&str, CatalogueColumn)] = &[
-    ("id", CatalogueColumn::Id),
-    ("項番", CatalogueColumn::Id),
-    ("section", CatalogueColumn::Section),
-    ("区分", CatalogueColumn::Section),
-    ("major", CatalogueColumn::Major),
-    ("基準大項目", CatalogueColumn::Major),
-    ("middle", CatalogueColumn::Middle),
-    ("中項目", CatalogueColumn::Middle),
-    ("text", CatalogueColumn::Text),
-    ("control", CatalogueColumn::Text),
-    ("小項目", CatalogueColumn::Text),
-];
-
-fn catalogue_column(header: &str) -> Option<CatalogueColumn> {
-    let key = header.trim().to_lowercase();
-    CATALOGUE_HEADERS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, c)| *c)
-}
-
-/// Where each column of a catalogue table goes.
-struct Layout {
-    id: usize,
-    text: usize,
-    section: Option<usize>,
-    major: Option<usize>,
-    middle: Option<usize>,
-    /// Extra columns (kept and shown in every output), as (column, header) in file order.
-    extra: Vec<(usize, String)>,
-}
-
-/// Map the header row to columns: every problem of the header at once (a column given twice,
-/// an unnamed column with values, id or text missing).
-fn layout(file: &str, table: &table::Table, problems: &mut Problems) -> Option<Layout> {
-    let mut known: HashMap<CatalogueColumn, usize> = HashMap::new();
-    let mut extra: Vec<(usize, String)> = Vec::new();
-    let mut extra_names: HashMap<&str, usize> = HashMap::new();
-    for (i, header) in table.headers.iter().enumerate() {
-        let at =
-            || Diagnostic::new(file, 1, i as u64 + 1, "column given twice").column_name(header);
-        let first = match catalogue_column(header) {
-            Some(c) => *known.entry(c).or_insert(i),
-            None if header.trim().is_empty() => {
-                if table.records.iter().any(|r| !r.fields[i].trim().is_empty()) {
-                    problems.push(
-                        Diagnostic::new(
-                            file,
-                            1,
-                            i as u64 + 1,
-                            "values under an empty column header",
-                        )
-                        .hint("name the column (it is kept as an extra column), or delete it"),
-                    );
-                }
-                continue;
-            }
-            None if answer_column_name(header).is_some() => {
-                problems.push(answer_named_extra(file, i, header));
-                continue;
-            }
-            None => {
-                let first = *extra_names.entry(header.trim()).or_insert(i);
-                if first == i {
-                    extra.push((i, header.trim().to_owned()));
-                }
-                first
-            }
-        };
-        if first != i {
-            problems.push(at().hint(format!(
-                "column {} ({}) means the same; keep one",
-                first + 1,
-                table.headers[first]
-            )));
-        }
-    }
-    let (Some(&id), Some(&text)) = (
-        known.get(&CatalogueColumn::Id),
-        known.get(&CatalogueColumn::Text),
-    ) else {
-        problems.push(
-            Diagnostic::new(file, 1, 1, "a catalogue needs the columns id and text")
-                .value(table.headers.join(","))
-                .hint("header row: id,section,major,middle,text (or 項番,区分,基準大項目,中項目,小項目)"),
-        );
-        return None;
-    };
-    Some(Layout {
-        id,
-        text,
-        section: known.get(&CatalogueColumn::Section).copied(),
-        major: known.get(&CatalogueColumn::Major).copied(),
-        middle: known.get(&CatalogueColumn::Middle).copied(),
-        extra,
-    })
-}
-
-/// Column names of the exports (`gaps.csv`, `answers-merged.csv`) that are not catalogue or
-/// answer columns, compared lower-cased.
-const EXPORT_ONLY_HEADERS: &[&str] = &["key", "status_label", "overdue"];
-
-/// The output column a catalogue extra column would collide with: an answer column (`status`,
-/// `owner`, `担当`, ...), or a column the exports add (`key`, `status_label`, `status_source`).
-fn answer_column_name(header: &str) -> Option<String> {
-    use crate::load::values::{Column, column_for_header, column_name};
-    let key = header.trim().to_lowercase();
-    if let Some(column) = column_for_header(&key).filter(|c| *c != Column::Context) {
-        return Some(column_name(column).to_owned());
-    }
-    let export_only = EXPORT_ONLY_HEADERS.contains(&key.as_str())
-        || key.strip_suffix("_source").is_some_and(|f| {
-            column_for_header(f).is_some_and(|c| !matches!(c, Column::Context | Column::Id))
-        });
-    export_only.then_some(key)
-}
-
-/// An extra catalogue column named like an answer column gave two `status` (or `owner`, ...)
-/// headers in gaps.csv and answers-merged.csv, and CSV readers took the wrong one's value.
-fn answer_named_extra(file: &str, index: usize, header: &str) -> Diagnostic {
-    let name = answer_column_name(header).unwrap_or_default();
-    Diagnostic::new(
-        file,
-        1,
-        index as u64 + 1,
-        format!("catalogue column named like the answer/export column {name}"),
-    )
-    .column_name(header)
-    .value(header.trim())
-    .hint(format!(
-        "answers belong in overlays; rename this catalogue column (e.g. \"catalogue_{}\") so the exports do not get two {name} columns",
-        header.trim()
-    ))
 }
 
 /// Parse catalogue CSV text (`id, section, major, middle, text` or their Japanese headers,
@@ -391,51 +137,10 @@ pub fn parse_catalogue_with(
     let mut controls: Vec<Control> = Vec::with_capacity(table.records.len());
     let mut seen = HashMap::new();
     for rec in &table.records {
-        let cell = |c: Option<usize>| c.map_or(String::new(), |i| rec.fields[i].trim().to_owned());
-        let id_column = layout.id as u64 + 1;
-        let id = normalize_id(&rec.fields[layout.id]);
-        if id.is_empty() {
-            problems.push(
-                Diagnostic::new(file, rec.line, id_column, "empty id")
-                    .column_name(&table.headers[layout.id])
-                    .value(rec.fields[layout.id].as_str())
-                    .hint("every control needs an id; fill it in or delete the row"),
-            );
-            continue;
+        match control_id(file, &table, &layout, rec, &mut seen) {
+            Ok(id) => controls.push(control(&layout, rec, id)),
+            Err(d) => problems.push(*d),
         }
-        if let Some(first) = seen.insert(id.clone(), rec.line) {
-            let raw = rec.fields[layout.id].as_str();
-            let hint = if raw == id {
-                format!("already defined on line {first}")
-            } else {
-                format!(
-                    "already defined on line {first} (both read as {id:?} once width, dashes and spaces are normalised)"
-                )
-            };
-            problems.push(
-                Diagnostic::new(file, rec.line, id_column, "duplicate id")
-                    .column_name(&table.headers[layout.id])
-                    .value(raw)
-                    .hint(hint),
-            );
-            continue;
-        }
-        let extra = layout
-            .extra
-            .iter()
-            .filter_map(|(i, h)| {
-                let v = rec.fields[*i].trim();
-                (!v.is_empty()).then(|| (h.clone(), v.to_owned()))
-            })
-            .collect();
-        controls.push(Control {
-            id,
-            section: cell(layout.section),
-            major: cell(layout.major),
-            middle: cell(layout.middle),
-            text: cell(Some(layout.text)),
-            extra,
-        });
     }
     if problems.is_empty() && controls.is_empty() {
         problems.push(
@@ -451,6 +156,65 @@ pub fn parse_catalogue_with(
     catalogue.extra_columns = layout.extra.into_iter().map(|(_, h)| h).collect();
     catalogue.sha256 = crate::model::text::hex(&sha2::Sha256::digest(text.as_bytes()));
     Ok(catalogue)
+}
+
+/// The row's control id, normalised; an empty id, or one a row above already defined (`seen`
+/// maps ids to their lines), is a problem.
+fn control_id(
+    file: &str,
+    table: &table::Table,
+    layout: &Layout,
+    rec: &table::Record,
+    seen: &mut HashMap<String, u64>,
+) -> std::result::Result<String, Box<Diagnostic>> {
+    let id_column = layout.id as u64 + 1;
+    let raw = rec.fields[layout.id].as_str();
+    let id = normalize_id(raw);
+    if id.is_empty() {
+        return Err(Box::new(
+            Diagnostic::new(file, rec.line, id_column, "empty id")
+                .column_name(&table.headers[layout.id])
+                .value(raw)
+                .hint("every control needs an id; fill it in or delete the row"),
+        ));
+    }
+    let Some(first) = seen.insert(id.clone(), rec.line) else {
+        return Ok(id);
+    };
+    let hint = if raw == id {
+        format!("already defined on line {first}")
+    } else {
+        format!(
+            "already defined on line {first} (both read as {id:?} once width, dashes and spaces are normalised)"
+        )
+    };
+    Err(Box::new(
+        Diagnostic::new(file, rec.line, id_column, "duplicate id")
+            .column_name(&table.headers[layout.id])
+            .value(raw)
+            .hint(hint),
+    ))
+}
+
+/// The control a row describes, its cells trimmed; empty extra cells are left out.
+fn control(layout: &Layout, rec: &table::Record, id: String) -> Control {
+    let cell = |c: Option<usize>| c.map_or(String::new(), |i| rec.fields[i].trim().to_owned());
+    let extra = layout
+        .extra
+        .iter()
+        .filter_map(|(i, h)| {
+            let v = rec.fields[*i].trim();
+            (!v.is_empty()).then(|| (h.clone(), v.to_owned()))
+        })
+        .collect();
+    Control {
+        id,
+        section: cell(layout.section),
+        major: cell(layout.major),
+        middle: cell(layout.middle),
+        text: cell(Some(layout.text)),
+        extra,
+    }
 }
 
 #[cfg(test)]
@@ -624,32 +388,6 @@ mod tests {
         assert_eq!((d.line, d.column, d.message.as_str()), (3, 2, "empty id"));
         assert_eq!(d.column_name.as_deref(), Some("id"));
         assert!(d.hint.is_some());
-    }
-
-    #[test]
-    fn unknown_metadata_keys_are_errors() {
-        let err = parse_meta(
-            "catalogue.toml",
-            "id = \"x\"\nname = \"y\"\nedtion = \"2\"\n",
-        )
-        .unwrap_err();
-        let Error::Input(d) = err else {
-            panic!("not an input error: {err}")
-        };
-        assert_eq!((d.0[0].line, d.0[0].column), (3, 1));
-        assert!(d.0[0].message.contains("edtion"), "{}", d.0[0].message);
-        let err = parse_meta(
-            "catalogue.toml",
-            "id = \"x\"\nname = \"y\"\n[[section]]\nname = \"s\"\n",
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("section"), "{err}");
-        let err = parse_meta(
-            "catalogue.toml",
-            "id = \"x\"\nname = \"y\"\n[[sections]]\nname = \"s\"\nname_jp = \"t\"\n",
-        )
-        .unwrap_err();
-        assert!(err.to_string().contains("name_jp"), "{err}");
     }
 
     /// Regression (B17): a `[[sections]]` name matching no section, or given twice, was
