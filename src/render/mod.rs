@@ -3,9 +3,7 @@
 //! Markdown and HTML go through Tera templates over the [`view::Report`]; JSON is the same view
 //! serialised (labels left out), so every format shows the same numbers.
 
-pub mod changes_view;
 mod context;
-mod field_view;
 pub mod labels;
 pub mod markdown;
 pub mod pdf_report;
