@@ -2,8 +2,11 @@
 //!
 //! Paths in the file are relative to the file itself, so a config can live beside its overlays
 //! and be run from anywhere.
+//!
+//! The file's types and its loading are here; the checks TOML does not make are in `checks`,
+//! the pack-name rules in `names`, path handling in `paths`.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -13,6 +16,15 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::model::Lang;
 use crate::render::Format;
+
+mod checks;
+mod names;
+mod paths;
+
+pub use names::dir_name;
+pub use paths::normalize;
+
+use checks::check_packs;
 
 /// The whole file: one or more `[[pack]]` tables.
 #[derive(Debug, Clone, Deserialize)]
@@ -188,43 +200,6 @@ impl PackConfig {
     }
 }
 
-/// The directory a pack is published to under the output root: the name with every character
-/// but letters, digits, `-` and `_` replaced by `_`, at most 80 characters. Unlike ticket file
-/// names nothing is prefixed or stripped, so `x` and `gap-x` stay apart; [`load`] refuses names
-/// that give no usable directory or the same one as another pack.
-pub fn dir_name(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    // Composed first: a combining accent is a mark, not a letter, and would become `_`.
-    name.nfc()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(80)
-        .collect()
-}
-
-/// Why a pack name gives no usable directory, if it does not.
-fn dir_name_problem(name: &str) -> Option<&'static str> {
-    const DEVICES: &[&str] = &[
-        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-    ];
-    let dir = dir_name(name);
-    if name.trim().is_empty() {
-        Some("pack name is empty")
-    } else if !dir.chars().any(char::is_alphanumeric) {
-        Some("pack name has no letter or digit to name its directory")
-    } else if DEVICES.contains(&dir.to_lowercase().as_str()) {
-        Some("pack name is a device name on Windows")
-    } else {
-        None
-    }
-}
-
 /// A coverage threshold must be a percentage: NaN would turn the gate off, infinity or
 /// anything over 100 would trip it always, a negative one never.
 pub fn check_percent(value: f64) -> std::result::Result<f64, String> {
@@ -242,23 +217,6 @@ pub fn percent_arg(s: &str) -> std::result::Result<f64, String> {
         .parse()
         .map_err(|_| format!("{s:?} is not a number; give a percentage from 0 to 100"))?;
     check_percent(value)
-}
-
-/// `paper`, `landscape`, `font` and `font_index` shape only the PDF: in a pack without "pdf" in
-/// `formats` they would be ignored without a word (a missing font file or a face index the font
-/// lacks never noticed), as the CLI's `--font` with another format is a usage error.
-fn pdf_only_key_without_pdf(p: &PackConfig) -> Option<&'static str> {
-    if p.formats.contains(&Format::Pdf) {
-        return None;
-    }
-    [
-        ("font", p.font.is_some()),
-        ("font_index", p.font_index != 0),
-        ("paper", p.paper.is_some()),
-        ("landscape", p.landscape),
-    ]
-    .into_iter()
-    .find_map(|(key, set)| set.then_some(key))
 }
 
 fn default_catalogue() -> String {
@@ -284,26 +242,6 @@ impl Config {
     /// Resolve a path from the config against the config's directory.
     pub fn resolve(&self, p: &str) -> PathBuf {
         normalize(&self.base.join(p))
-    }
-}
-
-/// Remove `.` and `name/..` pairs without touching the file system, so paths in messages read
-/// `examples/aws-2012/answers.csv`, not `examples/example-bank/../aws-2012/answers.csv`.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        PathBuf::from(".")
-    } else {
-        out.iter().collect()
     }
 }
 
@@ -366,169 +304,22 @@ fn pack_header_lines(text: &str) -> Vec<u64> {
         .collect()
 }
 
-/// Every problem of the packs that TOML itself does not catch.
-fn check_packs(packs: &[PackConfig], text: &str, shown: &str) -> Diagnostics {
-    let mut problems = Diagnostics::default();
-    if packs.is_empty() {
-        problems.push(
-            Diagnostic::new(shown, 1, 1, "no [[pack]] table: nothing to build").hint(
-                "add a [[pack]] with name and overlays; see examples/example-bank/kansa.toml",
-            ),
-        );
-    }
-    let lines = pack_header_lines(text);
-    for (i, p) in packs.iter().enumerate() {
-        let line = lines.get(i).copied().unwrap_or(0);
-        let at = |msg: String| {
-            Diagnostic::new(
-                shown,
-                line,
-                u64::from(line > 0),
-                format!("[[pack]] #{} ({:?}): {msg}", i + 1, p.name),
-            )
-        };
-        if let Some(problem) = dir_name_problem(&p.name) {
-            problems.push(at(problem.to_owned()).value(&p.name).hint(
-                "give each pack a name with letters or digits, e.g. name = \"example-bank\"",
-            ));
-        }
-        if p.overlays.is_none() {
-            problems.push(at("no answers overlays".into()).hint(
-                "add overlays = [\"answers.csv\"]; for a pack of the catalogue alone write overlays = []",
-            ));
-        }
-        if let Some(v) = p.gates.fail_under
-            && let Err(e) = check_percent(v)
-        {
-            problems.push(
-                at(format!("[pack.gates] fail_under: {e}"))
-                    .value(v.to_string())
-                    .hint("fail_under = 80.0 (coverage percent, 0 to 100)"),
-            );
-        }
-        if p.font_index != 0 && p.font.is_none() {
-            problems.push(
-                at("font_index without font: the built-in font has one face".into())
-                    .value(p.font_index.to_string())
-                    .hint("give font = \"fonts/NAME.ttc\" beside font_index, or remove font_index"),
-            );
-        }
-        if let Some(key) = pdf_only_key_without_pdf(p) {
-            problems.push(
-                at(format!(
-                    "{key} applies only to PDF output, and formats has no \"pdf\""
-                ))
-                .value(key)
-                .hint(format!("add \"pdf\" to formats, or remove {key}")),
-            );
-        }
-        if let Err(e) = p.limits.limits() {
-            problems.push(
-                at(format!("[pack.limits]: {e}")).hint(
-                    "max_field_bytes = \"8MiB\", max_rows = 2000000, max_file_bytes = \"1GiB\"",
-                ),
-            );
-        }
-        problems.extend(pack_directory_problems(packs, i, &at));
-        let dir = super::exports::folded(&dir_name(&p.name));
-        if let Some((j, q)) = packs
-            .iter()
-            .enumerate()
-            .skip(i + 1)
-            .find(|(_, q)| super::exports::folded(&dir_name(&q.name)) == dir)
-        {
-            problems.push(
-                at(format!(
-                    "pack directory {:?} is also the directory of [[pack]] #{} ({:?})",
-                    dir_name(&p.name),
-                    j + 1,
-                    q.name
-                ))
-                .hint("pack names must differ after replacing all but letters, digits, - and _ by _, ignoring case"),
-            );
-        }
-    }
-    problems
-}
-
-/// Where a pack is published, as the config writes it: relative to the config's directory, or
-/// absolute.
-fn pack_dir_as_written(p: &PackConfig) -> PathBuf {
-    let root = Path::new(p.out.as_deref().unwrap_or("packs"));
-    normalize(&root.join(dir_name(&p.name)))
-}
-
-/// [`pack_dir_as_written`] folded as a case-insensitive file system compares names.
-fn pack_dir_folded(p: &PackConfig) -> PathBuf {
-    pack_dir_as_written(p)
-        .components()
-        .map(|c| super::exports::folded(&c.as_os_str().to_string_lossy()))
-        .collect()
-}
-
-/// Problems of pack `i`'s directory beyond its name's letters: a name too long for the names
-/// kansa derives from it (the staging and aside directories beside the pack must fit the 255
-/// bytes of a file name), and a directory inside another pack's (or holding one), which the
-/// other pack's swap would delete or its verify refuse. Paths are compared as written, so an
-/// absolute `out` and a relative one naming the same place are not caught.
-fn pack_directory_problems(
-    packs: &[PackConfig],
-    i: usize,
-    at: &dyn Fn(String) -> Diagnostic,
-) -> Diagnostics {
-    let mut problems = Diagnostics::default();
-    let p = &packs[i];
-    let dir = dir_name(&p.name);
-    if dir.len() > super::publish::MAX_DIR_NAME_BYTES {
-        problems.push(
-            at(format!(
-                "pack name gives a directory name of {} bytes; at most {} bytes fit",
-                dir.len(),
-                super::publish::MAX_DIR_NAME_BYTES
-            ))
-            .value(&p.name)
-            .hint("give the pack a shorter name (a kanji takes 3 bytes: at most 66 kanji)"),
-        );
-    }
-    if dir_name_problem(&p.name).is_some() {
-        return problems;
-    }
-    let mine = pack_dir_folded(p);
-    let others = packs
-        .iter()
-        .enumerate()
-        .filter(|&(j, q)| j != i && dir_name_problem(&q.name).is_none());
-    for (j, q) in others {
-        let theirs = pack_dir_folded(q);
-        if mine != theirs && theirs.starts_with(&mine) {
-            problems.push(
-                at(format!(
-                    "pack directory {} holds the directory {} of [[pack]] #{} ({:?}): publishing this pack would replace that one",
-                    pack_dir_as_written(p).display(),
-                    pack_dir_as_written(q).display(),
-                    j + 1,
-                    q.name
-                ))
-                .hint("give the packs out directories that do not lie inside one another, e.g. out = \"packs\" for both"),
-            );
-        }
-    }
-    problems
+/// Load `text` as a `kansa.toml` in a fresh directory: the config, or the message of the usage
+/// error (exit 2) it gives; for the tests of every part of the config.
+#[cfg(test)]
+fn load_text(text: &str) -> std::result::Result<Config, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("kansa.toml");
+    std::fs::write(&p, text).unwrap();
+    load(&p).map_err(|e| {
+        assert_eq!(e.exit_code(), 2, "{e}");
+        e.to_string()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_removes_dot_dot_lexically() {
-        assert_eq!(
-            normalize(Path::new("examples/example-bank/../aws-2012/a.csv")),
-            PathBuf::from("examples/aws-2012/a.csv")
-        );
-        assert_eq!(normalize(Path::new("./a/./b")), PathBuf::from("a/b"));
-        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
-    }
 
     #[test]
     fn limits_table_takes_numbers_and_units() {
@@ -635,16 +426,6 @@ mod tests {
         );
     }
 
-    fn load_text(text: &str) -> std::result::Result<Config, String> {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("kansa.toml");
-        std::fs::write(&p, text).unwrap();
-        load(&p).map_err(|e| {
-            assert_eq!(e.exit_code(), 2, "{e}");
-            e.to_string()
-        })
-    }
-
     /// Regression: `date = 2026-01-01` (a TOML date) gave "invalid type: map".
     #[test]
     fn toml_dates_are_accepted_as_days() {
@@ -657,164 +438,5 @@ mod tests {
             .unwrap_err();
         assert!(err.contains("kansa.toml:4:"), "{err}");
         assert!(err.contains("give the day only"), "{err}");
-    }
-
-    /// Regression: `pack = []` built nothing and exited 0; a pack without `overlays` built a
-    /// report of the catalogue alone without a word.
-    #[test]
-    fn no_packs_and_no_overlays_are_errors() {
-        let err = load_text("pack = []\n").unwrap_err();
-        assert!(err.contains("kansa.toml:1:1: no [[pack]] table"), "{err}");
-        let err = load_text("# packs\n\n[[pack]]\nname = \"a\"\n").unwrap_err();
-        assert!(
-            err.contains("kansa.toml:3:1: [[pack]] #1 (\"a\"): no answers overlays"),
-            "{err}"
-        );
-        assert!(err.contains("overlays = []"), "{err}");
-        assert!(load_text("[[pack]]\nname = \"a\"\noverlays = []\n").is_ok());
-    }
-
-    /// Regression: `font_index = 7` without `font` was silently ignored (the built-in font has
-    /// one face), as `--font-index` without `--font` was.
-    #[test]
-    fn font_index_needs_a_font() {
-        let err = load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont_index = 7\n").unwrap_err();
-        assert!(
-            err.contains("kansa.toml:1:1: [[pack]] #1 (\"a\"): font_index without font"),
-            "{err}"
-        );
-        assert!(
-            load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont = \"x.ttc\"\nfont_index = 7\n")
-                .is_ok()
-        );
-    }
-
-    /// Regression (B13): `font`/`font_index` (and the other PDF-only keys) in a pack without
-    /// "pdf" in `formats` were never checked.
-    #[test]
-    fn pdf_only_keys_need_pdf_format() {
-        for key in ["font = \"x.ttc\"", "paper = \"a4\"", "landscape = true"] {
-            let text =
-                format!("[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"md\"]\n{key}\n");
-            let err = load_text(&text).unwrap_err();
-            assert!(
-                err.contains("kansa.toml:1:1: [[pack]] #1 (\"a\"):")
-                    && err.contains("applies only to PDF output"),
-                "{err}"
-            );
-        }
-        let err = load_text(
-            "[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"md\"]\nfont = \"x.ttc\"\nfont_index = 3\n",
-        )
-        .unwrap_err();
-        assert!(err.contains("font applies only to PDF output"), "{err}");
-        let with_pdf = "[[pack]]\nname = \"a\"\noverlays = []\nformats = [\"md\", \"pdf\"]\nfont = \"x.ttc\"\nfont_index = 3\npaper = \"letter\"\n";
-        assert!(load_text(with_pdf).is_ok());
-        // The default formats include pdf.
-        assert!(load_text("[[pack]]\nname = \"a\"\noverlays = []\nfont = \"x.ttc\"\n").is_ok());
-    }
-
-    /// Regression: `x` and `gap-x`, `a/b` and `a_b` published to one directory; `gap-` to the
-    /// output root itself; `""` to `gap/`.
-    #[test]
-    fn pack_names_give_distinct_usable_directories() {
-        assert_eq!(dir_name("gap-x"), "gap-x");
-        assert_eq!(dir_name("a/b"), "a_b");
-        assert_eq!(dir_name("../x"), "___x");
-        let two = |a: &str, b: &str| {
-            load_text(&format!(
-                "[[pack]]\nname = \"{a}\"\noverlays = []\n[[pack]]\nname = \"{b}\"\noverlays = []\n"
-            ))
-        };
-        assert!(two("x", "gap-x").is_ok());
-        for (a, b) in [
-            ("a/b", "a_b"),
-            ("Bank", "bank"),
-            ("x", "x"),
-            ("a.b", "A b"),
-            ("caf\u{e9}", "CAFE\u{301}"),
-        ] {
-            let err = two(a, b).unwrap_err();
-            assert!(
-                err.contains(&format!("kansa.toml:1:1: [[pack]] #1 ({a:?})")),
-                "{err}"
-            );
-            assert!(err.contains(&format!("[[pack]] #2 ({b:?})")), "{err}");
-        }
-        assert_eq!(dir_name("gap-"), "gap-");
-        assert!(two("gap-", "ok").is_ok());
-        for bad in ["", "  ", "--", "..", "/", "con", "NUL"] {
-            let err = two(bad, "ok").unwrap_err();
-            assert!(err.contains("[[pack]] #1"), "{bad:?}: {err}");
-        }
-        let err = two("-", "ok").unwrap_err();
-        assert!(err.contains("no letter or digit"), "{err}");
-    }
-
-    /// Regression (A11): a 79-kanji name (237 bytes) passed, and the staging directory
-    /// `.kansa-pack-<name>-XXXXXX` was too long a file name (exit 1 mid-build).
-    #[test]
-    fn pack_names_are_limited_in_bytes() {
-        let one = |name: &str| load_text(&format!("[[pack]]\nname = \"{name}\"\noverlays = []\n"));
-        let err = one(&"\u{8a2d}".repeat(79)).unwrap_err();
-        assert!(
-            err.contains("kansa.toml:1:1: [[pack]] #1") && err.contains("237 bytes"),
-            "{err}"
-        );
-        assert!(one(&"\u{8a2d}".repeat(66)).is_ok());
-        let err = one(&"\u{20000}".repeat(51)).unwrap_err();
-        assert!(err.contains("204 bytes"), "{err}");
-        assert!(
-            one(&"x".repeat(200)).is_ok(),
-            "ASCII names are cut at 80 characters"
-        );
-    }
-
-    /// Regression (A5): pack `r` at `./r` and pack `p` at `r/p` were accepted; `r`'s swap then
-    /// deleted `p`, or `r` failed verify.
-    #[test]
-    fn pack_directories_must_not_nest() {
-        let two = |out_a: &str, out_b: &str| {
-            load_text(&format!(
-                "[[pack]]\nname = \"r\"\noverlays = []\nout = \"{out_a}\"\n\n[[pack]]\nname = \"p\"\noverlays = []\nout = \"{out_b}\"\n"
-            ))
-        };
-        let err = two(".", "r").unwrap_err();
-        assert!(
-            err.contains("kansa.toml:1:1: [[pack]] #1 (\"r\"): pack directory r holds the directory r/p of [[pack]] #2 (\"p\")"),
-            "{err}"
-        );
-        let err = two("out/p/deeper", "out").unwrap_err();
-        assert!(err.contains("kansa.toml:6:1: [[pack]] #2 (\"p\"): pack directory out/p holds the directory out/p/deeper/r of [[pack]] #1"), "{err}");
-        assert!(
-            two(".", "./R/x/..").is_err(),
-            "case and dots do not hide a nesting"
-        );
-        assert!(two("/abs/q", "/abs/q/r").is_err());
-        assert!(two("out", "out").is_ok());
-        assert!(two(".", "rr").is_ok());
-        assert!(two("a", "b").is_ok());
-    }
-
-    /// Regression: `fail_under = nan` turned the gate off.
-    #[test]
-    fn fail_under_must_be_a_percentage() {
-        for bad in ["nan", "inf", "-inf", "-1.0", "100.5"] {
-            let err = load_text(&format!(
-                "[[pack]]\nname = \"a\"\noverlays = []\n[pack.gates]\nfail_under = {bad}\n"
-            ))
-            .unwrap_err();
-            assert!(err.contains("[pack.gates] fail_under"), "{bad}: {err}");
-            assert!(err.contains("0 to 100"), "{bad}: {err}");
-        }
-        for ok in ["0.0", "80", "100.0"] {
-            let text =
-                format!("[[pack]]\nname = \"a\"\noverlays = []\n[pack.gates]\nfail_under = {ok}\n");
-            assert!(load_text(&text).is_ok(), "{ok}");
-        }
-        for bad in ["NaN", "nan", "inf", "-0.5", "101", "1e3", "x", ""] {
-            assert!(percent_arg(bad).is_err(), "{bad}");
-        }
-        assert_eq!(percent_arg("80"), Ok(80.0));
     }
 }
