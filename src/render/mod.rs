@@ -5,9 +5,7 @@
 //! Renderers read no files: they take the run's [`Templates`], built once by the caller (the
 //! cli per run, a pack per pack), and every template sees the one context of [`context`].
 
-pub mod changes_view;
 pub mod context;
-mod field_view;
 pub mod labels;
 pub mod markdown;
 pub mod pdf_report;

@@ -99,18 +99,18 @@ fn excerpt(text: &str, c: char) -> String {
 
 /// Report every character of the report's input text that `font` lacks, by control.
 fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<()> {
-    let mut all = String::new();
-    for c in report.controls() {
-        for (_, t, _) in control_texts(c) {
-            all.push_str(t);
-        }
-    }
     let header = [
         report.title.as_str(),
         report.organisation.as_deref().unwrap_or(""),
         &report.catalogue.name,
         &report.catalogue.publisher,
     ];
+    let mut all = String::new();
+    for c in report.controls() {
+        for (_, t, _) in control_texts(c) {
+            all.push_str(t);
+        }
+    }
     all.extend(header);
     let missing = kansa_pdf::missing_glyphs(font, &all).map_err(|e| Error::InputFile {
         file: font_name.to_owned(),
@@ -119,109 +119,151 @@ fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<(
     if missing.is_empty() {
         return Ok(());
     }
-    let describe = |chars: Vec<char>| {
-        chars
-            .iter()
-            .map(|c| {
-                if invisible(*c) {
-                    format!("U+{:04X}", *c as u32)
-                } else {
-                    format!("{c} (U+{:04X})", *c as u32)
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+    let lacking = MissingGlyphs {
+        report,
+        hint: format!(
+            "{font_name} cannot draw these; pass --font with a font that has them, or replace the characters"
+        ),
+        missing,
     };
-    let hint = format!(
-        "{font_name} cannot draw these; pass --font with a font that has them, or replace the characters"
-    );
-    let mut problems = Diagnostics::default();
-    let mut headers_told = std::collections::HashSet::new();
-    for c in report.controls() {
-        for (field, text, source) in control_texts(c) {
-            let here: Vec<char> = missing
-                .iter()
-                .copied()
-                .filter(|m| text.contains(*m))
-                .collect();
-            if here.is_empty() {
-                continue;
-            }
-            // The overlay row that set the field, or the catalogue.
-            let layer = source.and_then(|s| report.inputs.iter().position(|i| i.label == s));
-            if field == CUSTOM_HEADER {
-                // A header is one cell of its file, named once (not once per control).
-                if headers_told.insert(text) {
-                    let input = layer.map(|l| &report.inputs[l]);
-                    let file =
-                        input.map_or_else(|| report.catalogue.id.clone(), |i| i.given_path.clone());
-                    let cell = input
-                        .and_then(|i| i.header_cells.iter().find(|(name, _)| name == text))
-                        .map(|(_, cell)| cell.clone())
-                        .unwrap_or_default();
-                    problems.push(
-                        Diagnostic::new(
-                            &file,
-                            cell.line,
-                            cell.column,
-                            format!(
-                                "custom column header: characters missing from the PDF font: {}",
-                                describe(here.clone())
-                            ),
-                        )
-                        .in_sheet(cell.sheet.as_deref())
-                        .value(excerpt(text, here[0]))
-                        .hint(hint.clone()),
-                    );
-                }
-                continue;
-            }
-            let (file, line) = match layer {
-                Some(l) => (
-                    report.inputs[l].given_path.clone(),
-                    c.origins.iter().rev().find(|o| o.0 == l).map_or(0, |o| o.1),
-                ),
-                None => (report.catalogue.id.clone(), 0),
-            };
-            problems.push(
-                Diagnostic::new(
-                    &file,
-                    line,
-                    0,
-                    format!(
-                        "control {}: characters missing from the PDF font: {}",
-                        c.id,
-                        describe(here.clone())
-                    ),
-                )
-                .column_name(field)
-                .value(excerpt(text, here[0]))
-                .hint(hint.clone()),
-            );
-        }
-    }
+    let mut problems = lacking.in_controls();
     for text in header {
-        let here: Vec<char> = missing
-            .iter()
-            .copied()
-            .filter(|m| text.contains(*m))
-            .collect();
+        let here = lacking.found_in(text);
         if !here.is_empty() {
-            problems.push(
-                Diagnostic::new(
-                    "report",
-                    0,
-                    0,
-                    format!(
-                        "{text:?}: characters missing from the PDF font: {}",
-                        describe(here)
-                    ),
-                )
-                .hint(hint.clone()),
-            );
+            problems.push(lacking.in_header(text, &here));
         }
     }
     Err(Error::Input(problems))
+}
+
+/// The characters of a report the PDF font lacks, and how to tell where each one is.
+struct MissingGlyphs<'a> {
+    report: &'a Report,
+    /// The characters, as the font check gave them.
+    missing: Vec<char>,
+    /// The hint every problem gives.
+    hint: String,
+}
+
+impl MissingGlyphs<'_> {
+    /// The missing characters that `text` holds.
+    fn found_in(&self, text: &str) -> Vec<char> {
+        self.missing
+            .iter()
+            .copied()
+            .filter(|m| text.contains(*m))
+            .collect()
+    }
+
+    /// One problem per control text holding a missing character, located in the file (and
+    /// row) that gave the text; a custom column's header once, however many controls show it.
+    fn in_controls(&self) -> Diagnostics {
+        let report = self.report;
+        let mut problems = Diagnostics::default();
+        let mut headers_told = std::collections::HashSet::new();
+        for c in report.controls() {
+            for (field, text, source) in control_texts(c) {
+                let here = self.found_in(text);
+                if here.is_empty() {
+                    continue;
+                }
+                // The overlay row that set the field, or the catalogue.
+                let layer = source.and_then(|s| report.inputs.iter().position(|i| i.label == s));
+                if field != CUSTOM_HEADER {
+                    problems.push(self.in_control(c, field, text, layer, &here));
+                } else if headers_told.insert(text) {
+                    problems.push(self.in_custom_header(text, layer, &here));
+                }
+            }
+        }
+        problems
+    }
+
+    /// A custom column's header: one cell of its file, named once (not once per control).
+    fn in_custom_header(&self, text: &str, layer: Option<usize>, here: &[char]) -> Diagnostic {
+        let report = self.report;
+        let input = layer.map(|l| &report.inputs[l]);
+        let file = input.map_or_else(|| report.catalogue.id.clone(), |i| i.given_path.clone());
+        let cell = input
+            .and_then(|i| i.header_cells.iter().find(|(name, _)| name == text))
+            .map(|(_, cell)| cell.clone())
+            .unwrap_or_default();
+        Diagnostic::new(
+            &file,
+            cell.line,
+            cell.column,
+            format!(
+                "custom column header: characters missing from the PDF font: {}",
+                describe_chars(here)
+            ),
+        )
+        .in_sheet(cell.sheet.as_deref())
+        .value(excerpt(text, here[0]))
+        .hint(self.hint.clone())
+    }
+
+    /// A text of control `c` (field `field`), located at the overlay row that set it, or in
+    /// the catalogue.
+    fn in_control(
+        &self,
+        c: &ControlView,
+        field: &str,
+        text: &str,
+        layer: Option<usize>,
+        here: &[char],
+    ) -> Diagnostic {
+        let report = self.report;
+        let (file, line) = match layer {
+            Some(l) => (
+                report.inputs[l].given_path.clone(),
+                c.origins.iter().rev().find(|o| o.0 == l).map_or(0, |o| o.1),
+            ),
+            None => (report.catalogue.id.clone(), 0),
+        };
+        Diagnostic::new(
+            &file,
+            line,
+            0,
+            format!(
+                "control {}: characters missing from the PDF font: {}",
+                c.id,
+                describe_chars(here)
+            ),
+        )
+        .column_name(field)
+        .value(excerpt(text, here[0]))
+        .hint(self.hint.clone())
+    }
+
+    /// A text of the report's header (title, organisation, catalogue name or publisher).
+    fn in_header(&self, text: &str, here: &[char]) -> Diagnostic {
+        Diagnostic::new(
+            "report",
+            0,
+            0,
+            format!(
+                "{text:?}: characters missing from the PDF font: {}",
+                describe_chars(here)
+            ),
+        )
+        .hint(self.hint.clone())
+    }
+}
+
+/// Missing characters as a message lists them: `字 (U+5B57)`, or the code point alone for a
+/// character that shows as nothing ([`invisible`]).
+fn describe_chars(chars: &[char]) -> String {
+    chars
+        .iter()
+        .map(|c| {
+            if invisible(*c) {
+                format!("U+{:04X}", *c as u32)
+            } else {
+                format!("{c} (U+{:04X})", *c as u32)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Render the PDF of a report.

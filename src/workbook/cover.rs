@@ -10,7 +10,7 @@ use crate::model::Lang;
 use crate::model::lang::{responsibility_input, status_input};
 use crate::model::lang::{responsibility_label, status_label};
 use crate::model::{Catalogue, Responsibility, Status};
-use crate::render::xlsx::{XlsxError, sheet_name};
+use crate::render::xlsx::{XlsxError, fit_cell, print_setup, sheet_name};
 
 /// Fixed texts of the cover, per language.
 struct Texts {
@@ -82,16 +82,81 @@ pub(super) fn write(
     let t = texts(lang);
     ws.set_name(sheet_name(t.sheet, taken))?;
     let title = Format::new().set_bold().set_font_size(14);
-    let bold = Format::new().set_bold().set_align(FormatAlign::Top);
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 90)?;
-    ws.write_string_with_format(
-        0,
-        0,
-        crate::render::xlsx::fit_cell(&catalogue_name(catalogue, lang)),
-        &title,
-    )?;
+    ws.write_string_with_format(0, 0, fit_cell(&catalogue_name(catalogue, lang)), &title)?;
+    let mut rows = CoverRows::new(ws, 2);
+    for (label, value) in facts(catalogue, &t, lang, prefill, date) {
+        rows.label(label)?;
+        rows.value(value)?;
+    }
+    rows.skip();
+    rows.label(t.how)?;
+    for (i, step) in t.steps.iter().enumerate() {
+        rows.value(format!("{}. {step}", i + 1))?;
+    }
+    allowed_values(&mut rows, &t, lang)?;
+    let copyright = &catalogue.meta.copyright;
+    if !copyright.is_empty() {
+        rows.skip();
+        rows.label(t.copyright)?;
+        rows.value(fit_cell(copyright).into_owned())?;
+    }
+    print_setup(ws)?;
+    ws.set_print_fit_to_pages(1, 1);
+    Ok(())
+}
+
+/// The cover's rows below the title, written top to bottom: a label in column A, beside the
+/// first of its values in column B, one value a row.
+struct CoverRows<'a> {
+    ws: &'a mut Worksheet,
+    row: u32,
+    bold: Format,
+    wrap: Format,
+}
+
+impl<'a> CoverRows<'a> {
+    /// Rows from `row` (0-based) down.
+    fn new(ws: &'a mut Worksheet, row: u32) -> Self {
+        CoverRows {
+            ws,
+            row,
+            bold: Format::new().set_bold().set_align(FormatAlign::Top),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+        }
+    }
+
+    /// A label in column A of the current row.
+    fn label(&mut self, label: &str) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(self.row, 0, label, &self.bold)?;
+        Ok(())
+    }
+
+    /// A value in column B of the current row, then on to the next row.
+    fn value(&mut self, value: String) -> Result<(), XlsxError> {
+        self.ws
+            .write_string_with_format(self.row, 1, value, &self.wrap)?;
+        self.row += 1;
+        Ok(())
+    }
+
+    /// An empty row between blocks.
+    fn skip(&mut self) {
+        self.row += 1;
+    }
+}
+
+/// What the workbook is about: edition, publisher, date, number of controls, and the overlays
+/// it was pre-filled from (if any), as (label, value).
+fn facts(
+    catalogue: &Catalogue,
+    t: &Texts,
+    lang: Lang,
+    prefill: Option<&Merged>,
+    date: Date,
+) -> Vec<(&'static str, String)> {
     let meta = &catalogue.meta;
     let publisher = match (&meta.publisher_en, lang) {
         (Some(en), Lang::En) => en.as_str(),
@@ -107,20 +172,14 @@ pub(super) fn write(
         let labels: Vec<&str> = m.overlays.iter().map(|o| o.label.as_str()).collect();
         rows.push((t.prefilled, labels.join(", ")));
     }
-    let mut row = 2;
-    for (label, value) in rows {
-        ws.write_string_with_format(row, 0, label, &bold)?;
-        ws.write_string_with_format(row, 1, value, &wrap)?;
-        row += 1;
-    }
-    row += 1;
-    ws.write_string_with_format(row, 0, t.how, &bold)?;
-    for (i, step) in t.steps.iter().enumerate() {
-        ws.write_string_with_format(row, 1, format!("{}. {step}", i + 1), &wrap)?;
-        row += 1;
-    }
-    row += 1;
-    ws.write_string_with_format(row, 0, t.statuses, &bold)?;
+    rows
+}
+
+/// The values the status and responsibility dropdowns allow, each as typed in `lang` with its
+/// meaning in both languages.
+fn allowed_values(rows: &mut CoverRows, t: &Texts, lang: Lang) -> Result<(), XlsxError> {
+    rows.skip();
+    rows.label(t.statuses)?;
     let statuses = Status::ALL.iter().filter(|s| **s != Status::Unanswered);
     for s in statuses {
         let meaning = format!(
@@ -128,16 +187,10 @@ pub(super) fn write(
             status_label(*s, Lang::Ja),
             status_label(*s, Lang::En)
         );
-        ws.write_string_with_format(
-            row,
-            1,
-            format!("{} — {meaning}", status_input(*s, lang)),
-            &wrap,
-        )?;
-        row += 1;
+        rows.value(format!("{} — {meaning}", status_input(*s, lang)))?;
     }
-    row += 1;
-    ws.write_string_with_format(row, 0, t.responsibilities, &bold)?;
+    rows.skip();
+    rows.label(t.responsibilities)?;
     for r in Responsibility::ALL {
         let shown = responsibility_input(r, lang);
         let meaning = format!(
@@ -145,20 +198,7 @@ pub(super) fn write(
             responsibility_label(Some(r), Lang::Ja),
             responsibility_label(Some(r), Lang::En)
         );
-        ws.write_string_with_format(row, 1, format!("{shown} — {meaning}"), &wrap)?;
-        row += 1;
+        rows.value(format!("{shown} — {meaning}"))?;
     }
-    if !meta.copyright.is_empty() {
-        row += 1;
-        ws.write_string_with_format(row, 0, t.copyright, &bold)?;
-        ws.write_string_with_format(
-            row,
-            1,
-            crate::render::xlsx::fit_cell(&meta.copyright),
-            &wrap,
-        )?;
-    }
-    crate::render::xlsx::print_setup(ws)?;
-    ws.set_print_fit_to_pages(1, 1);
     Ok(())
 }

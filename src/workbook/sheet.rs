@@ -184,25 +184,8 @@ fn section_sheet(
     ws.set_column_range_format(spare, spare + SPARE_COLUMNS - 1, &f.spare)?;
     for (i, c) in controls.iter().enumerate() {
         let row = i as u32 + 1;
-        for (col, text) in [&c.id, &c.major, &c.middle, &c.text]
-            .into_iter()
-            .enumerate()
-        {
-            ws.write_string_with_format(
-                row,
-                col as u16,
-                crate::render::xlsx::fit_cell(text),
-                &f.locked,
-            )?;
-        }
-        for col in FIRST_ANSWER..=last_answer {
-            let field = Field::ALL.get(usize::from(col - FIRST_ANSWER));
-            let format = match field.map(|f| f.kind()) {
-                Some(Kind::Date) => &f.date,
-                _ => &f.answer,
-            };
-            ws.write_blank(row, col, format)?;
-        }
+        catalogue_cells(ws, row, c, f)?;
+        blank_answer_cells(ws, row, last_answer, f)?;
         let answer = prefill.and_then(|m| {
             let pos = m.catalogue.position(&c.id)?;
             m.answers.get(pos)
@@ -226,6 +209,46 @@ fn section_sheet(
         ..ProtectionOptions::new()
     };
     ws.protect_with_options(&options);
+    Ok(())
+}
+
+/// The catalogue's cells of `c` in `row` (id, 大項目, 中項目, text), locked.
+fn catalogue_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    c: &Control,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for (col, text) in [&c.id, &c.major, &c.middle, &c.text]
+        .into_iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(
+            row,
+            col as u16,
+            crate::render::xlsx::fit_cell(text),
+            &f.locked,
+        )?;
+    }
+    Ok(())
+}
+
+/// The editable answer cells of `row`, up to `last_answer`, blank: date fields formatted as
+/// dates, the rest (custom columns too) as text.
+fn blank_answer_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    last_answer: u16,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    for col in FIRST_ANSWER..=last_answer {
+        let field = Field::ALL.get(usize::from(col - FIRST_ANSWER));
+        let format = match field.map(|f| f.kind()) {
+            Some(Kind::Date) => &f.date,
+            _ => &f.answer,
+        };
+        ws.write_blank(row, col, format)?;
+    }
     Ok(())
 }
 

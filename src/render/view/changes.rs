@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::ControlView;
 use crate::diff::{Change, Changes};
 use crate::model::lang::status_label;
 use crate::model::{Lang, Status};
-use crate::render::view::ControlView;
 
 /// One changed control as shown.
 #[derive(Debug, Clone, Serialize)]
