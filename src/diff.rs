@@ -256,6 +256,21 @@ fn controls_now<'a>(analysis: &'a Analysis<'_>) -> impl Iterator<Item = Now<'a>>
         })
 }
 
+/// File a control's change of status from `old` to `new` under every list it belongs to.
+fn status_changes(out: &mut Changes, old: Status, new: Status, change: impl Fn() -> StatusChange) {
+    if new.is_gap() && !old.is_gap() {
+        out.opened.push(change());
+    }
+    if old.is_gap() && !new.is_gap() {
+        out.closed.push(change());
+    }
+    if rank(new) < rank(old) {
+        out.regressions.push(change());
+    } else if rank(new) > rank(old) {
+        out.improvements.push(change());
+    }
+}
+
 /// Compare the analysis with a baseline.
 pub fn compare(analysis: &Analysis<'_>, baseline: &Baseline) -> Changes {
     let before: HashMap<&str, &BaselineControl> = baseline
@@ -290,18 +305,7 @@ pub fn compare(analysis: &Analysis<'_>, baseline: &Baseline) -> Changes {
             }
             continue;
         };
-        let (old, new) = (b.status, c.status);
-        if new.is_gap() && !old.is_gap() {
-            out.opened.push(status(Some(old)));
-        }
-        if old.is_gap() && !new.is_gap() {
-            out.closed.push(status(Some(old)));
-        }
-        if rank(new) < rank(old) {
-            out.regressions.push(status(Some(old)));
-        } else if rank(new) > rank(old) {
-            out.improvements.push(status(Some(old)));
-        }
+        status_changes(&mut out, b.status, c.status, || status(Some(b.status)));
         let old_owner = b.owner.as_deref().unwrap_or("");
         if old_owner != c.owner {
             out.owners.push(text(old_owner, &c.owner));

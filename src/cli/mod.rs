@@ -2,18 +2,20 @@
 //! Only this module prints; the library returns values and typed errors.
 
 mod diagnostics;
+mod init;
 mod pack_command;
+mod report;
+mod validate;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::model::date::report_date;
 use clap::{Args, Parser, Subcommand};
 
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::load::{self, EncodingChoice};
-use crate::render::{self, Format, Lang, ReportOptions};
+use crate::render::{self, Format, Lang};
 
 /// What an answer overlay holds, for the help of every command that reads overlays. A macro so
 /// that each command can append its own exit codes with `concat!`.
@@ -499,14 +501,14 @@ fn run(cli: Cli) -> Result<()> {
             .map_err(|e| Error::Internal(format!("cannot start {jobs} threads: {e}")))?;
     }
     match cli.command {
-        Command::Report(args) => report(args),
-        Command::Validate(args) => validate(args),
+        Command::Report(args) => report::report(args),
+        Command::Validate(args) => validate::validate(args),
         Command::Pack(args) => pack_command::pack(pack_command::PackRun {
             jobs,
             ..args.into()
         }),
         Command::Verify { dir, verbose } => pack_command::verify(&dir, verbose),
-        Command::Init(args) => init(args),
+        Command::Init(args) => init::init(args),
         Command::Catalogue(CatalogueCommand::List) => {
             let mut out = String::new();
             for b in load::BUILTINS {
@@ -532,260 +534,6 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn report(args: ReportArgs) -> Result<()> {
-    let format = match (args.format, &args.output) {
-        (Some(f), _) => f,
-        (None, Some(p)) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot tell the format from {}; add --format md|html|json|pdf|xlsx",
-                p.display()
-            ))
-        })?,
-        _ => Format::Md,
-    };
-    args.check_pdf_only(format)?;
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    if to_stdout && matches!(format, Format::Pdf | Format::Xlsx) && std::io::stdout().is_terminal()
-    {
-        return Err(Error::Usage(
-            "refusing to write a binary format to the terminal; add -o FILE (or pipe the output)"
-                .to_owned(),
-        ));
-    }
-    if let Some(output) = args.output.as_deref().filter(|p| *p != Path::new("-")) {
-        crate::fs::refuse_output_over_input(output, &report_inputs(&args))?;
-    }
-    let date = report_date(args.date.as_deref()).map_err(Error::Usage)?;
-    let limits = args.input.limits.limits();
-    let mut timings = Timings::from_env();
-    let (catalogue, overlays) = load::load_inputs_with(
-        &args.input.catalogue.catalogue,
-        &args.input.answers,
-        args.input.encoding,
-        &args.input.sheet,
-        &limits,
-    )?;
-    args.input.require_answers("report")?;
-    timings.stage("load");
-    // Each stage consumes the one before: texts move from the overlays to the view, never
-    // copied, and nothing of the inputs outlives the view (large catalogues).
-    let merged = crate::merge::merge_owned(&catalogue, overlays);
-    timings.stage("merge");
-    let analysis = crate::analyse::analyse(merged, date);
-    timings.stage("analyse");
-    let options = ReportOptions {
-        lang: args.lang,
-        organisation: args.org,
-        title: args.title,
-        changes: None,
-        pdf: crate::render::PdfSettings {
-            paper: args.paper.unwrap_or_default().0,
-            landscape: args.landscape,
-            font: args.font,
-            font_index: args.font_index,
-        },
-    };
-    let report = render::view::build_owned(analysis, &options);
-    timings.stage("view");
-    drop(catalogue);
-    timings.stage("free");
-    let output = args.output.as_deref().filter(|_| !to_stdout);
-    let templates = args.templates.as_deref();
-    write_report(
-        &report,
-        format,
-        templates,
-        output,
-        &options.pdf,
-        &mut timings,
-    )
-}
-
-/// Render the view through the run's one template engine and write it to `output` (standard
-/// output when `None`).
-fn write_report(
-    report: &render::view::Report,
-    format: Format,
-    templates: Option<&Path>,
-    output: Option<&Path>,
-    pdf: &render::PdfSettings,
-    timings: &mut Timings,
-) -> Result<()> {
-    // Built once for the run. JSON and xlsx use no template: for them the directory is not
-    // read (nor checked), as before.
-    let uses_templates = matches!(format, Format::Md | Format::Html | Format::Pdf);
-    let templates = render::Templates::load(templates.filter(|_| uses_templates))?;
-    // Standard output cannot be taken back: a template error half-way through the document
-    // must not leave half a report in a pipe, so the document is rendered in full first. JSON
-    // has no template and is streamed.
-    if output.is_none() && matches!(format, Format::Md | Format::Html) {
-        let bytes = render::render_report(report, format, &templates, pdf)?;
-        timings.stage("render");
-        return emit(None, &bytes);
-    }
-    // Streamed to a temporary file beside the output: a template error half-way leaves nothing.
-    let mut failed = None;
-    let written = emit_with(output, |w| {
-        render::write_view(report, format, &templates, pdf, w).map_err(|e| match e {
-            render::WriteError::Output(io) => io,
-            render::WriteError::Render(e) => {
-                failed = Some(e);
-                std::io::Error::other("rendering failed")
-            }
-        })
-    });
-    timings.stage("render");
-    match failed {
-        Some(e) => Err(e),
-        None => written,
-    }
-}
-
-/// Every file `report` reads: the catalogue (unless built in), the overlays, the templates and
-/// the font; none of them may be the output.
-fn report_inputs(args: &ReportArgs) -> Vec<PathBuf> {
-    let mut inputs = catalogue_files(&args.input.catalogue.catalogue);
-    inputs.extend(args.input.answers.iter().cloned());
-    if let Some(t) = &args.templates {
-        inputs.extend(crate::fs::input_files(t));
-    }
-    inputs.extend(args.font.iter().cloned());
-    inputs
-}
-
-/// The files of a catalogue given by path (none for a built-in one).
-fn catalogue_files(catalogue: &str) -> Vec<PathBuf> {
-    if load::BUILTINS.iter().any(|b| b.id == catalogue) {
-        return Vec::new();
-    }
-    crate::fs::input_files(Path::new(catalogue))
-}
-
-/// `KANSA_TIMINGS=1`: the wall time of each stage of `report` on standard error, to see where
-/// a large build spends its time (docs/benchmarks.md).
-struct Timings {
-    last: Option<std::time::Instant>,
-}
-
-impl Timings {
-    fn from_env() -> Self {
-        let on = std::env::var_os("KANSA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0");
-        Timings {
-            last: on.then(std::time::Instant::now),
-        }
-    }
-
-    /// The stage that just ended.
-    fn stage(&mut self, name: &str) {
-        if let Some(last) = &mut self.last {
-            let ms = last.elapsed().as_secs_f64() * 1000.0;
-            say!("timing: {name:<8} {ms:>8.1} ms");
-            *last = std::time::Instant::now();
-        }
-    }
-}
-
-fn validate(args: ValidateArgs) -> Result<()> {
-    let input = args.input;
-    let limits = input.limits.limits();
-    let result = load::load_inputs_with(
-        &input.catalogue.catalogue,
-        &input.answers,
-        input.encoding,
-        &input.sheet,
-        &limits,
-    );
-    if result.is_ok() {
-        input.require_answers("validate")?;
-    }
-    if args.format == ValidateFormat::Text {
-        let (catalogue, overlays) = result?;
-        if overlays.is_empty() {
-            let n = catalogue.controls.len();
-            say!("ok: catalogue {} ({n} controls)", input.catalogue.catalogue);
-        }
-        for o in overlays {
-            let n = o.rows.len();
-            let rows = if n == 1 { "row" } else { "rows" };
-            say!("ok: {} ({n} {rows}, {})", o.path, o.encoding);
-        }
-        return Ok(());
-    }
-    let result = result.map(|(_, overlays)| overlays);
-    let (problems, failed) = match result {
-        Ok(_) => (crate::diag::Diagnostics::default(), None),
-        Err(Error::Input(d)) => (d.clone(), Some(Error::Input(d))),
-        Err(other) => return Err(other),
-    };
-    let doc = match args.format {
-        ValidateFormat::Sarif => crate::diag::sarif(&problems),
-        _ => problems.to_json(),
-    };
-    let mut bytes = serde_json::to_vec_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
-    bytes.push(b'\n');
-    emit(None, &bytes)?;
-    match failed {
-        // Problems were printed as data; still exit 2 so CI marks the step.
-        Some(Error::Input(_)) => Err(Error::Reported(crate::error::ErrorKind::Input)),
-        _ => Ok(()),
-    }
-}
-
-fn init(args: InitArgs) -> Result<()> {
-    if !args.force {
-        refuse_existing_sheet(args.output.as_deref())?;
-    }
-    let limits = args.limits.limits();
-    let format = match (args.format, &args.output) {
-        (Some(f), _) => f,
-        (None, Some(p))
-            if p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
-        {
-            InitFormat::Xlsx
-        }
-        _ => InitFormat::Csv,
-    };
-    if let Some(output) = args.output.as_deref().filter(|p| *p != Path::new("-")) {
-        let mut inputs = catalogue_files(&args.catalogue.catalogue);
-        inputs.extend(args.from.iter().cloned());
-        crate::fs::refuse_output_over_input(output, &inputs)?;
-    }
-    let (catalogue, overlays) = load::load_inputs_with(
-        &args.catalogue.catalogue,
-        &args.from,
-        EncodingChoice::Auto,
-        &[],
-        &limits,
-    )?;
-    let merged = crate::merge::merge(&catalogue, &overlays);
-    let prefill = (!overlays.is_empty()).then_some(&merged);
-    let bytes = match format {
-        InitFormat::Csv => crate::workbook::answer_sheet(&catalogue, args.lang, prefill),
-        InitFormat::Xlsx => {
-            let date = report_date(None).map_err(Error::Usage)?;
-            crate::workbook::answer_workbook(&catalogue, args.lang, prefill, date)?
-        }
-    };
-    emit(args.output.as_deref(), &bytes)
-}
-
-/// `init` writes a blank sheet: an existing regular file at `-o` is most likely a filled-in
-/// one, so it is only replaced with `--force` (as `templates export` does). Standard output
-/// and devices (`/dev/null`) are always written.
-fn refuse_existing_sheet(output: Option<&Path>) -> Result<()> {
-    let Some(path) = output.filter(|p| *p != Path::new("-")) else {
-        return Ok(());
-    };
-    if std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return Err(Error::Usage(format!(
-            "{} already exists; use --force to overwrite it (kansa init writes a new sheet)",
-            path.display()
-        )));
-    }
-    Ok(())
 }
 
 /// Write to a file atomically, or to standard output for `None` and `-`.

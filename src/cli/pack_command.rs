@@ -89,18 +89,7 @@ pub fn pack(run: PackRun) -> Result<()> {
     let log = Log {
         json: run.json_logs,
         quiet: run.quiet,
-        bar: show_bar.then(|| {
-            let bar = indicatif::ProgressBar::new(n as u64);
-            let template = "{bar:40.green/white} {pos}/{len} packs {elapsed}";
-            let plain = "{bar:40} {pos}/{len} packs {elapsed}";
-            let no_color = std::env::var_os("NO_COLOR").is_some();
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template(if no_color { plain } else { template })
-            {
-                bar.set_style(style);
-            }
-            bar
-        }),
+        bar: show_bar.then(|| progress_bar(n)),
         lock: Mutex::new(()),
     };
     let next = AtomicUsize::new(0);
@@ -132,6 +121,26 @@ pub fn pack(run: PackRun) -> Result<()> {
     if let Some(bar) = &log.bar {
         bar.finish_and_clear();
     }
+    verdict(results)
+}
+
+/// A progress bar over `n` packs (plain under `NO_COLOR`).
+fn progress_bar(n: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(n as u64);
+    let template = "{bar:40.green/white} {pos}/{len} packs {elapsed}";
+    let plain = "{bar:40} {pos}/{len} packs {elapsed}";
+    let no_color = std::env::var_os("NO_COLOR").is_some();
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template(if no_color { plain } else { template })
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The run's outcome from every pack's: the worst error's kind (already logged per pack), else
+/// the tripped gates, else success.
+fn verdict(results: Vec<Mutex<Option<Result<PackOutcome>>>>) -> Result<()> {
     let mut worst: Option<Error> = None;
     let mut gates = 0;
     for r in results {

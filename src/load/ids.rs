@@ -6,8 +6,7 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-// Re-exported until the hostile tests name it from `model::text`.
-pub use crate::model::text::is_invisible;
+use crate::model::text::is_invisible;
 
 /// Normalise an id: NFKC, every dash-like character between digits or letters to `-`,
 /// all whitespace and invisible characters ([`is_invisible`]) removed.

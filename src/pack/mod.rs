@@ -280,54 +280,19 @@ pub fn build_pack(
         None => None,
     };
     let gates = gates(pack, options);
-    let unevaluated: Vec<String> = gates
-        .0
-        .iter()
-        .filter(|_| baseline.is_none())
-        .map(choice::name)
-        .collect();
-    if !unevaluated.is_empty() {
-        notices.push(note(format!(
-            "gate {} not evaluated: there is no baseline to compare with (the first build of a pack has none)",
-            unevaluated.join(", ")
-        )));
+    if let Some(note) = unevaluated_gates(&gates.0).filter(|_| baseline.is_none()) {
+        notices.push(note);
     }
-    let baseline_record = baseline
-        .as_ref()
-        .map(|b| serde_json::json!({"report_date": b.report_date, "catalogue": b.catalogue}));
-    let report_options = ReportOptions {
-        lang: pack.lang,
-        organisation: pack.organisation.clone(),
-        title: pack.title.clone(),
-        changes: baseline
-            .as_ref()
-            .map(|b| crate::diff::compare(&analysis, b)),
-        pdf: render::PdfSettings {
-            paper: pack.paper.unwrap_or_default(),
-            landscape: pack.landscape,
-            font: pack.font.as_deref().map(|f| config.resolve(f)),
-            font_index: pack.font_index,
-        },
-    };
-    let mut report = view::build(&analysis, &report_options);
-    // Documents show each overlay as the config writes it, so the same config run from any
-    // working directory gives the same pack (the resolved path carries the working directory);
-    // messages keep naming the file as it can be found from here.
-    for (input, written) in report.inputs.iter_mut().zip(pack.overlays()) {
-        input.path = crate::model::text::visible(written).into_owned();
-    }
+    let (changes, baseline_record) = compared(&analysis, baseline.as_ref());
+    let report_options = report_options(config, pack, changes);
+    let report = pack_report(pack, &analysis, &report_options);
     // The pack's one template engine: every output and the manifest's hashes come from it.
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
     let templates = render::Templates::load(templates_dir.as_deref())?;
     let mut files = render_files(&report, pack, &templates, &report_options.pdf)?;
 
-    let evidence = check_evidence(config, pack, &analysis);
+    let evidence = checked_evidence(config, pack, options, &analysis)?;
     let dir = target_dir(config, pack, options);
-    let evidence_files: Vec<PathBuf> = evidence.found.iter().map(|e| e.path.clone()).collect();
-    refuse_inputs_in_packs(config, options, &evidence_files)?;
-    if options.strict && !evidence.missing.is_empty() {
-        return Err(Error::Input(Diagnostics(evidence.missing)));
-    }
     let manifest = manifest_json(
         pack,
         &report,
@@ -338,9 +303,7 @@ pub fn build_pack(
         &files,
     )?;
     files.insert("manifest.json".into(), manifest);
-    let sums = manifest::sha256sums(&files);
-    files.insert("SHA256SUMS".into(), sums);
-
+    files.insert("SHA256SUMS".into(), manifest::sha256sums(&files));
     publish::publish(&dir, &files)?;
     Ok(PackOutcome {
         name: pack.name.clone(),
@@ -353,6 +316,82 @@ pub fn build_pack(
         diagnostics: warned(evidence.missing, notices),
         gate_failures: gate_failures(&report, report_options.changes.as_ref(), &gates),
     })
+}
+
+/// The pack's evidence files, checked: none may live in a pack directory of this run, and with
+/// `--strict` a missing one is an error.
+fn checked_evidence(
+    config: &Config,
+    pack: &PackConfig,
+    options: &PackOptions,
+    analysis: &crate::analyse::Analysis<'_>,
+) -> Result<evidence::EvidenceReport> {
+    let evidence = check_evidence(config, pack, analysis);
+    let found: Vec<PathBuf> = evidence.found.iter().map(|e| e.path.clone()).collect();
+    refuse_inputs_in_packs(config, options, &found)?;
+    if options.strict && !evidence.missing.is_empty() {
+        return Err(Error::Input(Diagnostics(evidence.missing)));
+    }
+    Ok(evidence)
+}
+
+/// The changes since the baseline, and the baseline as the manifest records it.
+fn compared(
+    analysis: &crate::analyse::Analysis<'_>,
+    baseline: Option<&crate::diff::Baseline>,
+) -> (Option<crate::diff::Changes>, Option<serde_json::Value>) {
+    let Some(b) = baseline else {
+        return (None, None);
+    };
+    let record = serde_json::json!({"report_date": b.report_date, "catalogue": b.catalogue});
+    (Some(crate::diff::compare(analysis, b)), Some(record))
+}
+
+/// The note for gates that need a baseline when there is none.
+fn unevaluated_gates(gates: &[Gate]) -> Option<Diagnostic> {
+    if gates.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = gates.iter().map(choice::name).collect();
+    Some(note(format!(
+        "gate {} not evaluated: there is no baseline to compare with (the first build of a pack has none)",
+        names.join(", ")
+    )))
+}
+
+/// What shapes the pack's documents but is not analysis.
+fn report_options(
+    config: &Config,
+    pack: &PackConfig,
+    changes: Option<crate::diff::Changes>,
+) -> ReportOptions {
+    ReportOptions {
+        lang: pack.lang,
+        organisation: pack.organisation.clone(),
+        title: pack.title.clone(),
+        changes,
+        pdf: render::PdfSettings {
+            paper: pack.paper.unwrap_or_default(),
+            landscape: pack.landscape,
+            font: pack.font.as_deref().map(|f| config.resolve(f)),
+            font_index: pack.font_index,
+        },
+    }
+}
+
+/// The pack's view. Documents show each overlay as the config writes it, so the same config
+/// run from any working directory gives the same pack (the resolved path carries the working
+/// directory); messages keep naming the file as it can be found from here.
+fn pack_report(
+    pack: &PackConfig,
+    analysis: &crate::analyse::Analysis<'_>,
+    options: &ReportOptions,
+) -> Report {
+    let mut report = view::build(analysis, options);
+    for (input, written) in report.inputs.iter_mut().zip(pack.overlays()) {
+        input.path = crate::model::text::visible(written).into_owned();
+    }
+    report
 }
 
 fn render_files(
