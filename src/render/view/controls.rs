@@ -30,7 +30,7 @@ pub struct ExtraView {
 }
 
 /// One control with its effective answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ControlView {
     /// Id.
     pub id: String,
@@ -62,7 +62,6 @@ pub struct ControlView {
     pub responsibility_label: &'static str,
     /// The answer fields shown as text (answer, evidence, owner, due, ...), each under its key
     /// as if a member of the control (`c.owner`).
-    #[serde(flatten)]
     pub fields: FieldTexts,
     /// Custom columns that have a value.
     pub extra: Vec<ExtraView>,
@@ -74,8 +73,39 @@ pub struct ControlView {
     pub answer_same_as: Option<String>,
     /// The overlay rows that answered the control, as (layer, line): to
     /// locate problems found after merging (e.g. characters the PDF font lacks).
-    #[serde(skip)]
     pub origins: Vec<(usize, u64)>,
+}
+
+/// Written out rather than derived: the answer fields sit among the control's own members
+/// (`c.owner`), and `#[serde(flatten)]` would make every control a map whose keys are
+/// allocated one by one — a template engine serialises 100,000 of them per report.
+impl Serialize for ControlView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let texts = self.fields.entries();
+        let mut s = serializer.serialize_struct("ControlView", 17 + texts.len())?;
+        s.serialize_field("id", &self.id)?;
+        s.serialize_field("key", &self.key)?;
+        s.serialize_field("anchor", &self.anchor)?;
+        s.serialize_field("section", &self.section)?;
+        s.serialize_field("major", &self.major)?;
+        s.serialize_field("middle", &self.middle)?;
+        s.serialize_field("text", &self.text)?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("status_label", &self.status_label)?;
+        s.serialize_field("gap", &self.gap)?;
+        s.serialize_field("met", &self.met)?;
+        s.serialize_field("overdue", &self.overdue)?;
+        s.serialize_field("responsibility", &self.responsibility)?;
+        s.serialize_field("responsibility_label", &self.responsibility_label)?;
+        for (key, text) in texts {
+            s.serialize_field(key, text)?;
+        }
+        s.serialize_field("extra", &self.extra)?;
+        s.serialize_field("sources", &self.sources)?;
+        s.serialize_field("answer_same_as", &self.answer_same_as)?;
+        s.end()
+    }
 }
 
 impl ControlView {

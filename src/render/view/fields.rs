@@ -60,14 +60,15 @@ impl FieldTexts {
     }
 }
 
-impl Serialize for FieldTexts {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let shown = Field::ALL.into_iter().filter(|f| Self::holds(*f));
-        let mut map = serializer.serialize_map(None)?;
-        for field in shown {
-            map.serialize_entry(field.key(), &self.0[field.index()])?;
-        }
-        map.end()
+impl FieldTexts {
+    /// Each text field under its key, in [`Field::ALL`] order: how a control shows them
+    /// (`c.owner`, the JSON's `"owner"`).
+    pub fn entries(&self) -> Vec<(&'static str, &Option<String>)> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| Self::holds(*f))
+            .map(|f| (f.key(), &self.0[f.index()]))
+            .collect()
     }
 }
 
@@ -127,10 +128,11 @@ mod tests {
         t.set(Field::Status, Some("x".into()));
         t.set(Field::Due, Some("2026-03-31".into()));
         assert_eq!(t.get(Field::Status), None);
-        let json = serde_json::to_string(&t).unwrap();
+        let keys: Vec<&str> = t.entries().iter().map(|(k, _)| *k).collect();
         assert_eq!(
-            json,
-            r#"{"answer":null,"evidence":null,"owner":null,"due":"2026-03-31","reviewed":null,"notes":null}"#
+            keys,
+            ["answer", "evidence", "owner", "due", "reviewed", "notes"]
         );
+        assert_eq!(t.entries()[3].1.as_deref(), Some("2026-03-31"));
     }
 }
