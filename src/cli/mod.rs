@@ -565,6 +565,22 @@ pub(crate) fn emit_with(
 mod tests {
     use super::*;
 
+    /// The overlay help is prose, written by hand; every answer field of the table must be in
+    /// it under both its headers, so a new field cannot be left out of `--help`.
+    #[test]
+    fn overlay_help_names_every_answer_field() {
+        use crate::model::Lang;
+        use crate::model::fields::Field;
+        for help in [REPORT_HELP, VALIDATE_HELP] {
+            for field in Field::ALL {
+                for lang in [Lang::En, Lang::Ja] {
+                    let header = field.header(lang);
+                    assert!(help.contains(header), "--help does not name {header}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn jobs_are_capped_at_four_per_core_with_one_warning() {
         assert_eq!(capped_jobs(1, 2), (1, None));

@@ -1,5 +1,5 @@
-//! Stage 1, load: bytes → [`Catalogue`](crate::model::Catalogue) and
-//! [`Overlay`](crate::model::Overlay)s, with every problem of every file collected.
+//! Stage 1, load: bytes → [`crate::model::Catalogue`] and [`crate::model::Overlay`]s, with
+//! every problem of every file collected.
 
 pub mod catalogue;
 pub mod decode;

@@ -97,7 +97,7 @@ pub fn answers_merged_csv(report: &Report) -> Vec<u8> {
 const MAX_STEM_BYTES: usize = 240;
 
 /// A file name from an id that cannot escape its directory or collide with a device name:
-/// letters, digits, `-` and `_` only, at most 80 characters and [`MAX_STEM_BYTES`] bytes, so
+/// letters, digits, `-` and `_` only, at most 80 characters and `MAX_STEM_BYTES` bytes, so
 /// `gap-<stem>-<n>.md` fits the 255 bytes of a file name even for ids of 4-byte characters.
 pub fn safe_file_stem(raw: &str) -> String {
     let mut stem = String::new();

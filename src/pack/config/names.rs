@@ -2,7 +2,7 @@
 
 /// The directory a pack is published to under the output root: the name with every character
 /// but letters, digits, `-` and `_` replaced by `_`, at most 80 characters. Unlike ticket file
-/// names nothing is prefixed or stripped, so `x` and `gap-x` stay apart; [`load`] refuses names
+/// names nothing is prefixed or stripped, so `x` and `gap-x` stay apart; [`super::load`] refuses names
 /// that give no usable directory or the same one as another pack.
 pub fn dir_name(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;

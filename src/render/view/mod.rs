@@ -3,9 +3,9 @@
 //! Everything is in catalogue order, in `Vec`s: no map iteration reaches the output, so the same
 //! inputs always give the same bytes.
 //!
-//! Split by what each part shows: [`controls`] (one control, its anchor and repeated answers),
-//! [`sections`] (the outline and its totals), [`inputs`] (catalogue and overlay files),
-//! [`changes`] (changes since a baseline) and [`fields`] (the answer fields, one per
+//! Split by what each part shows: `controls` (one control, its anchor and repeated answers),
+//! `sections` (the outline and its totals), `inputs` (catalogue and overlay files),
+//! `changes` (changes since a baseline) and `fields` (the answer fields, one per
 //! [`Field`](crate::model::fields::Field)); `shared` holds the strings every control refers to.
 
 use std::borrow::Cow;
