@@ -1,4 +1,12 @@
-//! The only places that touch the file system for inputs and outputs.
+//! Reading and writing files safely: bounded reads of inputs (a size limit, no FIFOs or
+//! devices), atomic writes (a temporary file beside the target, then a rename), and the
+//! checks that an output never replaces one of its own inputs.
+//!
+//! Every stage that touches the disk goes through these helpers: `load` for inputs, `pack` for
+//! configs, evidence and baselines, the `cli` for outputs. Three places also work on
+//! directories themselves, each for a reason of its own: `pack::publish` (swapping a whole pack
+//! directory into place), `pack::verify` (opening files without following links) and
+//! `render::templates` (listing the override directory, once per run).
 
 use std::io::Write;
 use std::path::Path;
