@@ -2,12 +2,14 @@
 //!
 //! Rust code names a label by its [`Label`] variant (`Label::GapList.text(lang)`), so a typo
 //! is a compile error, and every variant has both texts by construction (one table, below).
-//! Templates see the same labels as the map `labels.<key>`, built from [`Label::ALL`]; a test
-//! checks every `labels.<key>` the built-in templates use names a label.
+//! Templates see the same labels as the map `labels.<key>`, built from [`Label::ALL`] and the
+//! answer fields' own labels (`model::fields`, the one place a field is defined); a test checks
+//! every `labels.<key>` the built-in templates use names a label.
 
 use std::collections::BTreeMap;
 
 use crate::model::Lang;
+use crate::model::fields::Field;
 
 /// Defines [`Label`] from one table of `Variant = "key", "Japanese", "English";`: the enum,
 /// [`Label::ALL`], [`Label::key`] and [`Label::text`], so no label can lack a key or a
@@ -76,14 +78,6 @@ labels! {
     Details = "details", "対策項目ごとの回答", "Answers per control";
     Id = "id", "項番", "Id";
     Control = "control", "小項目", "Control";
-    Status = "status", "対応状況", "Status";
-    Responsibility = "responsibility", "責任区分", "Responsibility";
-    Answer = "answer", "回答", "Answer";
-    Evidence = "evidence", "証跡", "Evidence";
-    Owner = "owner", "担当", "Owner";
-    Due = "due", "期限", "Due";
-    Reviewed = "reviewed", "確認日", "Reviewed";
-    Notes = "notes", "備考", "Notes";
     Source = "source", "出典", "Source";
     Field = "field", "項目", "Field";
     Value = "value", "内容", "Value";
@@ -126,7 +120,18 @@ impl Label {
 /// Labels for `lang` as templates see them, `labels.<key>`: a sorted map (deterministic when
 /// serialised).
 pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
-    Label::ALL.iter().map(|l| (l.key(), l.text(lang))).collect()
+    let fields = Field::ALL.iter().map(|f| (f.key(), f.label(lang)));
+    Label::ALL
+        .iter()
+        .map(|l| (l.key(), l.text(lang)))
+        .chain(fields)
+        .collect()
+}
+
+/// True when templates can use `labels.<key>`: a [`Label`], or an answer field (whose label
+/// the field table holds, `model::fields`).
+pub fn is_label_key(key: &str) -> bool {
+    Label::from_key(key).is_some() || Field::ALL.iter().any(|f| f.key() == key)
 }
 
 #[cfg(test)]
@@ -136,8 +141,12 @@ mod tests {
     #[test]
     fn every_label_has_a_unique_key_and_both_languages() {
         let (ja, en) = (labels(Lang::Ja), labels(Lang::En));
-        assert_eq!(ja.len(), Label::ALL.len(), "duplicate label key");
-        assert_eq!(en.len(), Label::ALL.len(), "duplicate label key");
+        assert_eq!(ja.len(), en.len());
+        assert_eq!(
+            en.len(),
+            Label::ALL.len() + Field::ALL.len(),
+            "a label key used twice (or by an answer field)"
+        );
         assert_eq!(ja["gap_list"], "ギャップ一覧");
         assert_eq!(en["gap_list"], "Gap list");
         assert_eq!(Label::GapList.text(Lang::En), "Gap list");
@@ -159,7 +168,7 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             for key in template_label_keys(&text) {
                 assert!(
-                    Label::from_key(key).is_some(),
+                    is_label_key(key),
                     "{}: labels.{key} names no label (see src/render/labels.rs)",
                     path.display()
                 );

@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Chart, ChartDataLabel, ChartType, Format, Worksheet};
 
 use super::XlsxError;
+use crate::model::fields::Field;
 use crate::render::labels::Label;
 use crate::render::view::{Report, TotalsView};
 
@@ -169,7 +170,7 @@ fn chart(ws: &mut Worksheet, sheet: &str, row: u32, r: &Report) -> Result<(), Xl
 
 fn by_status(ws: &mut Worksheet, row: u32, r: &Report, f: &Formats) -> Result<u32, XlsxError> {
     ws.write_string_with_format(row, 0, Label::ByStatus.text(r.lang), &f.bold)?;
-    ws.write_string_with_format(row + 1, 0, Label::Status.text(r.lang), &f.header)?;
+    ws.write_string_with_format(row + 1, 0, Field::Status.label(r.lang), &f.header)?;
     ws.write_string_with_format(row + 1, 1, Label::Count.text(r.lang), &f.header)?;
     let mut row = row + 2;
     for s in &r.summary.by_status {
@@ -187,7 +188,7 @@ fn by_responsibility(
     f: &Formats,
 ) -> Result<u32, XlsxError> {
     ws.write_string_with_format(row, 0, Label::ByResponsibility.text(r.lang), &f.bold)?;
-    totals_header(ws, row + 1, Label::Responsibility.text(r.lang), r, f)?;
+    totals_header(ws, row + 1, Field::Responsibility.label(r.lang), r, f)?;
     let mut row = row + 2;
     for g in &r.by_responsibility {
         totals_row(ws, row, &g.label, &g.totals, f)?;
