@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use crate::model::fields::{Field, Slot, Value, ValueRef, with_answer_slot};
-use crate::model::{Answer, Catalogue, Overlay, Responsibility, Status};
+use crate::model::{Answer, Catalogue, Overlay, Responsibility, Risk, Status};
 
 /// A value and the index of the overlay (in the order given) that set it.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +29,12 @@ pub struct MergedAnswer {
     pub responsibility: Option<Sourced<Responsibility>>,
     /// Answer text (Markdown).
     pub answer: Option<Sourced<String>>,
+    /// What is wrong now (Markdown).
+    pub finding: Option<Sourced<String>>,
+    /// The remediation plan (Markdown).
+    pub plan: Option<Sourced<String>>,
+    /// Risk of the gap.
+    pub risk: Option<Sourced<Risk>>,
     /// Evidence.
     pub evidence: Option<Sourced<String>>,
     /// Owner.

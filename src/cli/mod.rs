@@ -30,6 +30,9 @@ headers are case-insensitive, English or Japanese, in any order:
                           not_implemented 未実施, not_applicable 対象外/該当なし, inherited 継承
   responsibility (責任区分) provider 事業者, customer 利用者/顧客, shared 共同/共有
   answer (回答)            text, may be Markdown
+  finding (現状・課題, 現状, 課題, 指摘事項)   what is wrong now: text, may be Markdown
+  plan (対応策, 改善計画, 是正計画)            what will be done: text, may be Markdown
+  risk (リスク, リスク評価) high 高, medium 中, low 低
   evidence (証跡), owner (担当), notes (備考)
   due (期限), reviewed (確認日)   dates, YYYY-MM-DD or YYYY/MM/DD
 Other columns are kept and shown in reports and JSON. Overlays apply in the order given:
@@ -67,7 +70,8 @@ const VALIDATE_HELP: &str = concat!(
 /// `kansa init --help`: about the sheet it writes, not about --answers, which it does not take.
 const INIT_HELP: &str = "\
 The sheet lists every control of the catalogue with the answer columns to fill in: status
-(対応状況), responsibility (責任区分), answer (回答), evidence (証跡), owner (担当), due (期限),
+(対応状況), responsibility (責任区分), answer (回答), finding (現状・課題), plan (対応策), risk
+(リスク: a dropdown, like status and responsibility), evidence (証跡), owner (担当), due (期限),
 reviewed (確認日), notes (備考); Japanese headers and values by default, English with --lang en.
 --from pre-fills it from existing overlays (CSV or .xlsx, applied in order), so an
 organisation starts from its provider's answers. Give the filled-in sheet to `report` or

@@ -4,7 +4,7 @@ use crate::model::BadValue;
 
 use crate::diag::nearest;
 use crate::model::fields::Field;
-use crate::model::{Lang, Responsibility, Status};
+use crate::model::{Lang, Responsibility, Risk, Status};
 
 /// Spellings accepted for each status (compared after trimming and lower-casing).
 const STATUS_ALIASES: &[(&str, Status)] = &[
@@ -36,6 +36,18 @@ const RESPONSIBILITY_ALIASES: &[(&str, Responsibility)] = &[
     ("shared", Responsibility::Shared),
     ("共同", Responsibility::Shared),
     ("共有", Responsibility::Shared),
+];
+
+const RISK_ALIASES: &[(&str, Risk)] = &[
+    ("high", Risk::High),
+    ("高", Risk::High),
+    ("高い", Risk::High),
+    ("medium", Risk::Medium),
+    ("中", Risk::Medium),
+    ("中程度", Risk::Medium),
+    ("low", Risk::Low),
+    ("低", Risk::Low),
+    ("低い", Risk::Low),
 ];
 
 fn lookup<T: Copy>(raw: &str, table: &[(&str, T)], what: &str) -> Result<T, BadValue> {
@@ -84,6 +96,11 @@ pub fn parse_status(raw: &str) -> Result<Status, BadValue> {
 /// Parse a responsibility cell (English codes or Japanese aliases).
 pub fn parse_responsibility(raw: &str) -> Result<Responsibility, BadValue> {
     lookup(raw, RESPONSIBILITY_ALIASES, "responsibility")
+}
+
+/// Parse a risk cell (`high`/`medium`/`low` or 高/中/低).
+pub fn parse_risk(raw: &str) -> Result<Risk, BadValue> {
+    lookup(raw, RISK_ALIASES, "risk")
 }
 
 /// A column kansa knows about.
@@ -196,12 +213,45 @@ mod tests {
     }
 
     #[test]
+    fn risks_codes_aliases_and_case() {
+        for (raw, want) in [
+            ("high", Risk::High),
+            ("HIGH", Risk::High),
+            (" High ", Risk::High),
+            ("ｈｉｇｈ", Risk::High),
+            ("高", Risk::High),
+            ("高い", Risk::High),
+            ("medium", Risk::Medium),
+            ("中", Risk::Medium),
+            ("中程度", Risk::Medium),
+            ("Low", Risk::Low),
+            ("低", Risk::Low),
+            ("低い", Risk::Low),
+        ] {
+            assert_eq!(parse_risk(raw), Ok(want), "{raw}");
+        }
+    }
+
+    #[test]
+    fn bad_risk_names_the_nearest_and_the_allowed_values() {
+        let e = parse_risk("hihg").unwrap_err();
+        assert_eq!(e.message, "unknown risk");
+        assert!(e.hint.starts_with("did you mean \"high\"?"), "{}", e.hint);
+        assert!(
+            e.hint.contains("high, medium, low") && e.hint.contains("高, 高い, 中"),
+            "{}",
+            e.hint
+        );
+        assert!(parse_risk("critical").is_err());
+    }
+
+    #[test]
     fn sheet_headers_read_back() {
         for lang in [Lang::Ja, Lang::En] {
             let h = sheet_headers(lang, true);
-            assert_eq!(h.len(), 13);
+            assert_eq!(h.len(), 16);
             assert!(h.iter().all(|h| column_for_header(h).is_some()), "{h:?}");
-            assert_eq!(sheet_headers(lang, false).len(), 12);
+            assert_eq!(sheet_headers(lang, false).len(), 15);
         }
     }
 

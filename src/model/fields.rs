@@ -19,9 +19,14 @@
 //! | `render::pdf_report` | which fields hold free text from the files (checked against the font), by key |
 //! | templates | the key (`c.<key>`, `c.sources.<key>`, `labels.<key>`) |
 //!
-//! Status and responsibility are fields like the others here, but a view also shows them as
-//! codes and labels (`status_label`, `responsibility_label`), and a control's status in the view
-//! is the analysis' outcome (`unanswered` when no overlay gave one).
+//! Status, responsibility and risk are fields like the others here, but a view also shows them
+//! as codes and labels (`status_label`, `responsibility_label`, `risk_label`), and a control's
+//! status in the view is the analysis' outcome (`unanswered` when no overlay gave one).
+//!
+//! Sheet order: `finding`, `plan` and `risk` follow `answer` because a reviewer reads them
+//! together (what is done, what is wrong, what will be done, how much it matters), and they come
+//! before owner and due, which belong to the plan's follow-up; risk is last of the three because
+//! it rates the finding.
 //!
 //! # Why `Answer` keeps typed slots
 //!
@@ -33,7 +38,7 @@
 
 use jiff::civil::Date;
 
-use super::{Answer, Lang, Responsibility, Status};
+use super::{Answer, Lang, Responsibility, Risk, Status};
 
 /// One answer field of an overlay row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -44,6 +49,12 @@ pub enum Field {
     Responsibility,
     /// Answer text (Markdown).
     Answer,
+    /// What is wrong now: the gap as found (Markdown).
+    Finding,
+    /// What will be done about it: the remediation plan (Markdown).
+    Plan,
+    /// How risky the gap is ([`Risk`]).
+    Risk,
     /// Evidence references.
     Evidence,
     /// Owner of the control or the remediation.
@@ -63,6 +74,8 @@ pub enum Kind {
     Status,
     /// A [`Responsibility`], typed as a code or a Japanese alias.
     Responsibility,
+    /// A [`Risk`], typed as a code or a Japanese alias.
+    Risk,
     /// Free text from the file (Markdown where a template renders it so).
     Text,
     /// A date, `YYYY-MM-DD` (or `YYYY/MM/DD`).
@@ -94,11 +107,15 @@ pub struct FieldSpec {
 }
 
 impl Field {
-    /// Every field, in sheet order (the answer columns of `kansa init`, exports, register).
-    pub const ALL: [Field; 8] = [
+    /// Every field, in sheet order (the answer columns of `kansa init`, exports, register; why
+    /// this order: the module doc).
+    pub const ALL: [Field; 11] = [
         Field::Status,
         Field::Responsibility,
         Field::Answer,
+        Field::Finding,
+        Field::Plan,
+        Field::Risk,
         Field::Evidence,
         Field::Owner,
         Field::Due,
@@ -112,6 +129,9 @@ impl Field {
             Field::Status => &STATUS,
             Field::Responsibility => &RESPONSIBILITY,
             Field::Answer => &ANSWER,
+            Field::Finding => &FINDING,
+            Field::Plan => &PLAN,
+            Field::Risk => &RISK,
             Field::Evidence => &EVIDENCE,
             Field::Owner => &OWNER,
             Field::Due => &DUE,
@@ -210,6 +230,42 @@ const ANSWER: FieldSpec = FieldSpec {
     gap_list: None,
 };
 
+const FINDING: FieldSpec = FieldSpec {
+    key: "finding",
+    header_en: "finding",
+    header_ja: "現状・課題",
+    aliases: &["現状", "課題", "指摘事項"],
+    kind: Kind::Text,
+    label_en: "Finding",
+    label_ja: "現状・課題",
+    width: 32.0,
+    gap_list: None,
+};
+
+const PLAN: FieldSpec = FieldSpec {
+    key: "plan",
+    header_en: "plan",
+    header_ja: "対応策",
+    aliases: &["改善計画", "是正計画"],
+    kind: Kind::Text,
+    label_en: "Plan",
+    label_ja: "対応策",
+    width: 32.0,
+    gap_list: None,
+};
+
+const RISK: FieldSpec = FieldSpec {
+    key: "risk",
+    header_en: "risk",
+    header_ja: "リスク",
+    aliases: &["リスク評価"],
+    kind: Kind::Risk,
+    label_en: "Risk",
+    label_ja: "リスク",
+    width: 8.0,
+    gap_list: None,
+};
+
 const EVIDENCE: FieldSpec = FieldSpec {
     key: "evidence",
     header_en: "evidence",
@@ -277,6 +333,8 @@ pub enum Value {
     Status(Status),
     /// [`Kind::Responsibility`].
     Responsibility(Responsibility),
+    /// [`Kind::Risk`].
+    Risk(Risk),
     /// [`Kind::Text`].
     Text(String),
     /// [`Kind::Date`].
@@ -290,6 +348,8 @@ pub enum ValueRef<'a> {
     Status(Status),
     /// [`Kind::Responsibility`].
     Responsibility(Responsibility),
+    /// [`Kind::Risk`].
+    Risk(Risk),
     /// [`Kind::Text`].
     Text(&'a str),
     /// [`Kind::Date`].
@@ -302,6 +362,7 @@ impl Value {
         match self {
             Value::Status(s) => ValueRef::Status(*s),
             Value::Responsibility(r) => ValueRef::Responsibility(*r),
+            Value::Risk(r) => ValueRef::Risk(*r),
             Value::Text(t) => ValueRef::Text(t),
             Value::Date(d) => ValueRef::Date(*d),
         }
@@ -342,6 +403,7 @@ macro_rules! impl_slot {
 
 impl_slot!(Status, Status, |s| *s);
 impl_slot!(Responsibility, Responsibility, |r| *r);
+impl_slot!(Risk, Risk, |r| *r);
 impl_slot!(String, Text, |t| t.as_str());
 impl_slot!(Date, Date, |d| *d);
 
@@ -369,6 +431,18 @@ macro_rules! with_answer_slot {
             }
             F::Answer => {
                 let $slot = $($borrow)+ $answer.answer;
+                $body
+            }
+            F::Finding => {
+                let $slot = $($borrow)+ $answer.finding;
+                $body
+            }
+            F::Plan => {
+                let $slot = $($borrow)+ $answer.plan;
+                $body
+            }
+            F::Risk => {
+                let $slot = $($borrow)+ $answer.risk;
                 $body
             }
             F::Evidence => {
@@ -427,6 +501,7 @@ mod tests {
         match field.kind() {
             Kind::Status => Value::Status(Status::Partial),
             Kind::Responsibility => Value::Responsibility(Responsibility::Shared),
+            Kind::Risk => Value::Risk(Risk::High),
             Kind::Text => Value::Text(format!("{} text", field.key())),
             Kind::Date => Value::Date(Date::new(2026, 3, 31).unwrap()),
         }

@@ -1,6 +1,6 @@
 //! The two report languages, and the names of statuses and responsibilities in each.
 
-use super::{Responsibility, Status};
+use super::{Responsibility, Risk, Status};
 
 /// Report language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -55,6 +55,24 @@ pub fn responsibility_label(r: Option<Responsibility>, lang: Lang) -> &'static s
         None => ("未設定", "Unassigned"),
     };
     lang.pick(ja, en)
+}
+
+/// Display name of a risk rating (高 / High, ...).
+pub fn risk_label(risk: Risk, lang: Lang) -> &'static str {
+    let (ja, en) = match risk {
+        Risk::High => ("高", "High"),
+        Risk::Medium => ("中", "Medium"),
+        Risk::Low => ("低", "Low"),
+    };
+    lang.pick(ja, en)
+}
+
+/// How a risk is typed in an answer sheet (see [`status_input`]).
+pub fn risk_input(risk: Risk, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => risk_label(risk, lang),
+        Lang::En => risk.code(),
+    }
 }
 
 /// How a status is typed in an answer sheet (CSV or workbook): the Japanese label, which the

@@ -247,6 +247,38 @@ impl fmt::Display for Responsibility {
     }
 }
 
+/// How risky a gap is, as the organisation rates it (a closed set, like [`Status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    /// 高.
+    High,
+    /// 中.
+    Medium,
+    /// 低.
+    Low,
+}
+
+impl Risk {
+    /// Every value, high to low (the order of the init workbook's dropdown).
+    pub const ALL: [Risk; 3] = [Risk::High, Risk::Medium, Risk::Low];
+
+    /// The value written in files and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            Risk::High => "high",
+            Risk::Medium => "medium",
+            Risk::Low => "low",
+        }
+    }
+}
+
+impl fmt::Display for Risk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// Where a row came from, so every later message can point back at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowOrigin {
@@ -267,6 +299,12 @@ pub struct Answer {
     pub responsibility: Option<Responsibility>,
     /// Answer text (Markdown).
     pub answer: Option<String>,
+    /// What is wrong now (Markdown).
+    pub finding: Option<String>,
+    /// The remediation plan (Markdown).
+    pub plan: Option<String>,
+    /// How risky the gap is.
+    pub risk: Option<Risk>,
     /// Evidence references.
     pub evidence: Option<String>,
     /// Owner of the control or the remediation.

@@ -25,6 +25,7 @@ fn sample(field: Field) -> String {
     match field.kind() {
         Kind::Status => "partial".to_owned(),
         Kind::Responsibility => "shared".to_owned(),
+        Kind::Risk => "high".to_owned(),
         Kind::Text => format!("{} of A1", field.key()),
         Kind::Date => "2026-03-31".to_owned(),
     }

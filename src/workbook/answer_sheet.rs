@@ -5,7 +5,7 @@ use crate::merge::{Merged, MergedAnswer};
 use crate::model::Catalogue;
 use crate::model::Lang;
 use crate::model::fields::{Field, ValueRef};
-use crate::model::lang::{responsibility_input, status_input};
+use crate::model::lang::{responsibility_input, risk_input, status_input};
 
 use crate::model::text::neutralise_formula;
 
@@ -68,6 +68,7 @@ pub(crate) fn sheet_cell(value: ValueRef<'_>, lang: Lang, fit: impl Fn(&str) -> 
     match value {
         ValueRef::Status(s) => status_input(s, lang).to_owned(),
         ValueRef::Responsibility(r) => responsibility_input(r, lang).to_owned(),
+        ValueRef::Risk(r) => risk_input(r, lang).to_owned(),
         ValueRef::Text(t) => fit(t),
         ValueRef::Date(d) => d.to_string(),
     }

@@ -7,9 +7,9 @@ use rust_xlsxwriter::{Format, FormatAlign, Worksheet};
 use super::sheet::catalogue_name;
 use crate::merge::Merged;
 use crate::model::Lang;
-use crate::model::lang::{responsibility_input, status_input};
-use crate::model::lang::{responsibility_label, status_label};
-use crate::model::{Catalogue, Responsibility, Status};
+use crate::model::lang::{responsibility_input, risk_input, status_input};
+use crate::model::lang::{responsibility_label, risk_label, status_label};
+use crate::model::{Catalogue, Responsibility, Risk, Status};
 use crate::render::xlsx::{XlsxError, fit_cell, print_setup, sheet_name};
 
 /// Fixed texts of the cover, per language.
@@ -24,6 +24,7 @@ struct Texts {
     steps: [&'static str; 5],
     statuses: &'static str,
     responsibilities: &'static str,
+    risks: &'static str,
     copyright: &'static str,
 }
 
@@ -39,13 +40,14 @@ fn texts(lang: Lang) -> Texts {
             how: "記入方法",
             steps: [
                 "区分ごとのシートに全対策項目があります。黄色のセル(対応状況〜備考)だけが編集できます。",
-                "対応状況と責任区分は一覧から選んでください(下表)。期限と確認日は日付(YYYY-MM-DD)で入力します。",
+                "対応状況・責任区分・リスクは一覧から選んでください(下表)。期限と確認日は日付(YYYY-MM-DD)で入力します。",
                 "独自の列は備考の右の空き列に追加できます。1行目に列名を書いてください。",
                 "項番は変更しないでください。行の並べ替えや削除は不要です(空欄は未回答として扱われます)。",
                 "記入後: kansa report --answers このファイル.xlsx で読み込み、誤りはセル番地付きで表示されます。",
             ],
             statuses: "対応状況",
             responsibilities: "責任区分",
+            risks: "リスク",
             copyright: "著作権",
         },
         Lang::En => Texts {
@@ -58,13 +60,14 @@ fn texts(lang: Lang) -> Texts {
             how: "How to fill in this workbook",
             steps: [
                 "Each section has its own sheet listing every control. Only the yellow cells (status to notes) can be edited.",
-                "Pick status and responsibility from the dropdown (values below). Type due and reviewed as dates (YYYY-MM-DD).",
+                "Pick status, responsibility and risk from the dropdown (values below). Type due and reviewed as dates (YYYY-MM-DD).",
                 "Add your own columns in the empty columns right of notes; put the column name in row 1.",
                 "Do not change the ids. Rows need not be sorted or deleted: empty answers count as unanswered.",
                 "Then: kansa report --answers this-file.xlsx reads it back; problems are shown with their cell.",
             ],
             statuses: "Status",
             responsibilities: "Responsibility",
+            risks: "Risk",
             copyright: "Copyright",
         },
     }
@@ -175,7 +178,7 @@ fn facts(
     rows
 }
 
-/// The values the status and responsibility dropdowns allow, each as typed in `lang` with its
+/// The values the status, responsibility and risk dropdowns allow, each as typed in `lang` with its
 /// meaning in both languages.
 fn allowed_values(rows: &mut CoverRows, t: &Texts, lang: Lang) -> Result<(), XlsxError> {
     rows.skip();
@@ -199,6 +202,12 @@ fn allowed_values(rows: &mut CoverRows, t: &Texts, lang: Lang) -> Result<(), Xls
             responsibility_label(Some(r), Lang::En)
         );
         rows.value(format!("{shown} — {meaning}"))?;
+    }
+    rows.skip();
+    rows.label(t.risks)?;
+    for r in Risk::ALL {
+        let meaning = format!("{} / {}", risk_label(r, Lang::Ja), risk_label(r, Lang::En));
+        rows.value(format!("{} — {meaning}", risk_input(r, lang)))?;
     }
     Ok(())
 }

@@ -10,8 +10,8 @@ use rust_xlsxwriter::{
 use crate::merge::{Merged, MergedAnswer};
 use crate::model::Lang;
 use crate::model::fields::{Field, Kind, ValueRef};
-use crate::model::lang::{responsibility_input, status_input};
-use crate::model::{Catalogue, Control, Responsibility, Status};
+use crate::model::lang::{responsibility_input, risk_input, status_input};
+use crate::model::{Catalogue, Control, Responsibility, Risk, Status};
 use crate::render::xlsx::{XlsxError, excel_date, properties, sheet_name};
 
 /// Catalogue columns (locked) then answer columns (editable); shared with the CSV sheet so
@@ -323,7 +323,7 @@ fn prefill_marks(a: &MergedAnswer, lang: Lang, extra: &[String]) -> String {
     crate::workbook::prefill_marks(&values, &crate::workbook::answer_fields(extra))
 }
 
-/// Dropdowns for status and responsibility, and date checks on due and reviewed.
+/// Dropdowns for status, responsibility and risk, and date checks on due and reviewed.
 fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), XlsxError> {
     if last_row == 0 {
         return Ok(());
@@ -333,6 +333,7 @@ fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), Xlsx
         .iter()
         .map(|r| responsibility_input(*r, lang))
         .collect();
+    let risks: Vec<&str> = Risk::ALL.iter().map(|r| risk_input(*r, lang)).collect();
     let (pick, date_msg) = match lang {
         Lang::Ja => (
             "一覧から選んでください",
@@ -350,6 +351,9 @@ fn validations(ws: &mut Worksheet, last_row: u32, lang: Lang) -> Result<(), Xlsx
     }
     for (first, last) in runs_of(Kind::Responsibility) {
         ws.add_data_validation(1, first, last_row, last, &list(&resp)?)?;
+    }
+    for (first, last) in runs_of(Kind::Risk) {
+        ws.add_data_validation(1, first, last_row, last, &list(&risks)?)?;
     }
     let (from, to) = (
         ExcelDateTime::from_ymd(1990, 1, 1)?,

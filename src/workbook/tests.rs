@@ -91,8 +91,8 @@ fn prefilled_workbook_reads_back_the_merged_answers() {
         let cells = open(&bytes).worksheet_range(&first).unwrap();
         assert_eq!(
             cells.width(),
-            14,
-            "12 columns, the custom one and the (hidden) fingerprints of the pre-filled cells"
+            17,
+            "15 columns, the custom one and the (hidden) fingerprints of the pre-filled cells"
         );
     }
 }

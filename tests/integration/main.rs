@@ -1,6 +1,7 @@
 //! One integration-test binary (ripgrep style): the `kansa` executable driven over fixture
 //! folders and the shipped examples.
 
+mod answer_fields;
 mod cli;
 mod exit_codes;
 mod hostile;

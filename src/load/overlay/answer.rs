@@ -102,6 +102,7 @@ fn parse_cell(field: Field, raw: String) -> Result<Value, (BadValue, String)> {
         Kind::Text => return Ok(Value::Text(text(raw))),
         Kind::Status => values::parse_status(value).map(Value::Status),
         Kind::Responsibility => values::parse_responsibility(value).map(Value::Responsibility),
+        Kind::Risk => values::parse_risk(value).map(Value::Risk),
         Kind::Date => parse_date(value).map(Value::Date),
     };
     parsed.map_err(|bad| (bad, raw))

@@ -15,7 +15,7 @@ use super::{shown, shown_owned};
 use crate::analyse::Analysis;
 use crate::merge::MergedAnswer;
 use crate::model::fields::{Field, Kind};
-use crate::model::lang::{responsibility_label, status_label};
+use crate::model::lang::{responsibility_label, risk_label, status_label};
 use crate::model::{Control, Lang, Status};
 
 /// A value from an extra column.
@@ -60,6 +60,10 @@ pub struct ControlView {
     pub responsibility: Option<&'static str>,
     /// Responsibility display name ("unassigned" when none).
     pub responsibility_label: &'static str,
+    /// Risk code (`high`, ...), if an overlay rated the control.
+    pub risk: Option<&'static str>,
+    /// Risk display name (高 / High, ...), if rated.
+    pub risk_label: Option<&'static str>,
     /// The answer fields shown as text (answer, evidence, owner, due, ...), each under its key
     /// as if a member of the control (`c.owner`).
     pub fields: FieldTexts,
@@ -83,7 +87,7 @@ impl Serialize for ControlView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let texts = self.fields.entries();
-        let mut s = serializer.serialize_struct("ControlView", 17 + texts.len())?;
+        let mut s = serializer.serialize_struct("ControlView", 19 + texts.len())?;
         s.serialize_field("id", &self.id)?;
         s.serialize_field("key", &self.key)?;
         s.serialize_field("anchor", &self.anchor)?;
@@ -98,6 +102,8 @@ impl Serialize for ControlView {
         s.serialize_field("overdue", &self.overdue)?;
         s.serialize_field("responsibility", &self.responsibility)?;
         s.serialize_field("responsibility_label", &self.responsibility_label)?;
+        s.serialize_field("risk", &self.risk)?;
+        s.serialize_field("risk_label", &self.risk_label)?;
         for (key, text) in texts {
             s.serialize_field(key, text)?;
         }
@@ -115,6 +121,7 @@ impl ControlView {
         match field.kind() {
             Kind::Status => Some(self.status.code()),
             Kind::Responsibility => self.responsibility,
+            Kind::Risk => self.risk,
             Kind::Text | Kind::Date => self.fields.get(field),
         }
     }
@@ -125,6 +132,7 @@ impl ControlView {
         match field.kind() {
             Kind::Status => Some(self.status_label),
             Kind::Responsibility => Some(self.responsibility_label),
+            Kind::Risk => self.risk_label,
             Kind::Text | Kind::Date => self.fields.get(field),
         }
     }
@@ -255,6 +263,7 @@ fn control_view(
     let c: &Control = &merged.catalogue.controls[i];
     let outcome = analysis.outcomes[i];
     let responsibility = a.responsibility.as_ref().map(|r| r.value);
+    let risk = a.risk.as_ref().map(|r| r.value);
     let (sources, fields) = answer_fields(&mut a, shared);
     ControlView {
         id: shown(&c.id),
@@ -271,6 +280,8 @@ fn control_view(
         overdue: outcome.overdue,
         responsibility: responsibility.map(|r| r.code()),
         responsibility_label: responsibility_label(responsibility, lang),
+        risk: risk.map(|r| r.code()),
+        risk_label: risk.map(|r| risk_label(r, lang)),
         fields,
         extra: shared.extra_values(c, a.extra),
         sources,
@@ -322,6 +333,8 @@ mod tests {
             overdue: false,
             responsibility: None,
             responsibility_label: "",
+            risk: None,
+            risk_label: None,
             fields: FieldTexts::default(),
             extra: vec![],
             sources: Sources::default(),

@@ -102,7 +102,7 @@ pub(crate) fn field_text(value: ValueRef<'_>, shown: impl Fn(&str) -> String) ->
     match value {
         ValueRef::Text(t) => Some(shown(t)),
         ValueRef::Date(d) => Some(d.to_string()),
-        ValueRef::Status(_) | ValueRef::Responsibility(_) => None,
+        ValueRef::Status(_) | ValueRef::Responsibility(_) | ValueRef::Risk(_) => None,
     }
 }
 
@@ -117,7 +117,7 @@ mod tests {
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(
             json,
-            r#"{"status":null,"responsibility":null,"answer":null,"evidence":null,"owner":"o.csv","due":null,"reviewed":null,"notes":null}"#
+            r#"{"status":null,"responsibility":null,"answer":null,"finding":null,"plan":null,"risk":null,"evidence":null,"owner":"o.csv","due":null,"reviewed":null,"notes":null}"#
         );
         assert_eq!(s.get(Field::Owner), Some("o.csv"));
     }
@@ -131,8 +131,10 @@ mod tests {
         let keys: Vec<&str> = t.entries().iter().map(|(k, _)| *k).collect();
         assert_eq!(
             keys,
-            ["answer", "evidence", "owner", "due", "reviewed", "notes"]
+            [
+                "answer", "finding", "plan", "evidence", "owner", "due", "reviewed", "notes"
+            ]
         );
-        assert_eq!(t.entries()[3].1.as_deref(), Some("2026-03-31"));
+        assert_eq!(t.entries()[5].1.as_deref(), Some("2026-03-31"));
     }
 }

@@ -305,7 +305,7 @@ pub(crate) fn generated_20k_custom_columns() {
         "xlsx",
         &out,
         &[
-            "cannot write workbook: it would need 40015 columns and Excel allows 16384 (the overlays have 20000 custom columns)",
+            "cannot write workbook: it would need 40018 columns and Excel allows 16384 (the overlays have 20000 custom columns)",
             "hint: drop custom columns",
         ],
     );
@@ -321,7 +321,7 @@ pub(crate) fn generated_20k_custom_columns() {
         "csv-20k-columns",
         "init",
         &out,
-        &["it would need 20023 columns"],
+        &["it would need 20026 columns"],
     );
     assert!(!dir.path().join("sheet.xlsx").exists());
 }
