@@ -86,30 +86,55 @@ pub struct ControlView {
 impl Serialize for ControlView {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let texts = self.fields.entries();
+        // Destructured without `..`: a member added to `ControlView` fails to compile here
+        // until it is serialised (or skipped on purpose, as `origins` is).
+        let ControlView {
+            id,
+            key,
+            anchor,
+            section,
+            major,
+            middle,
+            text,
+            status,
+            status_label,
+            gap,
+            met,
+            overdue,
+            responsibility,
+            responsibility_label,
+            risk,
+            risk_label,
+            fields,
+            extra,
+            sources,
+            answer_same_as,
+            origins: _,
+        } = self;
+        let texts = fields.entries();
         let mut s = serializer.serialize_struct("ControlView", 19 + texts.len())?;
-        s.serialize_field("id", &self.id)?;
-        s.serialize_field("key", &self.key)?;
-        s.serialize_field("anchor", &self.anchor)?;
-        s.serialize_field("section", &self.section)?;
-        s.serialize_field("major", &self.major)?;
-        s.serialize_field("middle", &self.middle)?;
-        s.serialize_field("text", &self.text)?;
-        s.serialize_field("status", &self.status)?;
-        s.serialize_field("status_label", &self.status_label)?;
-        s.serialize_field("gap", &self.gap)?;
-        s.serialize_field("met", &self.met)?;
-        s.serialize_field("overdue", &self.overdue)?;
-        s.serialize_field("responsibility", &self.responsibility)?;
-        s.serialize_field("responsibility_label", &self.responsibility_label)?;
-        s.serialize_field("risk", &self.risk)?;
-        s.serialize_field("risk_label", &self.risk_label)?;
+        s.serialize_field("id", id)?;
+        s.serialize_field("key", key)?;
+        s.serialize_field("anchor", anchor)?;
+        s.serialize_field("section", section)?;
+        s.serialize_field("major", major)?;
+        s.serialize_field("middle", middle)?;
+        s.serialize_field("text", text)?;
+        s.serialize_field("status", status)?;
+        s.serialize_field("status_label", status_label)?;
+        s.serialize_field("gap", gap)?;
+        s.serialize_field("met", met)?;
+        s.serialize_field("overdue", overdue)?;
+        s.serialize_field("responsibility", responsibility)?;
+        s.serialize_field("responsibility_label", responsibility_label)?;
+        s.serialize_field("risk", risk)?;
+        s.serialize_field("risk_label", risk_label)?;
         for (key, text) in texts {
             s.serialize_field(key, text)?;
         }
-        s.serialize_field("extra", &self.extra)?;
-        s.serialize_field("sources", &self.sources)?;
-        s.serialize_field("answer_same_as", &self.answer_same_as)?;
+        s.serialize_field("extra", extra)?;
+        s.serialize_field("sources", sources)?;
+        s.serialize_field("answer_same_as", answer_same_as)?;
         s.end()
     }
 }
