@@ -134,6 +134,16 @@ impl Analysis<'_> {
             .filter(|(_, o)| o.status.is_gap())
             .map(|(i, _)| i)
     }
+
+    /// Positions of the controls in the order every output shows them: section by section, as
+    /// [`Analysis::outline`] groups them.
+    pub fn display_order(&self) -> impl Iterator<Item = usize> + '_ {
+        self.outline
+            .iter()
+            .flat_map(|s| &s.majors)
+            .flat_map(|m| &m.middles)
+            .flat_map(|m| m.controls.iter().copied())
+    }
 }
 
 /// Section, 基準大項目 and 中項目 names of a control.

@@ -230,30 +230,24 @@ struct Now<'a> {
 /// Every control of the analysis in the report's order, as [`Now`].
 fn controls_now<'a>(analysis: &'a Analysis<'_>) -> impl Iterator<Item = Now<'a>> {
     let merged = &analysis.merged;
-    analysis
-        .outline
-        .iter()
-        .flat_map(|s| &s.majors)
-        .flat_map(|m| &m.middles)
-        .flat_map(|m| m.controls.iter().copied())
-        .map(move |i| {
-            let answer = &merged.answers[i];
-            Now {
-                control: i,
-                id: &merged.catalogue.controls[i].id,
-                status: analysis.outcomes[i].status,
-                owner: answer
-                    .owner
-                    .as_ref()
-                    .map(|o| visible(&o.value).into_owned())
-                    .unwrap_or_default(),
-                due: answer
-                    .due
-                    .as_ref()
-                    .map(|d| d.value.to_string())
-                    .unwrap_or_default(),
-            }
-        })
+    analysis.display_order().map(move |i| {
+        let answer = &merged.answers[i];
+        Now {
+            control: i,
+            id: &merged.catalogue.controls[i].id,
+            status: analysis.outcomes[i].status,
+            owner: answer
+                .owner
+                .as_ref()
+                .map(|o| visible(&o.value).into_owned())
+                .unwrap_or_default(),
+            due: answer
+                .due
+                .as_ref()
+                .map(|d| d.value.to_string())
+                .unwrap_or_default(),
+        }
+    })
 }
 
 /// File a control's change of status from `old` to `new` under every list it belongs to.

@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::fields::{FieldTexts, Sources, field_text};
-use super::sections::display_order;
 use super::shared::Shared;
 use super::{shown, shown_owned};
 use crate::analyse::Analysis;
@@ -252,7 +251,7 @@ pub(super) fn control_views(
         .with_min_len(256)
         .map(|(i, a)| control_view(analysis, i, a, lang, shared))
         .collect();
-    mark_repeated_answers(&mut controls, &display_order(analysis));
+    mark_repeated_answers(&mut controls, &analysis.display_order().collect::<Vec<_>>());
     unique_anchors(&mut controls);
     controls.into_iter().map(Arc::new).collect()
 }

@@ -187,18 +187,6 @@ fn major_view(m: &MajorGroup, controls: &mut [Option<Arc<ControlView>>], lang: L
     }
 }
 
-/// Positions of the controls in the order the report shows them: section by section, as
-/// [`Analysis::outline`] groups them.
-pub(super) fn display_order(analysis: &Analysis<'_>) -> Vec<usize> {
-    analysis
-        .outline
-        .iter()
-        .flat_map(|s| &s.majors)
-        .flat_map(|m| &m.middles)
-        .flat_map(|m| m.controls.iter().copied())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{ReportOptions, build};

@@ -206,12 +206,7 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     widths.push(OVERDUE_WIDTH);
     widths.extend(report.extra_columns.iter().map(|_| 18.0));
     widths.resize(headers.len(), 14.0);
-    let controls = report
-        .sections
-        .iter()
-        .flat_map(|s| &s.majors)
-        .flat_map(|m| &m.middles)
-        .flat_map(|m| &m.controls);
+    let controls = report.controls();
     let sections = section_labels(report);
     let rows = controls.map(|c| {
         let extra: Vec<_> = c.extra_by_column(&report.extra_columns).collect();
