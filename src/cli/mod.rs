@@ -342,6 +342,11 @@ struct ReportArgs {
     /// have is an error.
     #[arg(long, value_name = "N", default_value = "0", requires = "font")]
     font_index: u32,
+    /// Order of the findings register (the gap list) in every format: `urgency` puts overdue
+    /// gaps first, then risk high → medium → low → unrated, then the earliest due date (none
+    /// last), then catalogue order; `catalogue` keeps catalogue order.
+    #[arg(long, value_enum, default_value = "urgency")]
+    sort: render::view::GapOrder,
 }
 
 impl ReportArgs {

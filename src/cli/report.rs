@@ -85,6 +85,7 @@ fn report_options(args: ReportArgs) -> ReportOptions {
             font: args.font,
             font_index: args.font_index,
         },
+        gap_order: args.sort,
     }
 }
 

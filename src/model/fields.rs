@@ -102,7 +102,9 @@ pub struct FieldSpec {
     /// Column width (characters) in the gap register and the answer workbook.
     pub width: f64,
     /// Position among the answer columns of the gap list (`gaps.csv`, the register's gap
-    /// sheet); `None`: not in the gap list.
+    /// sheet); `None`: not in the gap list. Fields added later take the next positions, so
+    /// the columns a `gaps.csv` reader knows keep their places (finding, plan, risk and
+    /// reviewed came with the findings register, after notes).
     pub gap_list: Option<u8>,
 }
 
@@ -239,7 +241,7 @@ const FINDING: FieldSpec = FieldSpec {
     label_en: "Finding",
     label_ja: "現状・課題",
     width: 32.0,
-    gap_list: None,
+    gap_list: Some(6),
 };
 
 const PLAN: FieldSpec = FieldSpec {
@@ -251,7 +253,7 @@ const PLAN: FieldSpec = FieldSpec {
     label_en: "Plan",
     label_ja: "対応策",
     width: 32.0,
-    gap_list: None,
+    gap_list: Some(7),
 };
 
 const RISK: FieldSpec = FieldSpec {
@@ -263,7 +265,7 @@ const RISK: FieldSpec = FieldSpec {
     label_en: "Risk",
     label_ja: "リスク",
     width: 8.0,
-    gap_list: None,
+    gap_list: Some(8),
 };
 
 const EVIDENCE: FieldSpec = FieldSpec {
@@ -311,7 +313,7 @@ const REVIEWED: FieldSpec = FieldSpec {
     label_en: "Reviewed",
     label_ja: "確認日",
     width: 11.0,
-    gap_list: None,
+    gap_list: Some(9),
 };
 
 const NOTES: FieldSpec = FieldSpec {
@@ -571,7 +573,11 @@ mod tests {
                 Field::Owner,
                 Field::Due,
                 Field::Evidence,
-                Field::Notes
+                Field::Notes,
+                Field::Finding,
+                Field::Plan,
+                Field::Risk,
+                Field::Reviewed
             ]
         );
     }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer};
 use crate::model::Lang;
 use crate::pack::Gate;
 use crate::render::Format;
+use crate::render::view::GapOrder;
 /// The PDF typesetter's paper, imported here only (the pack and the command line take it from
 /// here), so moving the typesetter to its own crate changes this one line.
 pub use kansa_pdf::Paper;
@@ -35,6 +36,10 @@ impl ConfigKey for Gate {
 
 impl ConfigKey for PaperName {
     const KEY: &'static str = "paper";
+}
+
+impl ConfigKey for GapOrder {
+    const KEY: &'static str = "sort";
 }
 
 /// The PDF paper as kansa.toml and `--paper` name it (`a4`, `letter`). A newtype because the

@@ -35,8 +35,11 @@ fn extra_cells(c: &ControlView, columns: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// `gaps.csv`: one row per gap with its stable key: the gap list's fields (the status also as
-/// its label), the overdue flag, then the custom columns.
+/// `gaps.csv`: one row per gap, in the findings register's order, with its stable key: the
+/// gap list's fields (the status and the risk also as their labels), the overdue flag, then
+/// the custom columns. Columns added later come after the earlier ones (finding, plan, risk,
+/// risk_label, reviewed after notes), so readers that know the old columns by position still
+/// work. An empty cell is a value not given (a finding not written: the documents say 未記入).
 pub fn gaps_csv(report: &Report) -> Vec<u8> {
     let columns = gap_columns();
     let mut header: Vec<String> = CATALOGUE_COLUMNS.map(String::from).to_vec();
@@ -44,6 +47,9 @@ pub fn gaps_csv(report: &Report) -> Vec<u8> {
         match column {
             GapColumn::Field(Field::Status) => {
                 header.extend(["status", "status_label"].map(String::from))
+            }
+            GapColumn::Field(Field::Risk) => {
+                header.extend(["risk", "risk_label"].map(String::from))
             }
             GapColumn::Field(f) => header.push(f.key().to_owned()),
             GapColumn::Overdue => header.push("overdue".to_owned()),
@@ -56,6 +62,9 @@ pub fn gaps_csv(report: &Report) -> Vec<u8> {
             match column {
                 GapColumn::Field(Field::Status) => {
                     row.extend([c.status.code(), c.status_label].map(String::from));
+                }
+                GapColumn::Field(Field::Risk) => {
+                    row.extend([c.risk, c.risk_label].map(|s| s.unwrap_or("").to_owned()));
                 }
                 GapColumn::Field(f) => row.push(c.value(*f).unwrap_or("").to_owned()),
                 GapColumn::Overdue => row.push(if c.overdue { "yes" } else { "" }.to_owned()),

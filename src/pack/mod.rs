@@ -376,6 +376,7 @@ fn report_options(
             font: pack.font.as_deref().map(|f| config.resolve(f)),
             font_index: pack.font_index,
         },
+        gap_order: pack.sort,
     }
 }
 

@@ -107,6 +107,8 @@ labels! {
     After = "after", "変更後", "After";
     SameAnswerAs = "same_answer_as", "（回答は {id} と同じ）", "(same answer as {id})";
     NoChanges = "no_changes", "変更はありません。", "Nothing changed.";
+    FindingsRegister = "findings_register", "指摘事項一覧", "Findings register";
+    NotGiven = "not_given", "未記入", "not given";
 }
 
 impl Label {

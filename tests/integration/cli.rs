@@ -96,7 +96,7 @@ fn templates_export_then_refuse_to_overwrite() {
         .unwrap();
     assert!(out.status.success(), "{}", outcome(&out));
     let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
-    assert!(md.contains("{{ labels.gap_list }}"));
+    assert!(md.contains("{{ labels.findings_register }}"));
     assert!(dir.path().join("report.html").exists());
     let again = kansa()
         .args(["templates", "export"])

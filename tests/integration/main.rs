@@ -4,6 +4,7 @@
 mod answer_fields;
 mod cli;
 mod exit_codes;
+mod findings;
 mod hostile;
 mod hostile_catalogue;
 mod hostile_cli;

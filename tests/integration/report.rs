@@ -153,9 +153,9 @@ fn hostile_input_cannot_break_markdown_tables() {
         .lines()
         .find(|l| l.starts_with("| [運10-1]"))
         .expect("gap row for 運10-1");
-    // 7 columns → 8 unescaped pipes.
+    // 10 columns → 11 unescaped pipes.
     let pipes = row.replace("\\|", "").matches('|').count();
-    assert_eq!(pipes, 8, "{row}");
+    assert_eq!(pipes, 11, "{row}");
     assert!(!md.contains("<script"), "raw HTML escaped in Markdown too");
 }
 

@@ -16,6 +16,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::model::Lang;
 use crate::render::Format;
+use crate::render::view::GapOrder;
 
 mod checks;
 mod names;
@@ -93,6 +94,10 @@ pub struct PackConfig {
     /// Input limits for this pack's catalogue and overlays.
     #[serde(default)]
     pub limits: LimitsConfig,
+    /// Order of the findings register: `urgency` (default: overdue, risk, due date) or
+    /// `catalogue`.
+    #[serde(default, deserialize_with = "choice::one")]
+    pub sort: GapOrder,
     /// Line of this pack's `[[pack]]` header in the file (0 when unknown), to locate problems
     /// found while building it.
     #[serde(skip)]

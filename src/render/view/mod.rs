@@ -24,6 +24,7 @@ pub mod changes;
 mod controls;
 mod fields;
 mod inputs;
+mod order;
 mod sections;
 mod shared;
 
@@ -32,6 +33,7 @@ pub use changes::{ChangeView, ChangesView};
 pub use controls::{ControlView, ExtraView, anchor_for};
 pub use fields::{FieldTexts, GapColumn, Sources, gap_columns};
 pub use inputs::{CatalogueView, InputView};
+pub use order::GapOrder;
 pub use sections::{MajorView, MiddleView, NamedTotals, SectionView, StatusCount, TotalsView};
 
 use changes::changes_view;
@@ -54,6 +56,8 @@ pub struct ReportOptions {
     pub changes: Option<crate::diff::Changes>,
     /// Page and font settings for PDF output.
     pub pdf: crate::render::PdfSettings,
+    /// The order of the findings register (`gaps`): urgency (default) or catalogue.
+    pub gap_order: GapOrder,
 }
 
 /// The whole report.
@@ -85,7 +89,8 @@ pub struct Report {
     pub sections: Vec<SectionView>,
     /// Per responsibility (provider, customer, shared, unassigned).
     pub by_responsibility: Vec<NamedTotals>,
-    /// Gap controls, catalogue order.
+    /// Gap controls, the findings register: in [`ReportOptions::gap_order`] (by default
+    /// overdue first, then risk, then due date, then catalogue order; see `order`).
     pub gaps: Vec<Arc<ControlView>>,
     /// Changes since the baseline, when one was given.
     pub changes: Option<ChangesView>,
@@ -125,13 +130,14 @@ fn build_with(
     let merged = &analysis.merged;
     let catalogue = merged.catalogue;
     let shared = Shared::new(analysis);
+    let gap_positions = order::gap_positions(analysis, &answers, options.gap_order);
     let controls = control_views(analysis, answers, lang, &shared);
     let changes = options
         .changes
         .as_ref()
         .map(|c| changes_view(c, &controls, lang));
-    let gaps = analysis
-        .gap_indexes()
+    let gaps = gap_positions
+        .into_iter()
         .map(|i| Arc::clone(&controls[i]))
         .collect();
     Report {
