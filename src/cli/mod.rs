@@ -291,6 +291,7 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   paper = \"a4\"                          # PDF: a4 | letter; landscape = true; font = \"x.ttf\"
   out = \"../../target/packs\"            # default: packs/ beside the config
   evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
+  sort = \"urgency\"                      # findings register: urgency (overdue, risk, due) | catalogue
   [pack.gates]
   fail_on = [\"regression\"]              # new-gaps | regression (skipped without a baseline)
   fail_under = 80.0                     # coverage percent, 0 to 100

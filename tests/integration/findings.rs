@@ -26,18 +26,19 @@ fn fixture(dir: &Path) {
     std::fs::write(dir.join("answers.csv"), ANSWERS).unwrap();
 }
 
+/// `kansa report` of the fixture in `dir`, as of 2026-11-25, further arguments to add.
+fn report_command(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = kansa();
+    cmd.current_dir(dir)
+        .args(["report", "--catalogue", "controls.csv"])
+        .args(["--answers", "answers.csv", "--date", "2026-11-25"]);
+    cmd
+}
+
 /// `kansa report` of the fixture in `format`, with `extra` arguments.
 fn report(dir: &Path, format: &str, extra: &[&str]) -> String {
-    let out = kansa()
-        .current_dir(dir)
-        .args([
-            "report",
-            "--catalogue",
-            "controls.csv",
-            "--answers",
-            "answers.csv",
-        ])
-        .args(["--date", "2026-11-25", "--format", format])
+    let out = report_command(dir)
+        .args(["--format", format])
         .args(extra)
         .output()
         .unwrap();
@@ -92,15 +93,7 @@ fn register_is_ordered_by_urgency_unless_sorted_by_catalogue() {
 fn unknown_sort_value_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());
-    let out = kansa()
-        .current_dir(dir.path())
-        .args([
-            "report",
-            "--catalogue",
-            "controls.csv",
-            "--answers",
-            "answers.csv",
-        ])
+    let out = report_command(dir.path())
         .args(["--sort", "risk"])
         .output()
         .unwrap();
@@ -147,16 +140,8 @@ fn pdf_register_says_not_given_and_overdue() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path());
     let target = dir.path().join("r.pdf");
-    let out = kansa()
-        .current_dir(dir.path())
-        .args([
-            "report",
-            "--catalogue",
-            "controls.csv",
-            "--answers",
-            "answers.csv",
-        ])
-        .args(["--date", "2026-11-25", "-o"])
+    let out = report_command(dir.path())
+        .arg("-o")
         .arg(&target)
         .output()
         .unwrap();
