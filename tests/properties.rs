@@ -536,8 +536,8 @@ proptest! {
         }
     }
 
-    /// The Markdown report parses (pulldown-cmark, GFM tables) to a gap table with exactly one
-    /// row per gap, each row naming its control.
+    /// The Markdown report parses (pulldown-cmark, GFM tables) to a findings register with
+    /// exactly one row per gap, each row naming its control, in the register's order.
     #[test]
     fn markdown_gap_table_has_one_row_per_gap(
         specs in overlays(),
@@ -547,11 +547,10 @@ proptest! {
         let gaps = gap_count(&specs);
         let rows = gap_table_rows(&md);
         prop_assert_eq!(rows.len(), gaps, "gap table rows of\n{}", md);
-        let a = analysis(&specs);
-        let expected: Vec<&str> = a
-            .gap_indexes()
-            .map(|i| CATALOGUE.controls[i].id.as_str())
-            .collect();
+        // In the findings register's order: the view's `gaps` (the order itself is tested
+        // in `render::view::order`).
+        let view = kansa::render::view::build(&analysis(&specs), &options(organisation.clone()));
+        let expected: Vec<&str> = view.gaps.iter().map(|g| g.id.as_str()).collect();
         let first_cells: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
         prop_assert_eq!(first_cells, expected);
         // Whatever the answers hold, every control keeps its heading in the details (an open
@@ -567,7 +566,7 @@ proptest! {
     }
 }
 
-/// The body rows (cells as text) of the table that follows the "ギャップ一覧" heading, or none
+/// The body rows (cells as text) of the table that follows the "指摘事項一覧" heading, or none
 /// when the section says there are no gaps.
 fn gap_table_rows(md: &str) -> Vec<Vec<String>> {
     use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -586,7 +585,7 @@ fn gap_table_rows(md: &str) -> Vec<Vec<String>> {
             }
             Event::End(TagEnd::Heading(level)) if level <= HeadingLevel::H2 => {
                 in_heading = false;
-                in_gap_section = heading.trim() == "ギャップ一覧";
+                in_gap_section = heading.trim() == "指摘事項一覧";
             }
             Event::Start(Tag::Table(_)) if in_gap_section && !table_done => in_table = true,
             Event::End(TagEnd::Table) if in_table => {
