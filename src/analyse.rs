@@ -55,11 +55,17 @@ impl Totals {
         self.applicable() - self.met()
     }
 
-    /// Met share of applicable controls, in percent; 100 when nothing applies.
-    pub fn coverage(&self) -> f64 {
+    /// Met share of applicable controls, in percent; `None` when nothing applies (a group of
+    /// not-applicable controls has no coverage: it is neither 0% nor 100% met).
+    pub fn coverage(&self) -> Option<f64> {
+        self.share_of_applicable(self.met())
+    }
+
+    /// `n` as a percentage of the applicable controls; `None` when nothing applies.
+    pub fn share_of_applicable(&self, n: usize) -> Option<f64> {
         match self.applicable() {
-            0 => 100.0,
-            n => self.met() as f64 * 100.0 / n as f64,
+            0 => None,
+            applicable => Some(n as f64 * 100.0 / applicable as f64),
         }
     }
 }
@@ -346,7 +352,7 @@ mod tests {
             ),
             (5, 4, 1, 3)
         );
-        assert_eq!(a.totals.coverage(), 25.0);
+        assert_eq!(a.totals.coverage(), Some(25.0));
         assert_eq!(
             a.outline
                 .iter()
@@ -355,7 +361,16 @@ mod tests {
             ["S", "T"]
         );
         assert_eq!(a.outline.iter().map(|s| s.majors.len()).sum::<usize>(), 3);
-        assert_eq!(a.outline[1].totals.coverage(), 0.0);
+        assert_eq!(a.outline[1].totals.coverage(), Some(0.0));
+        // Section T: B1 not applicable, B2 unanswered: coverage 0 of 1. A group with nothing
+        // applicable has none (not 100%).
+        let only_na = &a.outline[1].majors[0].middles[0].totals;
+        assert_eq!(only_na.total(), 2);
+        let mut none_apply = Totals::default();
+        none_apply.add(Status::NotApplicable, false);
+        assert_eq!(none_apply.coverage(), None);
+        assert_eq!(none_apply.share_of_applicable(0), None);
+        assert_eq!(a.totals.share_of_applicable(a.totals.gaps()), Some(75.0));
         assert_eq!(a.by_responsibility[1].1.total(), 2); // customer
         assert_eq!(a.by_responsibility[3].1.total(), 2); // unassigned
         assert_eq!(a.gap_indexes().collect::<Vec<_>>(), [1, 2, 4]);

@@ -49,9 +49,12 @@ impl Log {
         self.line(
             false,
             format!(
-                "pack {}: coverage {}%, {} gaps ({} overdue), {} files → {}",
+                "pack {}: coverage {}, {} gaps ({} overdue), {} files → {}",
                 o.name,
-                o.coverage,
+                o.coverage.map_or_else(
+                    || crate::render::view::NO_COVERAGE.to_owned(),
+                    |c| format!("{c}%")
+                ),
                 o.gaps,
                 o.overdue,
                 o.files,

@@ -109,6 +109,19 @@ labels! {
     NoChanges = "no_changes", "変更はありません。", "Nothing changed.";
     FindingsRegister = "findings_register", "指摘事項一覧", "Findings register";
     NotGiven = "not_given", "未記入", "not given";
+    Total = "total", "合計", "Total";
+    NotApplicable = "not_applicable", "対象外", "Not applicable";
+    CountsAs = "counts_as", "集計区分", "Counts as";
+    Definitions = "definitions", "集計の定義", "Definitions";
+    Term = "term", "用語", "Term";
+    Meaning = "meaning", "意味", "Meaning";
+    DefMet = "def_met", "対応状況が{statuses}の項目（継承は事業者が実施し利用者が依拠するもので、充足に数える）。", "Controls whose status is {statuses} (inherited: in place by the provider and relied on, counted as met).";
+    DefGap = "def_gap", "対応状況が{statuses}の項目（対象項目のうち充足でないもの）。", "Controls whose status is {statuses} (applicable but not met).";
+    DefNotApplicable = "def_not_applicable", "対応状況が{statuses}の項目。対象項目にも充足率にも数えない。", "Controls whose status is {statuses}: counted in neither the applicable controls nor the coverage.";
+    DefApplicable = "def_applicable", "対策項目数 − 対象外（= 充足 + ギャップ）。", "Controls − not applicable (= met + gaps).";
+    DefCoverage = "def_coverage", "充足 ÷ 対象項目。対象項目のない区分は「—」。", "Met ÷ applicable. A group with no applicable control shows \"—\".";
+    DefOverdue = "def_overdue", "ギャップのうち、期限が基準日より前の項目。", "Gaps whose due date is before the report date.";
+    ChartNote = "chart_note", "棒は対象項目に占める充足（緑）とギャップ（赤）の割合で、緑の長さが充足率。対象外は棒に含めず、右に件数を示す。", "Each bar shows met (green) and gaps (red) as shares of the applicable controls: the green length is the coverage. Not-applicable controls are left out of the bar and counted to its right.";
 }
 
 impl Label {

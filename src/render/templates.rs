@@ -9,6 +9,7 @@ use tera::{Kwargs, State, Tera, Value};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::render::markdown;
+use crate::render::view::NO_COVERAGE;
 
 /// Built-in templates: (file name, content).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -248,6 +249,7 @@ fn engine(sources: &BTreeMap<String, Source>) -> tera::TeraResult<Tera> {
     tera.register_filter("markdown", |v: &Value, _: Kwargs, _: &State| {
         Value::safe_string(&markdown::to_safe_html(&text_of(v)))
     });
+    tera.register_filter("percent", |v: &Value, _: Kwargs, _: &State| percent(v));
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))?;
     Ok(tera)
 }
@@ -259,6 +261,16 @@ fn text_of(v: &Value) -> std::borrow::Cow<'_, str> {
         Some(s) => s.into(),
         None if v.is_none() || v.is_undefined() => "".into(),
         None => v.to_string().into(),
+    }
+}
+
+/// A percentage as the summaries print it, one decimal and a `%` ("83.7%"); a coverage of
+/// `null` (a group with nothing applicable) as [`NO_COVERAGE`], "—".
+fn percent(v: &Value) -> String {
+    match v.as_f64() {
+        Some(p) => format!("{p:.1}%"),
+        None if v.is_none() || v.is_undefined() => NO_COVERAGE.to_owned(),
+        None => v.to_string(),
     }
 }
 

@@ -12,6 +12,7 @@ mod hostile_load;
 mod hostile_pack;
 mod hostile_scale;
 mod layering;
+mod numbers;
 mod pack;
 mod pdf;
 mod report;

@@ -38,9 +38,14 @@
 //!   literal text, except `<br>` (a line break, e.g. inside table cells).
 //! - A fenced code block with info string `kansa-chart` is a horizontal
 //!   stacked bar chart, one bar per line:
-//!   `label<TAB>met%<TAB>gap%<TAB>na%<TAB>caption`, drawn green / red / grey
-//!   with the label left and the caption right. An optional first line
-//!   `#legend<TAB>met<TAB>gap<TAB>n/a` sets the legend texts.
+//!   `label<TAB>met%<TAB>gap%<TAB>caption<TAB>aside`. The bar stands for
+//!   what the percentages are shares of (kansa: the applicable items), so
+//!   the green part is `met%` of it and the red part `gap%` (a sum over 100
+//!   is scaled down); a number that is not one (`—`) is an empty part. The
+//!   label is set left, the caption right-aligned after the bar, the aside
+//!   (optional, muted; kansa: the not-applicable count) after the caption,
+//!   outside the bar. An optional first line `#legend<TAB>met<TAB>gap` sets
+//!   the legend texts.
 //! - `[text](status:KEY)` is a status badge, not a link: the text in a tinted
 //!   box with a dark border and dark text (readable in black and white).
 //!   `implemented`/`inherited` are green, `partial`/`planned` amber,

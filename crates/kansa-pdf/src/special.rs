@@ -7,7 +7,6 @@ use super::model::{Block, Span, Style, Target};
 
 const MET: Rgb = Rgb(0.22, 0.60, 0.36);
 const GAP: Rgb = Rgb(0.82, 0.27, 0.25);
-const NA: Rgb = Rgb(0.72, 0.72, 0.72);
 
 /// Font size of a chart's labels, captions and legend.
 const CHART_SIZE: f32 = 8.5;
@@ -16,53 +15,63 @@ const CHART_ROW: f32 = 15.0;
 const CHART_BAR_H: f32 = 9.0;
 
 /// Where a chart's columns are: the labels from `x`, the bars from `bar_x`, the captions after
-/// the bars.
+/// the bars, the asides after the captions.
 struct ChartColumns {
     x: f32,
     label_w: f32,
     bar_x: f32,
     bar_w: f32,
     cap_w: f32,
+    aside_w: f32,
 }
 
 /// One bar of a `kansa-chart` block.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Bar {
     pub label: String,
-    pub parts: [f32; 3],
+    /// Met and gap, in percent of what the bar stands for (the applicable items): the green
+    /// part's length is `parts[0]` of the bar.
+    pub parts: [f32; 2],
     pub caption: String,
+    /// Text set apart after the caption, outside the bar (e.g. the not-applicable count).
+    pub aside: String,
 }
 
-/// Parses a chart block: optional `#legend` line, then one bar per line.
+/// A bar's number: `83.7`, `83.7%`; anything else (`—`, empty) is an empty part.
+fn chart_number(s: &str) -> f32 {
+    s.trim()
+        .trim_end_matches('%')
+        .parse::<f32>()
+        .unwrap_or(0.0)
+        .max(0.0)
+}
+
+/// Parses a chart block: optional `#legend` line, then one bar per line,
+/// `label<TAB>met%<TAB>gap%[<TAB>caption[<TAB>aside]]`.
 pub(crate) fn parse_chart(text: &str, ja: bool) -> (Vec<String>, Vec<Bar>) {
     let mut legend: Vec<String> = if ja {
-        vec!["充足".into(), "ギャップ".into(), "対象外".into()]
+        vec!["充足".into(), "ギャップ".into()]
     } else {
-        vec!["Met".into(), "Gap".into(), "N/A".into()]
+        vec!["Met".into(), "Gap".into()]
     };
     let mut bars = Vec::new();
     for line in text.lines() {
         let f: Vec<&str> = line.split('\t').collect();
         if f[0].starts_with("#legend") {
-            for (i, t) in f.iter().skip(1).take(3).enumerate() {
+            for (i, t) in f.iter().skip(1).take(2).enumerate() {
                 legend[i] = t.trim().to_string();
             }
             continue;
         }
-        if f.len() < 4 {
+        if f.len() < 3 {
             continue;
         }
-        let num = |s: &str| {
-            s.trim()
-                .trim_end_matches('%')
-                .parse::<f32>()
-                .unwrap_or(0.0)
-                .max(0.0)
-        };
+        let text_at = |i: usize| f.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
         bars.push(Bar {
             label: f[0].trim().to_string(),
-            parts: [num(f[1]), num(f[2]), num(f[3])],
-            caption: f.get(4).map(|s| s.trim().to_string()).unwrap_or_default(),
+            parts: [chart_number(f[1]), chart_number(f[2])],
+            caption: text_at(3),
+            aside: text_at(4),
         });
     }
     (legend, bars)
@@ -173,17 +182,22 @@ impl Ctx<'_> {
             .map(|b| self.font.width(&b.label, size))
             .fold(0.0, f32::max)
             .min(w * 0.3);
-        let cap_w = bars
-            .iter()
-            .map(|b| self.font.width(&b.caption, size))
-            .fold(0.0, f32::max)
-            .min(w * 0.25);
+        let mut widest = |text: fn(&Bar) -> &str, share: f32| {
+            bars.iter()
+                .map(|b| self.font.width(text(b), size))
+                .fold(0.0, f32::max)
+                .min(w * share)
+        };
+        let cap_w = widest(|b| &b.caption, 0.15);
+        let aside_w = widest(|b| &b.aside, 0.15);
+        let aside_gap = if aside_w > 0.0 { 8.0 } else { 0.0 };
         let cols = ChartColumns {
             x,
             label_w,
             bar_x: x + label_w + 8.0,
-            bar_w: (w - label_w - cap_w - 16.0).max(w * 0.3),
+            bar_w: (w - label_w - cap_w - aside_gap - aside_w - 16.0).max(w * 0.3),
             cap_w,
+            aside_w,
         };
         self.ensure(CHART_ROW * 2.0);
         self.chart_legend(&legend, cols.bar_x);
@@ -199,7 +213,7 @@ impl Ctx<'_> {
         let size = CHART_SIZE;
         let mut lx = bar_x;
         let base = self.y + 9.0;
-        for (t, c) in legend.iter().zip([MET, GAP, NA]) {
+        for (t, c) in legend.iter().zip([MET, GAP]) {
             self.push(Draw::Rect {
                 x: lx,
                 y: base - 7.0,
@@ -239,7 +253,7 @@ impl Ctx<'_> {
         });
         let total: f32 = b.parts.iter().sum::<f32>().max(100.0);
         let mut bx = cols.bar_x;
-        for (v, c) in b.parts.iter().zip([MET, GAP, NA]) {
+        for (v, c) in b.parts.iter().zip([MET, GAP]) {
             let sw = cols.bar_w * v / total;
             if sw > 0.05 {
                 self.push(Draw::Rect {
@@ -262,8 +276,10 @@ impl Ctx<'_> {
             stroke: Some(MUTED),
         });
         let cap = self.font.clip(&b.caption, size, cols.cap_w);
+        // Right-aligned, so that the percentages line up on the decimal point.
+        let cap_x = cols.bar_x + cols.bar_w + 6.0 + cols.cap_w - self.font.width(&cap, size);
         self.push(Draw::Text {
-            x: cols.bar_x + cols.bar_w + 6.0,
+            x: cap_x,
             y: base,
             size,
             text: cap,
@@ -271,6 +287,18 @@ impl Ctx<'_> {
             bold: false,
             italic: false,
         });
+        if !b.aside.is_empty() {
+            let aside = self.font.clip(&b.aside, size, cols.aside_w);
+            self.push(Draw::Text {
+                x: cols.bar_x + cols.bar_w + 6.0 + cols.cap_w + 8.0,
+                y: base,
+                size,
+                text: aside,
+                color: MUTED,
+                bold: false,
+                italic: false,
+            });
+        }
         self.y += row;
     }
 
@@ -312,19 +340,28 @@ mod tests {
     #[test]
     fn chart_lines_and_legend() {
         let (legend, bars) = parse_chart(
-            "#legend\tA\tB\tC\n設備\t45.2\t50.0\t4.8\t47.5%\nbad line\n",
+            "#legend\tA\tB\n設備\t47.5%\t52.5%\t47.5%\t対象外 3\nbad line\n空\t—\t—\t—\t対象外 4\n",
             true,
         );
-        assert_eq!(legend, ["A", "B", "C"]);
+        assert_eq!(legend, ["A", "B"]);
         assert_eq!(
             bars,
-            vec![Bar {
-                label: "設備".into(),
-                parts: [45.2, 50.0, 4.8],
-                caption: "47.5%".into()
-            }]
+            vec![
+                Bar {
+                    label: "設備".into(),
+                    parts: [47.5, 52.5],
+                    caption: "47.5%".into(),
+                    aside: "対象外 3".into(),
+                },
+                Bar {
+                    label: "空".into(),
+                    parts: [0.0, 0.0],
+                    caption: "—".into(),
+                    aside: "対象外 4".into(),
+                }
+            ]
         );
         let (legend, _) = parse_chart("", false);
-        assert_eq!(legend[1], "Gap");
+        assert_eq!(legend, ["Met", "Gap"]);
     }
 }

@@ -67,10 +67,10 @@ pub(super) fn sample() -> String {
     );
     md.push_str("- 状態の凡例: [実施済み](status:implemented) [一部実施](status:partial) [未実施](status:not_implemented) [対象外](status:not_applicable)\n");
     md.push_str("- 優先度の高い項目は第2章で`status`列が未実施のものです。\n  1. アクセス制御\n  2. 供給者関係\n\n---\n\n");
-    md.push_str("### 1.1 カテゴリ別の充足率\n\n```kansa-chart\n#legend\t充足\tギャップ\t対象外\n");
-    md.push_str("組織的管理策\t45.2\t50.0\t4.8\t47.5%\n人的管理策\t62.5\t37.5\t0\t62.5%\n");
+    md.push_str("### 1.1 カテゴリ別の充足率\n\n```kansa-chart\n#legend\t充足\tギャップ\n");
+    md.push_str("組織的管理策\t47.5%\t52.5%\t47.5%\t対象外 2\n人的管理策\t62.5%\t37.5%\t62.5%\t\n");
     md.push_str(
-        "物理的管理策\t30.0\t50.0\t20.0\t37.5%\n技術的管理策\t55.0\t40.0\t5.0\t57.9%\n```\n\n",
+        "物理的管理策\t37.5%\t62.5%\t37.5%\t対象外 4\n技術的管理策\t57.9%\t42.1%\t57.9%\t対象外 1\n空の区分\t—\t—\t—\t対象外 3\n```\n\n",
     );
     md.push_str("| カテゴリ | 項目数 | 充足 | 充足率 |\n|---|--:|--:|--:|\n| 組織的管理策 | 37 | 17 | 45.9% |\n\
         | 人的管理策 | 8 | 5 | 62.5% |\n| 物理的管理策 | 14 | 4 | 28.6% |\n| 技術的管理策 | 34 | 19 | 55.9% |\n\n");

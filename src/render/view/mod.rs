@@ -22,6 +22,7 @@ use crate::render::labels::Label;
 
 pub mod changes;
 mod controls;
+mod definitions;
 mod fields;
 mod inputs;
 mod order;
@@ -31,13 +32,17 @@ mod shared;
 pub use crate::model::SCHEMA_VERSION;
 pub use changes::{ChangeView, ChangesView};
 pub use controls::{ControlView, ExtraView, anchor_for};
+pub use definitions::DefinitionView;
 pub use fields::{FieldTexts, GapColumn, Sources, gap_columns};
 pub use inputs::{CatalogueView, InputView};
 pub use order::GapOrder;
-pub use sections::{MajorView, MiddleView, NamedTotals, SectionView, StatusCount, TotalsView};
+pub use sections::{
+    MajorView, MiddleView, NO_COVERAGE, NamedTotals, SectionView, StatusCount, TotalsView,
+};
 
 use changes::changes_view;
 use controls::control_views;
+use definitions::definitions;
 use inputs::{catalogue_view, input_view};
 use sections::{sections, totals_view};
 use shared::Shared;
@@ -87,13 +92,17 @@ pub struct Report {
     /// Sections → 大項目 → 中項目 → controls: each group once, in order of first appearance
     /// in the catalogue (controls of a group listed apart in the catalogue are shown together).
     pub sections: Vec<SectionView>,
-    /// Per responsibility (provider, customer, shared, unassigned).
+    /// Per responsibility (provider, customer, shared, unassigned), only those with controls:
+    /// an empty group would be a row of zeros in every table.
     pub by_responsibility: Vec<NamedTotals>,
     /// Gap controls, the findings register: in [`ReportOptions::gap_order`] (by default
     /// overdue first, then risk, then due date, then catalogue order; see `order`).
     pub gaps: Vec<Arc<ControlView>>,
     /// Changes since the baseline, when one was given.
     pub changes: Option<ChangesView>,
+    /// What met, gap, not applicable, applicable, coverage and overdue mean: the definitions
+    /// box of every summary.
+    pub definitions: Vec<DefinitionView>,
 }
 
 fn shown(text: &str) -> String {
@@ -158,6 +167,7 @@ fn build_with(
         by_responsibility: analysis
             .by_responsibility
             .iter()
+            .filter(|(_, t)| t.total() > 0)
             .map(|(r, t)| NamedTotals {
                 name: r.map_or("unassigned", |r| r.code()).to_owned(),
                 label: responsibility_label(*r, lang).to_owned(),
@@ -166,6 +176,7 @@ fn build_with(
             .collect(),
         gaps,
         changes,
+        definitions: definitions(lang),
     }
 }
 
@@ -290,7 +301,7 @@ mod tests {
             r.gaps.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
             ["A2", "B1"]
         );
-        assert_eq!(r.summary.coverage, 33.3);
+        assert_eq!(r.summary.coverage, Some(33.3));
         assert_eq!(r.title, "Gap analysis report");
         assert_eq!(a1.answer_same_as, None);
     }

@@ -9,6 +9,11 @@ use super::shown;
 use crate::analyse::{Analysis, MajorGroup, SectionGroup, Totals};
 use crate::model::lang::status_label;
 use crate::model::{Lang, Status};
+use crate::render::labels::Label;
+
+/// How a coverage of `None` (nothing applicable) is printed in every document: neither 0% nor
+/// 100%, no figure at all.
+pub const NO_COVERAGE: &str = "—";
 
 /// Counts of a group, with percentages ready to print.
 #[derive(Debug, Serialize)]
@@ -25,9 +30,12 @@ pub struct TotalsView {
     pub not_applicable: usize,
     /// Overdue gaps.
     pub overdue: usize,
-    /// Met / applicable, percent, one decimal.
-    pub coverage: f64,
-    /// Shares of the total for charts (percent, one decimal): met, gaps, not applicable.
+    /// Met / applicable, percent, one decimal; `None` (JSON `null`, "—" in documents) when
+    /// nothing applies.
+    pub coverage: Option<f64>,
+    /// Shares of the total (percent, one decimal): met, gaps, not applicable. The charts do
+    /// not use them (their bars are shares of the applicable controls: `coverage` and
+    /// `gap_rate`); kept for JSON readers.
     pub met_share: f64,
     /// Gap share of all controls.
     pub gap_share: f64,
@@ -35,6 +43,10 @@ pub struct TotalsView {
     pub na_share: f64,
     /// Count per status, every status listed.
     pub by_status: Vec<StatusCount>,
+    /// Gaps / applicable, percent, one decimal; `None` when nothing applies. With `coverage`,
+    /// the two parts of a chart bar: the bar is the applicable controls, so its green part is
+    /// the coverage printed beside it.
+    pub gap_rate: Option<f64>,
 }
 
 /// Count of one status.
@@ -46,6 +58,11 @@ pub struct StatusCount {
     pub label: &'static str,
     /// Count.
     pub count: usize,
+    /// The total the status counts in, named as the totals name it: `met`, `gaps` or
+    /// `not_applicable`.
+    pub counts_as: &'static str,
+    /// Display name of `counts_as` (充足, ギャップ, 対象外).
+    pub counts_as_label: &'static str,
 }
 
 /// Totals of a named group.
@@ -123,7 +140,7 @@ pub(super) fn totals_view(t: &Totals, lang: Lang) -> TotalsView {
         gaps: t.gaps(),
         not_applicable: t.count(Status::NotApplicable),
         overdue: t.overdue,
-        coverage: round1(t.coverage()),
+        coverage: t.coverage().map(round1),
         met_share: share(t.met()),
         gap_share: share(t.gaps()),
         na_share: share(t.count(Status::NotApplicable)),
@@ -133,8 +150,23 @@ pub(super) fn totals_view(t: &Totals, lang: Lang) -> TotalsView {
                 status: *s,
                 label: status_label(*s, lang),
                 count: t.count(*s),
+                counts_as: counts_as(*s).key(),
+                counts_as_label: counts_as(*s).text(lang),
             })
             .collect(),
+        gap_rate: t.share_of_applicable(t.gaps()).map(round1),
+    }
+}
+
+/// The total a status counts in: met, gap or not applicable (the analysis' rules, named by the
+/// labels the summary tables use for those columns).
+pub(super) fn counts_as(status: Status) -> Label {
+    if status.is_met() {
+        Label::Met
+    } else if status.is_gap() {
+        Label::Gaps
+    } else {
+        Label::NotApplicable
     }
 }
 
