@@ -342,6 +342,10 @@ struct ReportArgs {
     /// have is an error.
     #[arg(long, value_name = "N", default_value = "0", requires = "font")]
     font_index: u32,
+    /// Document control: a TOML file with the keys of kansa.toml's [document] (number,
+    /// version, classification, purpose, scope, prepared_by, reviewed_by, approved_by).
+    #[arg(long, value_name = "FILE.toml")]
+    document: Option<PathBuf>,
 }
 
 impl ReportArgs {

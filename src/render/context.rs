@@ -84,6 +84,7 @@ pub fn base(report: &Report) -> Context {
     ctx.insert("by_responsibility", &report.by_responsibility);
     ctx.insert("changes", &report.changes);
     ctx.insert("labels", &labels::labels(report.lang));
+    ctx.insert("document", &report.document);
     ctx
 }
 

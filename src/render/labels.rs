@@ -107,6 +107,19 @@ labels! {
     After = "after", "変更後", "After";
     SameAnswerAs = "same_answer_as", "（回答は {id} と同じ）", "(same answer as {id})";
     NoChanges = "no_changes", "変更はありません。", "Nothing changed.";
+    DocumentNumber = "document_number", "文書番号", "Document number";
+    DocumentVersion = "document_version", "版数", "Version";
+    Classification = "classification", "取扱区分", "Classification";
+    Purpose = "purpose", "目的", "Purpose";
+    Scope = "scope", "対象範囲", "Scope";
+    PreparedBy = "prepared_by", "作成", "Prepared";
+    ReviewedBy = "reviewed_by", "確認", "Reviewed";
+    ApprovedBy = "approved_by", "承認", "Approved";
+    SignOff = "sign_off", "作成・確認・承認", "Sign-off";
+    SignName = "sign_name", "氏名", "Name";
+    SignDate = "sign_date", "日付", "Date";
+    EndOfDocument = "end_of_document", "以上", "End of document";
+    InputsAtEnd = "inputs_at_end", "末尾の「入力ファイル」を参照", "See \"Inputs\" at the end";
 }
 
 impl Label {

@@ -3,6 +3,7 @@
 
 mod answer_fields;
 mod cli;
+mod document;
 mod exit_codes;
 mod hostile;
 mod hostile_catalogue;

@@ -82,6 +82,7 @@ mod layout;
 mod linebreak;
 mod model;
 mod parse;
+mod signoff;
 mod special;
 mod stream;
 mod tables;
@@ -127,6 +128,8 @@ pub struct PdfOptions {
     pub date: (i16, i8, i8),
     /// The font used for all text.
     pub font: FontSource,
+    /// Handling class (e.g. 社外秘), boxed at the right of every running header; may be empty.
+    pub classification: String,
 }
 
 impl Default for PdfOptions {
@@ -141,6 +144,7 @@ impl Default for PdfOptions {
             lang: "ja".into(),
             date: (1970, 1, 1),
             font: FontSource::builtin(),
+            classification: String::new(),
         }
     }
 }
@@ -281,7 +285,9 @@ impl GlyphCheck {
                         }
                     }
                 }
-                Block::Code(t) | Block::Chart(t) => self.add(font, t, None),
+                Block::Code(t) | Block::Chart(t) | Block::SignOff(t) | Block::Right(t) => {
+                    self.add(font, t, None)
+                }
                 Block::Rule | Block::Toc | Block::PageBreak => {}
             }
         }
@@ -380,6 +386,7 @@ fn survey(
     let mut check = GlyphCheck::new();
     check.add(font, &options.title, Some("running header"));
     check.add(font, &options.author, Some("running header"));
+    check.add(font, &options.classification, Some("running header"));
     let mut all_headings = Vec::new();
     let mut toc_from = None;
     for part in parts {

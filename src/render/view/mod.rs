@@ -22,6 +22,7 @@ use crate::render::labels::Label;
 
 pub mod changes;
 mod controls;
+mod document;
 mod fields;
 mod inputs;
 mod sections;
@@ -30,12 +31,14 @@ mod shared;
 pub use crate::model::SCHEMA_VERSION;
 pub use changes::{ChangeView, ChangesView};
 pub use controls::{ControlView, ExtraView, anchor_for};
+pub use document::{DocumentInfo, DocumentView, SignOffView, Signature};
 pub use fields::{FieldTexts, GapColumn, Sources, gap_columns};
 pub use inputs::{CatalogueView, InputView};
 pub use sections::{MajorView, MiddleView, NamedTotals, SectionView, StatusCount, TotalsView};
 
 use changes::changes_view;
 use controls::control_views;
+use document::document_view;
 use inputs::{catalogue_view, input_view};
 use sections::{sections, totals_view};
 use shared::Shared;
@@ -54,6 +57,8 @@ pub struct ReportOptions {
     pub changes: Option<crate::diff::Changes>,
     /// Page and font settings for PDF output.
     pub pdf: crate::render::PdfSettings,
+    /// Document control: number, version, classification, purpose, scope, sign-offs.
+    pub document: DocumentInfo,
 }
 
 /// The whole report.
@@ -89,6 +94,8 @@ pub struct Report {
     pub gaps: Vec<Arc<ControlView>>,
     /// Changes since the baseline, when one was given.
     pub changes: Option<ChangesView>,
+    /// Document control (number, version, classification, purpose, scope, sign-off boxes).
+    pub document: DocumentView,
 }
 
 fn shown(text: &str) -> String {
@@ -160,6 +167,7 @@ fn build_with(
             .collect(),
         gaps,
         changes,
+        document: document_view(&options.document, lang),
     }
 }
 
