@@ -283,19 +283,6 @@ fn leaks(files: &[(String, Vec<u8>)], needles: &[String]) -> Vec<String> {
     found
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let target = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &target);
-        } else {
-            std::fs::copy(&p, &target).unwrap();
-        }
-    }
-}
-
 /// The home directory (where the test's files are put, so the user's name is in their path).
 fn home() -> PathBuf {
     let home = PathBuf::from(std::env::var_os("HOME").expect("HOME is set"));
@@ -324,7 +311,7 @@ fn no_local_path_reaches_any_output() {
         let rel = f.trim_start_matches("examples/");
         std::fs::copy(root().join(f), base.join(rel)).unwrap();
     }
-    copy_dir(
+    crate::hostile::copy_dir(
         &root().join("examples/example-bank/evidence"),
         &base.join("example-bank/evidence"),
     );

@@ -41,6 +41,12 @@
 //!   `label<TAB>met%<TAB>gap%<TAB>na%<TAB>caption`, drawn green / red / grey
 //!   with the label left and the caption right. An optional first line
 //!   `#legend<TAB>met<TAB>gap<TAB>n/a` sets the legend texts.
+//! - A fenced code block with info string `kansa-signoff` is a row of stamp
+//!   boxes (作成 / 確認 / 承認), right-aligned, one per line
+//!   `label<TAB>name<TAB>date`; an empty name and date still draw the box,
+//!   with 25 mm of stamp space (`signoff.rs`).
+//! - A fenced code block with info string `kansa-right` sets each line flush
+//!   right (a handling class above the title, the closing 以上).
 //! - `[text](status:KEY)` is a status badge, not a link: the text in a tinted
 //!   box with a dark border and dark text (readable in black and white).
 //!   `implemented`/`inherited` are green, `partial`/`planned` amber,
@@ -60,7 +66,8 @@
 //!
 //! A4 portrait by default (Letter and landscape via [`PdfOptions`]), 18 mm
 //! margins, body 9.5 pt, tables 8.25 pt. Pages after the cover carry the
-//! title (left) and organisation (right) in a running header and `n / N` in
+//! title (left), organisation and classification (boxed, right; see
+//! [`PdfOptions::classification`]) in a running header and `n / N` in
 //! the footer. Lines break with kinsoku shori (see `linebreak.rs`). Table
 //! columns are sized from their content; the header row is repeated on every
 //! page a table continues on; rows of four or more lines that do not fit are
