@@ -299,6 +299,13 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   max_field_bytes = \"4MiB\"              # per cell (default 4MiB)
   max_rows = 1000000                    # data rows per file or sheet (default 1000000)
   max_file_bytes = \"256MiB\"             # per input file (default 256MiB)
+  [pack.document]                       # document control on the cover; a top-level
+  number = \"KANSA-EX-2026-001\"          # [document] is shared by every pack, [pack.document]
+  version = \"1.0\"                       # overriding it key by key
+  classification = \"社外秘\"             # also in every PDF page header
+  purpose = \"…\"                         # and scope = \"…\"
+  prepared_by = { name = \"山田 太郎\", date = 2026-11-20 }   # reviewed_by, approved_by:
+                                        # left out → empty boxes, ready to stamp
 
 -j N (or KANSA_JOBS=N) builds up to N packs at once.
 
@@ -348,6 +355,10 @@ struct ReportArgs {
     /// last), then catalogue order; `catalogue` keeps catalogue order.
     #[arg(long, value_enum, default_value = "urgency")]
     sort: render::view::GapOrder,
+    /// Document control: a TOML file with the keys of kansa.toml's [document] (number,
+    /// version, classification, purpose, scope, prepared_by, reviewed_by, approved_by).
+    #[arg(long, value_name = "FILE.toml")]
+    document: Option<PathBuf>,
 }
 
 impl ReportArgs {

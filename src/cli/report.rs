@@ -24,6 +24,10 @@ pub(super) fn report(args: ReportArgs) -> Result<()> {
         crate::fs::refuse_output_over_input(output, &report_inputs(&args))?;
     }
     let date = report_date(args.date.as_deref()).map_err(Error::Usage)?;
+    let document = match &args.document {
+        Some(path) => crate::pack::config::load_document(path)?,
+        None => render::view::DocumentInfo::default(),
+    };
     let limits = args.input.limits.limits();
     let mut timings = Timings::from_env();
     let (catalogue, overlays) = load::load_inputs_with(
@@ -43,7 +47,7 @@ pub(super) fn report(args: ReportArgs) -> Result<()> {
     timings.stage("analyse");
     let output = args.output.clone().filter(|_| !to_stdout);
     let templates = args.templates.clone();
-    let options = report_options(args);
+    let options = report_options(args, document);
     let report = render::view::build_owned(analysis, &options);
     timings.stage("view");
     drop(catalogue);
@@ -73,7 +77,7 @@ fn report_format(args: &ReportArgs) -> Result<Format> {
 }
 
 /// What shapes the document but is not analysis (`report` compares with no baseline).
-fn report_options(args: ReportArgs) -> ReportOptions {
+fn report_options(args: ReportArgs, document: render::view::DocumentInfo) -> ReportOptions {
     ReportOptions {
         lang: args.lang,
         organisation: args.org,
@@ -86,6 +90,7 @@ fn report_options(args: ReportArgs) -> ReportOptions {
             font_index: args.font_index,
         },
         gap_order: args.sort,
+        document,
     }
 }
 
@@ -138,6 +143,7 @@ fn report_inputs(args: &ReportArgs) -> Vec<PathBuf> {
         inputs.extend(crate::fs::input_files(t));
     }
     inputs.extend(args.font.iter().cloned());
+    inputs.extend(args.document.iter().cloned());
     inputs
 }
 

@@ -1,9 +1,12 @@
 //! Provenance labels: the short names a report uses to say which overlay set a value.
 //!
-//! Overlays are commonly all called `answers.csv`, so a label is the shortest end of the
-//! file's path that no other overlay of the run shares (at least `folder/file`, as in
-//! `aws-2012/answers.csv`). The path is first made absolute and `..` resolved, so the label
-//! does not depend on the directory kansa runs in, nor on how the path was spelled.
+//! A label is the file's name; overlays are commonly all called `answers.csv`, so when
+//! another overlay of the run has the same name the label takes just enough of the folders
+//! above it to tell them apart (`aws-2012/answers.csv`, `example-bank/answers.csv`). The path
+//! is first made absolute and `..` resolved, so the label does not depend on the directory
+//! kansa runs in, nor on how the path was spelled; the home directory is cut off first, so a
+//! label never names the user, and a label is never absolute and never holds `..`. Labels are
+//! what documents show of an input: a local path never reaches a report.
 
 use std::collections::HashSet;
 use std::path::{Component, Path};
@@ -22,7 +25,7 @@ pub fn unique_labels(paths: &[&str]) -> Vec<String> {
                 .iter()
                 .enumerate()
                 .filter(|(j, other)| *j != i && *other != mine);
-            let mut take = mine.len().min(2);
+            let mut take = mine.len().min(1);
             for (_, other) in others {
                 take = take.max(shared_tail(mine, other) + 1).min(mine.len());
             }
@@ -65,15 +68,28 @@ fn shared_tail(a: &[String], b: &[String]) -> usize {
 }
 
 /// The components of `path` made absolute against the working directory, with `.` and `..`
-/// resolved by name (symbolic links are not followed: the label names the path the user gave).
+/// resolved by name (symbolic links are not followed: the label names the path the user gave),
+/// and the home directory's components cut off the front.
 fn absolute_parts(path: &str) -> Vec<String> {
     let path = Path::new(path);
     let joined = match std::env::current_dir() {
         Ok(cwd) if path.is_relative() => cwd.join(path),
         _ => path.to_path_buf(),
     };
+    let parts = resolved(&joined);
+    let home = std::env::var_os("HOME").map(|h| resolved(Path::new(&h)));
+    match home {
+        Some(home) if !home.is_empty() && parts.len() > home.len() && parts.starts_with(&home) => {
+            parts[home.len()..].to_vec()
+        }
+        _ => parts,
+    }
+}
+
+/// The names of `path`'s components, `.` and `..` resolved by name.
+fn resolved(path: &Path) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
-    for c in joined.components() {
+    for c in path.components() {
         match c {
             Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
             Component::ParentDir => {
@@ -100,6 +116,31 @@ mod tests {
             ["aws-2012/answers.csv", "bank/answers.csv"]
         );
         assert_eq!(unique_labels(&["/answers.csv"]), ["answers.csv"]);
+        assert_eq!(
+            unique_labels(&["/w/aws/answers.csv", "/w/bank/risk.csv"]),
+            ["answers.csv", "risk.csv"],
+            "a file name alone when no other overlay shares it"
+        );
+    }
+
+    /// The home directory (with the user's name) is never part of a label, however many
+    /// folders the labels need.
+    #[test]
+    fn labels_never_name_the_home_directory() {
+        let Some(home) = std::env::var_os("HOME").filter(|h| Path::new(h).components().count() > 1)
+        else {
+            panic!("HOME is not set to a directory below the root; these tests need it");
+        };
+        let home = Path::new(&home);
+        let a = home.join("answers.csv").display().to_string();
+        let b = home.join("x").join("answers.csv").display().to_string();
+        let labels = unique_labels(&[&a, &b]);
+        assert_eq!(labels, ["answers.csv", "x/answers.csv"]);
+        let name = home.file_name().unwrap().to_string_lossy().into_owned();
+        for l in &labels {
+            assert!(!l.split('/').any(|p| p == name), "{l} names {name}");
+            assert!(!l.starts_with('/') && !l.contains(".."), "{l}");
+        }
     }
 
     #[test]
@@ -142,7 +183,7 @@ mod tests {
                 "/w/b/../a/answers.csv",
                 "/w/a/answers.csv"
             ]),
-            ["a/answers.csv", "a/answers.csv (2)", "a/answers.csv (3)"]
+            ["answers.csv", "answers.csv (2)", "answers.csv (3)"]
         );
         // A real file named like a repeat's label: the repeat takes more of the path.
         assert_eq!(
@@ -151,11 +192,7 @@ mod tests {
                 "/w/x/2012/answers.csv",
                 "/w/z/2012/answers.csv (2)"
             ]),
-            [
-                "2012/answers.csv",
-                "x/2012/answers.csv (2)",
-                "2012/answers.csv (2)"
-            ]
+            ["answers.csv", "2012/answers.csv (2)", "answers.csv (2)"]
         );
         // ... and when the whole path is taken too, a higher number.
         assert_eq!(

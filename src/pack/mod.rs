@@ -285,7 +285,8 @@ pub fn build_pack(
     }
     let (changes, baseline_record) = compared(&analysis, baseline.as_ref());
     let report_options = report_options(config, pack, changes);
-    let report = pack_report(pack, &analysis, &report_options);
+    // Documents name each overlay by its label, never by the path the config writes.
+    let report = view::build(&analysis, &report_options);
     // The pack's one template engine: every output and the manifest's hashes come from it.
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
     let templates = render::Templates::load(templates_dir.as_deref())?;
@@ -377,22 +378,8 @@ fn report_options(
             font_index: pack.font_index,
         },
         gap_order: pack.sort,
+        document: pack.document.info(),
     }
-}
-
-/// The pack's view. Documents show each overlay as the config writes it, so the same config
-/// run from any working directory gives the same pack (the resolved path carries the working
-/// directory); messages keep naming the file as it can be found from here.
-fn pack_report(
-    pack: &PackConfig,
-    analysis: &crate::analyse::Analysis<'_>,
-    options: &ReportOptions,
-) -> Report {
-    let mut report = view::build(analysis, options);
-    for (input, written) in report.inputs.iter_mut().zip(pack.overlays()) {
-        input.path = crate::model::text::visible(written).into_owned();
-    }
-    report
 }
 
 fn render_files(
@@ -461,11 +448,11 @@ fn manifest_json(
         catalogue: serde_json::json!({
             "id": report.catalogue.id, "edition": report.catalogue.edition, "sha256": report.catalogue.sha256,
         }),
-        // Paths as written in the config, so the manifest does not depend on the working directory.
+        // Each overlay by its label (file name, folders only as far as needed), never the path
+        // the config writes: that may be local and absolute, and the manifest is handed over.
         inputs: overlays
             .iter()
-            .zip(pack.overlays())
-            .map(|(o, p)| serde_json::json!({"path": p, "label": o.label, "sha256": o.sha256, "encoding": o.encoding}))
+            .map(|o| serde_json::json!({"path": o.label, "label": o.label, "sha256": o.sha256, "encoding": o.encoding}))
             .collect(),
         templates: manifest::template_digests(templates),
         evidence: &evidence.found,

@@ -85,6 +85,7 @@ pub fn base(report: &Report) -> Context {
     ctx.insert("changes", &report.changes);
     ctx.insert("labels", &labels::labels(report.lang));
     ctx.insert("definitions", &report.definitions);
+    ctx.insert("document", &report.document);
     ctx
 }
 

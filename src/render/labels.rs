@@ -122,6 +122,19 @@ labels! {
     DefCoverage = "def_coverage", "充足 ÷ 対象項目。対象項目のない区分は「—」。", "Met ÷ applicable. A group with no applicable control shows \"—\".";
     DefOverdue = "def_overdue", "ギャップのうち、期限が基準日より前の項目。", "Gaps whose due date is before the report date.";
     ChartNote = "chart_note", "棒は対象項目に占める充足（緑）とギャップ（赤）の割合で、緑の長さが充足率。対象外は棒に含めず、右に件数を示す。", "Each bar shows met (green) and gaps (red) as shares of the applicable controls: the green length is the coverage. Not-applicable controls are left out of the bar and counted to its right.";
+    DocumentNumber = "document_number", "文書番号", "Document number";
+    DocumentVersion = "document_version", "版数", "Version";
+    Classification = "classification", "取扱区分", "Classification";
+    Purpose = "purpose", "目的", "Purpose";
+    Scope = "scope", "対象範囲", "Scope";
+    PreparedBy = "prepared_by", "作成", "Prepared";
+    ReviewedBy = "reviewed_by", "確認", "Reviewed";
+    ApprovedBy = "approved_by", "承認", "Approved";
+    SignOff = "sign_off", "作成・確認・承認", "Sign-off";
+    SignName = "sign_name", "氏名", "Name";
+    SignDate = "sign_date", "日付", "Date";
+    EndOfDocument = "end_of_document", "以上", "End of document";
+    InputsAtEnd = "inputs_at_end", "末尾の「入力ファイル」を参照", "See \"Inputs\" at the end";
 }
 
 impl Label {

@@ -99,19 +99,20 @@ fn excerpt(text: &str, c: char) -> String {
 
 /// Report every character of the report's input text that `font` lacks, by control.
 fn check_glyphs(report: &Report, font: &FontSource, font_name: &str) -> Result<()> {
-    let header = [
+    let mut header = vec![
         report.title.as_str(),
         report.organisation.as_deref().unwrap_or(""),
         &report.catalogue.name,
         &report.catalogue.publisher,
     ];
+    header.extend(report.document.texts());
     let mut all = String::new();
     for c in report.controls() {
         for (_, t, _) in control_texts(c) {
             all.push_str(t);
         }
     }
-    all.extend(header);
+    all.extend(header.iter().copied());
     let missing = kansa_pdf::missing_glyphs(font, &all).map_err(|e| Error::InputFile {
         file: font_name.to_owned(),
         message: e.to_string(),
@@ -305,6 +306,7 @@ pub fn write_pdf(
         lang: report.lang.code().to_owned(),
         date: (date.year(), date.month(), date.day()),
         font,
+        classification: report.document.classification.clone().unwrap_or_default(),
     };
     kansa_pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
         PdfError::MissingGlyphs { .. } => WriteError::Render(Error::Template {

@@ -3,6 +3,7 @@
 
 mod answer_fields;
 mod cli;
+mod document;
 mod exit_codes;
 mod findings;
 mod hostile;

@@ -89,7 +89,7 @@ fn example_pack_is_complete_and_verifies() {
         2,
         "evidence files hashed"
     );
-    assert_eq!(manifest["inputs"][1]["path"], "answers.csv");
+    assert_eq!(manifest["inputs"][1]["path"], "example-bank/answers.csv");
     let sums = String::from_utf8(files["SHA256SUMS"].clone()).unwrap();
     assert_eq!(
         sums.lines().count(),

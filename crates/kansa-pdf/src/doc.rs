@@ -17,14 +17,16 @@ use super::model::Target;
 use super::stream::{EncodedPage, Encoder, FONT_RES, GlyphMap};
 use super::{PdfError, PdfOptions};
 
-/// Running header (title left, organisation right, rule) and `n / N` footer.
+/// Running header (title left, organisation and classification right, rule) and `n / N`
+/// footer.
 fn decorations(font: &mut Font, g: &Geom, o: &PdfOptions, n: usize, total: usize) -> Vec<Draw> {
     let size = 7.5;
     let w = g.right - g.left;
     let y = g.top - 19.0;
+    let (mark, mark_w) = super::signoff::classification_mark(font, &o.classification, g.right, y);
     let title = font.clip(&o.title, size, w * 0.6);
-    let author = font.clip(&o.author, size, w * 0.36);
-    let aw = font.width(&author, size);
+    let author = font.clip(&o.author, size, w * 0.36 - mark_w);
+    let aw = font.width(&author, size) + mark_w;
     let foot = format!("{n} / {total}");
     let fw = font.width(&foot, size + 0.5);
     let t = |x: f32, y: f32, size: f32, text: String| Draw::Text {
@@ -49,6 +51,9 @@ fn decorations(font: &mut Font, g: &Geom, o: &PdfOptions, n: usize, total: usize
         },
         t((g.w - fw) / 2.0, g.h - 24.0, size + 0.5, foot),
     ]
+    .into_iter()
+    .chain(mark)
+    .collect()
 }
 
 fn pdf_date(o: &PdfOptions) -> date::DateTime {

@@ -296,6 +296,8 @@ impl<'a> Ctx<'a> {
                     self.new_page();
                 }
             }
+            Block::SignOff(t) => self.signoff(t, x, w),
+            Block::Right(t) => self.right_lines(t, x, w),
         }
     }
 

@@ -46,6 +46,12 @@
 //!   (optional, muted; kansa: the not-applicable count) after the caption,
 //!   outside the bar. An optional first line `#legend<TAB>met<TAB>gap` sets
 //!   the legend texts.
+//! - A fenced code block with info string `kansa-signoff` is a row of stamp
+//!   boxes (作成 / 確認 / 承認), right-aligned, one per line
+//!   `label<TAB>name<TAB>date`; an empty name and date still draw the box,
+//!   with 25 mm of stamp space (`signoff.rs`).
+//! - A fenced code block with info string `kansa-right` sets each line flush
+//!   right (a handling class above the title, the closing 以上).
 //! - `[text](status:KEY)` is a status badge, not a link: the text in a tinted
 //!   box with a dark border and dark text (readable in black and white).
 //!   `implemented`/`inherited` are green, `partial`/`planned` amber,
@@ -65,7 +71,8 @@
 //!
 //! A4 portrait by default (Letter and landscape via [`PdfOptions`]), 18 mm
 //! margins, body 9.5 pt, tables 8.25 pt. Pages after the cover carry the
-//! title (left) and organisation (right) in a running header and `n / N` in
+//! title (left), organisation and classification (boxed, right; see
+//! [`PdfOptions::classification`]) in a running header and `n / N` in
 //! the footer. Lines break with kinsoku shori (see `linebreak.rs`). Table
 //! columns are sized from their content; the header row is repeated on every
 //! page a table continues on; rows of four or more lines that do not fit are
@@ -87,6 +94,7 @@ mod layout;
 mod linebreak;
 mod model;
 mod parse;
+mod signoff;
 mod special;
 mod stream;
 mod tables;
@@ -132,6 +140,8 @@ pub struct PdfOptions {
     pub date: (i16, i8, i8),
     /// The font used for all text.
     pub font: FontSource,
+    /// Handling class (e.g. 社外秘), boxed at the right of every running header; may be empty.
+    pub classification: String,
 }
 
 impl Default for PdfOptions {
@@ -146,6 +156,7 @@ impl Default for PdfOptions {
             lang: "ja".into(),
             date: (1970, 1, 1),
             font: FontSource::builtin(),
+            classification: String::new(),
         }
     }
 }
@@ -286,7 +297,9 @@ impl GlyphCheck {
                         }
                     }
                 }
-                Block::Code(t) | Block::Chart(t) => self.add(font, t, None),
+                Block::Code(t) | Block::Chart(t) | Block::SignOff(t) | Block::Right(t) => {
+                    self.add(font, t, None)
+                }
                 Block::Rule | Block::Toc | Block::PageBreak => {}
             }
         }
@@ -385,6 +398,7 @@ fn survey(
     let mut check = GlyphCheck::new();
     check.add(font, &options.title, Some("running header"));
     check.add(font, &options.author, Some("running header"));
+    check.add(font, &options.classification, Some("running header"));
     let mut all_headings = Vec::new();
     let mut toc_from = None;
     for part in parts {

@@ -76,6 +76,10 @@ pub(crate) enum Block {
     Rule,
     Toc,
     PageBreak,
+    /// A `kansa-signoff` block: stamp boxes (`signoff.rs`).
+    SignOff(String),
+    /// A `kansa-right` block: lines set flush right (`signoff.rs`).
+    Right(String),
 }
 
 pub(crate) struct Doc {

@@ -125,10 +125,15 @@ impl P<'_> {
         }
         let chart = matches!(kind, CodeBlockKind::Fenced(info)
             if info.split_whitespace().next() == Some("kansa-chart"));
-        if chart {
-            Block::Chart(text)
-        } else {
-            Block::Code(text)
+        let info = match kind {
+            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default(),
+            CodeBlockKind::Indented => "",
+        };
+        match info {
+            _ if chart => Block::Chart(text),
+            "kansa-signoff" => Block::SignOff(text),
+            "kansa-right" => Block::Right(text),
+            _ => Block::Code(text),
         }
     }
 

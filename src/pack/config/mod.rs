@@ -19,9 +19,11 @@ use crate::render::Format;
 use crate::render::view::GapOrder;
 
 mod checks;
+mod document;
 mod names;
 mod paths;
 
+pub use document::{DocumentConfig, SignatureConfig, load_document};
 pub use names::dir_name;
 pub use paths::normalize;
 
@@ -34,6 +36,9 @@ pub struct ConfigFile {
     /// The packs to build.
     #[serde(rename = "pack")]
     pub packs: Vec<PackConfig>,
+    /// Document control shared by every pack; a pack's `[pack.document]` overrides it per key.
+    #[serde(default)]
+    pub document: DocumentConfig,
 }
 
 /// One organisation's submission pack.
@@ -98,6 +103,9 @@ pub struct PackConfig {
     /// `catalogue`.
     #[serde(default, deserialize_with = "choice::one")]
     pub sort: GapOrder,
+    /// `[pack.document]`: document control, laid over the file's `[document]` when loaded.
+    #[serde(default)]
+    pub document: DocumentConfig,
     /// Line of this pack's `[[pack]]` header in the file (0 when unknown), to locate problems
     /// found while building it.
     #[serde(skip)]
@@ -250,34 +258,49 @@ impl Config {
     }
 }
 
-/// Read and check a config file.
-pub fn load(path: &Path) -> Result<Config> {
+/// A TOML file's text; not UTF-8 is a located error.
+fn read_text(path: &Path) -> Result<String> {
     let bytes = crate::fs::read(path)?;
-    let shown = path.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         Error::Input(Diagnostics(vec![Diagnostic::new(
-            &shown,
+            &path.display().to_string(),
             1,
             1,
             format!("not UTF-8: {e}"),
         )]))
-    })?;
+    })
+}
+
+/// A TOML or type error of file `shown`, located at its line and column, with `hint`.
+fn toml_error(shown: &str, text: &str, e: &toml::de::Error, hint: &str) -> Error {
+    let (line, col) = e.span().map_or((0, 0), |s| {
+        let before = &text[..s.start];
+        let line = before.matches('\n').count() as u64 + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+        (line, col)
+    });
+    Error::Input(Diagnostics(vec![
+        Diagnostic::new(
+            shown,
+            line,
+            col,
+            format!("invalid config: {}", e.message().trim()),
+        )
+        .hint(hint),
+    ]))
+}
+
+/// Read and check a config file.
+pub fn load(path: &Path) -> Result<Config> {
+    let text = read_text(path)?;
+    let shown = path.display().to_string();
     let mut file: ConfigFile = toml::from_str(&text).map_err(|e| {
-        let (line, col) = e.span().map_or((0, 0), |s| {
-            let before = &text[..s.start];
-            let line = before.matches('\n').count() as u64 + 1;
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-            (line, col)
-        });
-        Error::Input(Diagnostics(vec![
-            Diagnostic::new(
-                &shown,
-                line,
-                col,
-                format!("invalid config: {}", e.message().trim()),
-            )
-            .hint("see examples/example-bank/kansa.toml for every key"),
-        ]))
+        toml_error(
+            &shown,
+            &text,
+            &e,
+            "see examples/example-bank/kansa.toml for every key",
+        )
     })?;
     let problems = check_packs(&file.packs, &text, &shown);
     if !problems.is_empty() {
@@ -285,6 +308,7 @@ pub fn load(path: &Path) -> Result<Config> {
     }
     for (pack, line) in file.packs.iter_mut().zip(pack_header_lines(&text)) {
         pack.line = line;
+        pack.document = std::mem::take(&mut pack.document).over(&file.document);
     }
     let base = path
         .parent()

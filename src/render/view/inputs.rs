@@ -29,10 +29,11 @@ pub struct CatalogueView {
 /// One overlay file.
 #[derive(Debug, Serialize)]
 pub struct InputView {
-    /// Provenance label.
+    /// Provenance label: the file name, with just enough of the folders above it to tell
+    /// overlays of the same name apart (`load::labels`); never absolute, never a local path.
     pub label: String,
-    /// Where the input is, for documents: its label in a report (the working directory and
-    /// local paths never reach a document); the path as the config writes it in a pack.
+    /// The file as documents name it: the same as `label` (kept for JSON readers of schema
+    /// 1; a path as typed, which may be a local absolute path, never reaches an output).
     pub path: String,
     /// The path exactly as given, for messages only: documents show `path`.
     #[serde(skip)]

@@ -23,6 +23,7 @@ use crate::render::labels::Label;
 pub mod changes;
 mod controls;
 mod definitions;
+mod document;
 mod fields;
 mod inputs;
 mod order;
@@ -33,6 +34,7 @@ pub use crate::model::SCHEMA_VERSION;
 pub use changes::{ChangeView, ChangesView};
 pub use controls::{ControlView, ExtraView, anchor_for};
 pub use definitions::DefinitionView;
+pub use document::{DocumentInfo, DocumentView, SignOffView, Signature};
 pub use fields::{FieldTexts, GapColumn, Sources, gap_columns};
 pub use inputs::{CatalogueView, InputView};
 pub use order::GapOrder;
@@ -43,6 +45,7 @@ pub use sections::{
 use changes::changes_view;
 use controls::control_views;
 use definitions::definitions;
+use document::document_view;
 use inputs::{catalogue_view, input_view};
 use sections::{sections, totals_view};
 use shared::Shared;
@@ -63,6 +66,8 @@ pub struct ReportOptions {
     pub pdf: crate::render::PdfSettings,
     /// The order of the findings register (`gaps`): urgency (default) or catalogue.
     pub gap_order: GapOrder,
+    /// Document control: number, version, classification, purpose, scope, sign-offs.
+    pub document: DocumentInfo,
 }
 
 /// The whole report.
@@ -103,6 +108,8 @@ pub struct Report {
     /// What met, gap, not applicable, applicable, coverage and overdue mean: the definitions
     /// box of every summary.
     pub definitions: Vec<DefinitionView>,
+    /// Document control (number, version, classification, purpose, scope, sign-off boxes).
+    pub document: DocumentView,
 }
 
 fn shown(text: &str) -> String {
@@ -177,6 +184,7 @@ fn build_with(
         gaps,
         changes,
         definitions: definitions(lang),
+        document: document_view(&options.document, lang),
     }
 }
 

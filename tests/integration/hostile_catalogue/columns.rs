@@ -29,10 +29,10 @@ fn catalogue_extra_columns_reach_every_output() {
         [
             "Reference=ISO 27001 A.5.1@extra",
             "Level=high@extra",
-            "Cost centre=CC-1@cat-extra-columns/answers.csv"
+            "Cost centre=CC-1@answers.csv"
         ]
     );
-    assert_eq!(extras("A2"), ["Level=medium@cat-extra-columns/answers.csv"]);
+    assert_eq!(extras("A2"), ["Level=medium@answers.csv"]);
     assert_eq!(extras("A3"), ["Reference=NIST AC-2@extra"]);
 
     let md = text(case, "md");
@@ -40,7 +40,7 @@ fn catalogue_extra_columns_reach_every_output() {
         md.contains("| Reference | ISO 27001 A.5.1 | extra |"),
         "{md}"
     );
-    assert!(md.contains("| Level | medium | cat-extra-columns/answers.csv |"));
+    assert!(md.contains("| Level | medium | answers.csv |"));
     let html = text(case, "html");
     assert!(html.contains("<dt>Reference</dt><dd>NIST AC-2<span class=\"src\">extra</span>"));
     let (pdf, _dir) = render(case, "pdf", &[]);
