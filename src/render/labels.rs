@@ -107,6 +107,7 @@ labels! {
     After = "after", "変更後", "After";
     SameAnswerAs = "same_answer_as", "（回答は {id} と同じ）", "(same answer as {id})";
     NoChanges = "no_changes", "変更はありません。", "Nothing changed.";
+    Continued = "continued", "(続き)", "(continued)";
 }
 
 impl Label {
