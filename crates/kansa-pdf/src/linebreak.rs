@@ -174,15 +174,11 @@ pub(crate) fn break_lines(items: &[(char, f32)], max: f32) -> Vec<Range<usize>> 
 }
 
 /// Break position inside an over-long token that starts at or before
-/// `start` and overflows at `over`: a digest at the last group boundary that fits (if even
-/// one group does not, by character as any token).
+/// `start` and overflows at `over`: a digest at a group boundary (if even one group does
+/// not fit, by character as any token).
 fn emergency_break(items: &[(char, f32)], start: usize, over: usize) -> usize {
-    if let Some(d) = digest_run(items, over) {
-        let groups = (over - d.start) / HEX_GROUP;
-        let p = d.start + groups * HEX_GROUP;
-        if p > start {
-            return p;
-        }
+    if let Some(p) = digest_break(items, start, over) {
+        return p;
     }
     let span = over - start;
     let mut p = (start + 1..=over)
@@ -193,6 +189,27 @@ fn emergency_break(items: &[(char, f32)], start: usize, over: usize) -> usize {
         p -= 1;
     }
     p
+}
+
+/// Where a digest that overflows at `over` breaks: at a boundary between groups, with the
+/// groups left shared evenly over the lines they need (64 digits that need two lines break
+/// 32 + 32, not 48 + 16). `None` when not even one group fits.
+fn digest_break(items: &[(char, f32)], start: usize, over: usize) -> Option<usize> {
+    let d = digest_run(items, over)?;
+    let base = d.start.max(start);
+    if (base - d.start) % HEX_GROUP != 0 {
+        // The line starts inside a group (a narrow column broke it by character): the next
+        // boundary that fits.
+        let p = d.start + (over - d.start) / HEX_GROUP * HEX_GROUP;
+        return (p > start).then_some(p);
+    }
+    let fit = (over - base) / HEX_GROUP;
+    if fit == 0 {
+        return None;
+    }
+    let left = (d.end - base).div_ceil(HEX_GROUP);
+    let lines = left.div_ceil(fit);
+    Some(base + left.div_ceil(lines) * HEX_GROUP)
 }
 
 #[cfg(test)]
@@ -305,6 +322,9 @@ mod tests {
                 }
             }
         }
+        // Lines share the groups evenly: 32 + 32 where 48 would fit.
+        assert_eq!(lines(hex, 5.0 * 50.0), [&hex[..32], &hex[32..]]);
+        assert_eq!(lines(hex, 5.0 * 20.0).len(), 4);
         // Its narrowest unbreakable part is one group.
         assert_eq!(min_width(&items(hex, width)), 16.0 * 5.0);
         assert_eq!(min_width(&items("0123456789abcdef0123", width)), 20.0 * 5.0);
