@@ -135,6 +135,7 @@ labels! {
     SignDate = "sign_date", "日付", "Date";
     EndOfDocument = "end_of_document", "以上", "End of document";
     InputsAtEnd = "inputs_at_end", "末尾の「入力ファイル」を参照", "See \"Inputs\" at the end";
+    Continued = "continued", "(続き)", "(continued)";
 }
 
 impl Label {

@@ -15,6 +15,7 @@ use kansa_pdf::{FontSource, Paper, PdfError, PdfOptions};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::model::fields::Field;
+use crate::render::labels::Label;
 use crate::render::view::{ControlView, Report};
 use crate::render::{Templates, WriteError};
 
@@ -307,6 +308,7 @@ pub fn write_pdf(
         date: (date.year(), date.month(), date.day()),
         font,
         classification: report.document.classification.clone().unwrap_or_default(),
+        continued: Label::Continued.text(report.lang).to_owned(),
     };
     kansa_pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
         PdfError::MissingGlyphs { .. } => WriteError::Render(Error::Template {

@@ -111,11 +111,16 @@ fn long_answer_splits_across_pages_with_the_header_repeated() {
             "table header repeated on every page of the row"
         );
     }
-    // Nothing of the answer is lost across the page breaks. A paragraph wraps in the answer
-    // column ("第22段落の" / "説明文で" / "す。", "第102段落" / "の説明文で") and may be split
-    // by a page break, with the footer and headers between its lines, so each paragraph's
-    // number and the text of its second line are looked for.
-    let text = squeeze(&pages[first..=last].concat());
+    // The part continued on a new page starts with (続き), right under the repeated header.
+    assert!(!squeeze(&pages[first]).contains("(続き)"));
+    for page in &pages[first + 1..=last] {
+        assert!(
+            squeeze(page).contains("項番小項目対応状況回答(続き)"),
+            "no (続き) on a continued page: {page}"
+        );
+    }
+    // Nothing of the answer is lost across the page breaks.
+    let text = squeeze(&pages[first..=last].concat()).replace("(続き)", "");
     for i in 1..=160 {
         assert!(text.contains(&format!("第{i}段落")), "paragraph {i} lost");
     }
@@ -166,4 +171,106 @@ fn a_title_cannot_add_headings_to_the_pdf() {
         text.contains("注入された見出し"),
         "the title is still shown"
     );
+}
+
+/// The example's controls as the JSON report gives them.
+fn example_controls() -> Vec<serde_json::Value> {
+    let json: serde_json::Value = serde_json::from_slice(&example_report("json", &[])).unwrap();
+    json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["majors"].as_array().unwrap())
+        .flat_map(|m| m["middles"].as_array().unwrap())
+        .flat_map(|m| m["controls"].as_array().unwrap().clone())
+        .collect()
+}
+
+#[test]
+fn the_details_show_the_reviewed_date() {
+    let reviewed: Vec<(String, String)> = example_controls()
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c["id"].as_str()?.to_owned(),
+                c["reviewed"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    assert!(reviewed.len() > 50, "{}", reviewed.len());
+    let text = squeeze(&pdf_extract::extract_text_from_mem(&example_report("pdf", &[])).unwrap());
+    assert!(text.matches("確認日:").count() >= reviewed.len());
+    // 運24 (reviewed 2026-09-30 by the example bank) shows its date in its row.
+    let (id, date) = reviewed.iter().find(|(id, _)| id == "運24").unwrap();
+    let at = text
+        .find(&format!("{id}データの入力管理"))
+        .expect("運24's row");
+    let row: String = text[at..].chars().take(400).collect();
+    assert!(row.contains(&format!("確認日:{date}")), "{row}");
+}
+
+/// Every GoTo link of a PDF: (page the link is on, page it goes to), 0-based.
+fn goto_links(doc: &lopdf::Document) -> Vec<(usize, usize)> {
+    let ids: Vec<_> = doc.get_pages().into_values().collect();
+    let mut out = Vec::new();
+    for (n, page) in ids.iter().enumerate() {
+        for a in doc.get_page_annotations(*page).unwrap_or_default() {
+            let Ok(d) = a
+                .get(b"A")
+                .and_then(|o| o.as_dict())
+                .and_then(|a| a.get(b"D"))
+            else {
+                continue;
+            };
+            let to = d.as_array().unwrap()[0].as_reference().unwrap();
+            out.push((n, ids.iter().position(|p| *p == to).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn same_answer_references_link_to_the_first_controls_row() {
+    let controls = example_controls();
+    let (id, same) = controls
+        .iter()
+        .find_map(|c| Some((c["id"].as_str()?, c["answer_same_as"].as_str()?)))
+        .expect("a repeated answer in the example");
+    let text_of = |id: &str| {
+        let c = controls.iter().find(|c| c["id"] == id).unwrap();
+        squeeze(&format!("{id}{}", c["text"].as_str().unwrap()))
+    };
+    let pdf = example_report("pdf", &[]);
+    let pages: Vec<String> = pdf_extract::extract_text_from_mem_by_pages(&pdf)
+        .unwrap()
+        .iter()
+        .map(|p| squeeze(p))
+        .collect();
+    let from = pages.iter().position(|p| p.contains(&text_of(id))).unwrap();
+    assert!(pages[from].contains(&format!("（回答は{same}と同じ）")));
+    let target = pages
+        .iter()
+        .position(|p| p.contains(&text_of(same)))
+        .unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert!(
+        goto_links(&doc).contains(&(from, target)),
+        "no link from page {} to {same} on page {}",
+        from + 1,
+        target + 1
+    );
+}
+
+#[test]
+fn cover_digests_break_only_between_groups_of_sixteen() {
+    let pdf = example_report("pdf", &[]);
+    let cover = &pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap()[0];
+    let hex: Vec<&str> = cover
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .filter(|w| w.len() >= 12)
+        .collect();
+    assert!(hex.concat().len() >= 3 * 64, "{hex:?}");
+    for part in &hex {
+        assert_eq!(part.len() % 16, 0, "a digest broken mid-group: {hex:?}");
+    }
 }

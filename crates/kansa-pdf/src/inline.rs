@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use super::font::Font;
 use super::layout::{CODE_BG, Ctx, Draw, Rgb};
 use super::linebreak::BOX;
 use super::model::{Span, Status, Style, Target};
@@ -22,6 +23,8 @@ pub(crate) struct Prep {
     pub items: Vec<PItem>,
     pub badges: Vec<(String, Status)>,
     pub size: f32,
+    /// The anchors named in the content (`[](anchor:NAME)`): they land where it is drawn.
+    pub anchors: Vec<String>,
 }
 
 impl Prep {
@@ -35,53 +38,7 @@ impl Prep {
 
 impl Ctx<'_> {
     pub(crate) fn prep(&mut self, spans: &[Span], size: f32, base: Style) -> Prep {
-        let mut p = Prep {
-            items: Vec::new(),
-            badges: Vec::new(),
-            size,
-        };
-        for sp in spans {
-            match sp {
-                Span::Text(t, st) => {
-                    let st = Style {
-                        bold: st.bold || base.bold,
-                        italic: st.italic || base.italic,
-                        ..*st
-                    };
-                    for ch in t.chars() {
-                        let ch = if ch == '\t' || ch == '\n' || ch == '\r' {
-                            ' '
-                        } else {
-                            ch
-                        };
-                        let w = self.font.em(ch) * size;
-                        p.items.push(PItem {
-                            ch,
-                            w,
-                            st,
-                            badge: None,
-                        });
-                    }
-                }
-                Span::Badge(t, s) => {
-                    let w = self.font.width(t, size * 0.88) + size * 0.7 + 3.0;
-                    p.items.push(PItem {
-                        ch: BOX,
-                        w,
-                        st: base,
-                        badge: Some(p.badges.len()),
-                    });
-                    p.badges.push((t.clone(), *s));
-                }
-                Span::Break => p.items.push(PItem {
-                    ch: '\n',
-                    w: 0.0,
-                    st: base,
-                    badge: None,
-                }),
-            }
-        }
-        p
+        prep(self.font, spans, size, base)
     }
 
     /// Draws one line of `p`; `top` is the top of the line box.
@@ -135,6 +92,59 @@ impl Ctx<'_> {
             self.push(d);
         }
     }
+}
+
+/// `spans` measured at `size` (a free function: the survey measures tables before layout).
+pub(crate) fn prep(font: &mut Font, spans: &[Span], size: f32, base: Style) -> Prep {
+    let mut p = Prep {
+        items: Vec::new(),
+        badges: Vec::new(),
+        size,
+        anchors: Vec::new(),
+    };
+    for sp in spans {
+        match sp {
+            Span::Text(t, st) => {
+                let st = Style {
+                    bold: st.bold || base.bold,
+                    italic: st.italic || base.italic,
+                    ..*st
+                };
+                for ch in t.chars() {
+                    let ch = if ch == '\t' || ch == '\n' || ch == '\r' {
+                        ' '
+                    } else {
+                        ch
+                    };
+                    let w = font.em(ch) * size;
+                    p.items.push(PItem {
+                        ch,
+                        w,
+                        st,
+                        badge: None,
+                    });
+                }
+            }
+            Span::Badge(t, s) => {
+                let w = font.width(t, size * 0.88) + size * 0.7 + 3.0;
+                p.items.push(PItem {
+                    ch: BOX,
+                    w,
+                    st: base,
+                    badge: Some(p.badges.len()),
+                });
+                p.badges.push((t.clone(), *s));
+            }
+            Span::Break => p.items.push(PItem {
+                ch: '\n',
+                w: 0.0,
+                st: base,
+                badge: None,
+            }),
+            Span::Anchor(name) => p.anchors.push(name.clone()),
+        }
+    }
+    p
 }
 
 /// Where a line's glyphs sit: the top and height of its box, the font size, the baseline, and

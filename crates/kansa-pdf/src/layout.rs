@@ -109,6 +109,10 @@ pub(crate) struct Ctx<'a> {
     pub decorate: bool,
     pub all_headings: Vec<Entry>,
     pub heading_no: usize,
+    /// The mark that starts the part of a table row continued on the next page.
+    pub continued: String,
+    /// The shared column widths of tables with the same header (`tables.rs`).
+    pub grids: super::tables::Grids,
 }
 
 /// Anchor of every heading in document order (`id` or `h{n}`), level, title.
@@ -160,6 +164,17 @@ impl<'a> Ctx<'a> {
             decorate: false,
             all_headings: Vec::new(),
             heading_no: 0,
+            continued: String::new(),
+            grids: super::tables::Grids::default(),
+        }
+    }
+
+    /// Names `anchors` the place at height `top` of the current page. The first place an
+    /// anchor names is kept, so a name used twice still links to one place, the same each run.
+    pub(crate) fn land_anchors(&mut self, anchors: &[String], top: f32) {
+        let page = self.page_no();
+        for a in anchors {
+            self.anchors.entry(a.clone()).or_insert((page, top));
         }
     }
 
@@ -225,10 +240,13 @@ impl<'a> Ctx<'a> {
         center: bool,
     ) {
         let p = self.prep(spans, size, base);
-        for r in break_lines(&p.pairs(), w) {
+        for (i, r) in break_lines(&p.pairs(), w).into_iter().enumerate() {
             self.ensure(lh);
             let off = if center { (w - p.width(&r)) / 2.0 } else { 0.0 };
             let y = self.y;
+            if i == 0 {
+                self.land_anchors(&p.anchors, y);
+            }
             self.draw_line(&p, r, x + off, y, lh, color);
             self.y += lh;
         }

@@ -57,8 +57,11 @@
 //!   `implemented`/`inherited` are green, `partial`/`planned` amber,
 //!   `not_implemented`/`unanswered` red, anything else (`not_applicable`) grey.
 //! - Headings may carry an id, `##### 設1 text {#c-設1}`; `[設1](#c-設1)` is then
-//!   an internal link to it. `http(s):` and `mailto:` links become URI links;
-//!   other destinations are set as plain text.
+//!   an internal link to it. `[](anchor:NAME)` names any other place (a table
+//!   row: the link goes to the row's first part); the first place a name is
+//!   given wins, and a link to a name given nowhere is text with no link.
+//!   `http(s):` and `mailto:` links become URI links, and so do bare
+//!   `http(s)://` URLs in text; other destinations are set as plain text.
 //! - The PDF outline (bookmarks) has one entry per `##` heading with the
 //!   `###` headings nested below it.
 //!
@@ -73,17 +76,22 @@
 //! margins, body 9.5 pt, tables 8.25 pt. Pages after the cover carry the
 //! title (left), organisation and classification (boxed, right; see
 //! [`PdfOptions::classification`]) in a running header and `n / N` in
-//! the footer. Lines break with kinsoku shori (see `linebreak.rs`). Table
-//! columns are sized from their content; the header row is repeated on every
-//! page a table continues on; rows of four or more lines that do not fit are
-//! split across pages (at least two lines on each side), shorter rows move
-//! to the next page whole, and rows taller than a page always split.
+//! the footer. Lines break with kinsoku shori (see `linebreak.rs`); a run of
+//! 32 or more hex digits (a digest) breaks only between groups of 16. Table
+//! columns are sized from their content, over every table with the same
+//! header row (one grid for the details of all sections); the header row is
+//! repeated on every page a table continues on; rows of four or more lines
+//! that do not fit are split across pages (at least two lines on each side,
+//! the continued part starting with [`PdfOptions::continued`]), shorter rows
+//! move to the next page whole, and rows taller than a page always split.
 //!
 //! The output is byte-for-byte deterministic for identical inputs: no clock,
 //! no random ids (the document /ID is a hash of the input and options).
 
 #![forbid(unsafe_code)]
 
+#[cfg(test)]
+mod details_tests;
 mod doc;
 mod finish;
 mod font;
@@ -142,6 +150,9 @@ pub struct PdfOptions {
     pub font: FontSource,
     /// Handling class (e.g. 社外秘), boxed at the right of every running header; may be empty.
     pub classification: String,
+    /// The mark that starts the part of a table row continued on the next page, in the
+    /// document's language (kansa: "(続き)" / "(continued)"); empty for none.
+    pub continued: String,
 }
 
 impl Default for PdfOptions {
@@ -157,6 +168,7 @@ impl Default for PdfOptions {
             date: (1970, 1, 1),
             font: FontSource::builtin(),
             classification: String::new(),
+            continued: "(continued)".into(),
         }
     }
 }
@@ -224,7 +236,7 @@ const TYPESETTER_TEXT: &str = "目次Contents0123456789 /.…•充足ギャッ�
 /// layout, so pages can be encoded as soon as they are full.
 fn glyph_subset(font: &mut font::Font, markdown: &str, o: &PdfOptions) -> BTreeMap<u16, String> {
     let mut seen = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
-    let texts = [markdown, &o.title, &o.author, TYPESETTER_TEXT];
+    let texts = [markdown, &o.title, &o.author, TYPESETTER_TEXT, &o.continued];
     for c in texts.iter().flat_map(|t| t.chars()) {
         seen[c as usize / 64] |= 1 << (c as usize % 64);
     }
@@ -366,7 +378,7 @@ fn chunks(md: &str) -> Vec<&str> {
 /// A 128-bit FNV-1a hash of the input, for the document /ID.
 fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
     let meta = format!(
-        "{:?}|{}|{}|{}|{}|{}|{}|{:?}|{}",
+        "{:?}|{}|{}|{}|{}|{}|{}|{:?}|{}|{}",
         o.paper,
         o.landscape,
         o.title,
@@ -375,7 +387,8 @@ fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
         o.creator,
         o.lang,
         o.date,
-        o.font.bytes.len()
+        o.font.bytes.len(),
+        o.continued
     );
     let mut h = [0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142u64];
     for b in markdown.bytes().chain([0]).chain(meta.bytes()) {
@@ -387,23 +400,29 @@ fn digest(markdown: &str, o: &PdfOptions) -> [u64; 2] {
     h
 }
 
+/// What the first pass finds: every heading (anchors, TOC), the index of the first heading
+/// after the `[TOC]` marker, if there is one, and the column grids of the tables.
+struct Survey {
+    headings: Vec<layout::Entry>,
+    toc_from: Option<usize>,
+    grids: tables::Grids,
+}
+
 /// First pass: every character checked against the font (an error names those it cannot
-/// draw), and every heading collected (anchors, TOC), with the index of the first heading
-/// after the `[TOC]` marker, if there is one.
-fn survey(
-    font: &mut font::Font,
-    parts: &[&str],
-    options: &PdfOptions,
-) -> Result<(Vec<layout::Entry>, Option<usize>), PdfError> {
+/// draw), every heading collected, every table measured into the grid of its header.
+fn survey(font: &mut font::Font, parts: &[&str], options: &PdfOptions) -> Result<Survey, PdfError> {
     let mut check = GlyphCheck::new();
     check.add(font, &options.title, Some("running header"));
     check.add(font, &options.author, Some("running header"));
     check.add(font, &options.classification, Some("running header"));
+    check.add(font, &options.continued, Some("continued row mark"));
     let mut all_headings = Vec::new();
     let mut toc_from = None;
+    let mut grids = tables::Grids::default();
     for part in parts {
         let md = parse::parse(part);
         check.walk(font, &md.blocks);
+        grids.survey(font, &md.blocks);
         for b in &md.blocks {
             if matches!(b, Block::Toc) && toc_from.is_none() {
                 toc_from = Some(all_headings.len());
@@ -413,7 +432,11 @@ fn survey(
     }
     check.add(font, TYPESETTER_TEXT, Some("typesetter"));
     check.finish()?;
-    Ok((all_headings, toc_from))
+    Ok(Survey {
+        headings: all_headings,
+        toc_from,
+        grids,
+    })
 }
 
 /// Second pass: lay out chunk by chunk. Everything before the first `##` heading is the cover.
@@ -463,7 +486,11 @@ pub fn typeset_to(
     let mut font = font::Font::load(&options.font)?;
     let digest = digest(&markdown, options);
     let parts = chunks(&markdown);
-    let (all_headings, toc_from) = survey(&mut font, &parts, options)?;
+    let Survey {
+        headings: all_headings,
+        toc_from,
+        grids,
+    } = survey(&mut font, &parts, options)?;
     let subset = glyph_subset(&mut font, &markdown, options);
     let ids: Vec<u16> = std::iter::once(0)
         .chain(subset.keys().copied().filter(|g| *g != 0))
@@ -480,6 +507,8 @@ pub fn typeset_to(
             .collect();
     }
     cx.all_headings = all_headings;
+    cx.grids = grids;
+    cx.continued = options.continued.clone();
     lay_out(&mut cx, &parts);
     if cx.no_pages() {
         cx.new_page();

@@ -21,6 +21,12 @@ const URL_BREAK_AFTER: &str = "/.-?&=_#";
 /// Placeholder character for an atomic inline box (status badge).
 pub(crate) const BOX: char = '\u{FFFC}';
 
+/// A run of at least this many hex digits is a digest (SHA-256 has 64)...
+const HEX_RUN: usize = 32;
+/// ...and breaks, where it must, only every this many digits from its start, so a reader can
+/// compare it group by group.
+const HEX_GROUP: usize = 16;
+
 pub(crate) fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
 }
@@ -62,11 +68,30 @@ pub(crate) fn can_break_between(prev: char, cur: char) -> bool {
     is_space(prev) || is_cjk(prev) || is_cjk(cur)
 }
 
-/// Width of the widest unbreakable segment (trailing spaces excluded).
+/// The run of hex digits that holds `items[i]`, if it is as long as a digest's.
+fn digest_run(items: &[(char, f32)], i: usize) -> Option<Range<usize>> {
+    let hex = |k: &usize| items[*k].0.is_ascii_hexdigit();
+    if !items.get(i)?.0.is_ascii_hexdigit() {
+        return None;
+    }
+    let start = (0..i).rev().take_while(hex).last().unwrap_or(i);
+    let end = (i..items.len()).take_while(hex).last().map_or(i, |e| e + 1);
+    (end - start >= HEX_RUN).then_some(start..end)
+}
+
+/// Width of the widest unbreakable segment (trailing spaces excluded); a digest counts as
+/// groups of [`HEX_GROUP`] digits, the points it may break at.
 pub(crate) fn min_width(items: &[(char, f32)]) -> f32 {
     let (mut best, mut cur) = (0f32, 0f32);
+    let mut digest: Option<Range<usize>> = None;
     for (i, &(c, w)) in items.iter().enumerate() {
-        if i > 0 && can_break_between(items[i - 1].0, c) {
+        if digest.as_ref().is_none_or(|d| i >= d.end) && c.is_ascii_hexdigit() {
+            digest = digest_run(items, i);
+        }
+        let group = digest
+            .as_ref()
+            .is_some_and(|d| i > d.start && i < d.end && (i - d.start) % HEX_GROUP == 0);
+        if i > 0 && (group || can_break_between(items[i - 1].0, c)) {
             cur = 0.0;
         }
         if c == '\n' || is_space(c) {
@@ -149,8 +174,12 @@ pub(crate) fn break_lines(items: &[(char, f32)], max: f32) -> Vec<Range<usize>> 
 }
 
 /// Break position inside an over-long token that starts at or before
-/// `start` and overflows at `over`.
+/// `start` and overflows at `over`: a digest at a group boundary (if even one group does
+/// not fit, by character as any token).
 fn emergency_break(items: &[(char, f32)], start: usize, over: usize) -> usize {
+    if let Some(p) = digest_break(items, start, over) {
+        return p;
+    }
     let span = over - start;
     let mut p = (start + 1..=over)
         .rev()
@@ -160,6 +189,27 @@ fn emergency_break(items: &[(char, f32)], start: usize, over: usize) -> usize {
         p -= 1;
     }
     p
+}
+
+/// Where a digest that overflows at `over` breaks: at a boundary between groups, with the
+/// groups left shared evenly over the lines they need (64 digits that need two lines break
+/// 32 + 32, not 48 + 16). `None` when not even one group fits.
+fn digest_break(items: &[(char, f32)], start: usize, over: usize) -> Option<usize> {
+    let d = digest_run(items, over)?;
+    let base = d.start.max(start);
+    if (base - d.start) % HEX_GROUP != 0 {
+        // The line starts inside a group (a narrow column broke it by character): the next
+        // boundary that fits.
+        let p = d.start + (over - d.start) / HEX_GROUP * HEX_GROUP;
+        return (p > start).then_some(p);
+    }
+    let fit = (over - base) / HEX_GROUP;
+    if fit == 0 {
+        return None;
+    }
+    let left = (d.end - base).div_ceil(HEX_GROUP);
+    let lines = left.div_ceil(fit);
+    Some(base + left.div_ceil(lines) * HEX_GROUP)
 }
 
 #[cfg(test)]
@@ -249,6 +299,35 @@ mod tests {
         assert!(ls.iter().all(|l| l.len() <= 20));
         // It stays whole when it fits.
         assert_eq!(lines(hex, 400.0), vec![hex.to_string()]);
+    }
+
+    #[test]
+    fn digests_break_only_between_groups_of_sixteen() {
+        let hex = "3b9955a5e437ffb24c41548e79296fa724822da21ee75dc1b94f6ccdb8f400dd";
+        // Every width from 17 to 63 characters, after a label and on its own line.
+        for chars in 17..64 {
+            let max = 5.0 * chars as f32;
+            for text in [hex.to_string(), format!("SHA-256 {hex} (12 rows)")] {
+                let ls = lines(&text, max);
+                let digest: Vec<&str> = ls
+                    .iter()
+                    .flat_map(|l| l.split(|c: char| !c.is_ascii_hexdigit()))
+                    .filter(|part| part.len() >= 8)
+                    .collect();
+                let joined: String = digest.concat();
+                assert_eq!(joined, hex, "{ls:?} at {chars}");
+                assert!(digest.len() > 1, "{ls:?} at {chars}");
+                for l in digest {
+                    assert_eq!(l.len() % 16, 0, "{ls:?} at {chars} characters");
+                }
+            }
+        }
+        // Lines share the groups evenly: 32 + 32 where 48 would fit.
+        assert_eq!(lines(hex, 5.0 * 50.0), [&hex[..32], &hex[32..]]);
+        assert_eq!(lines(hex, 5.0 * 20.0).len(), 4);
+        // Its narrowest unbreakable part is one group.
+        assert_eq!(min_width(&items(hex, width)), 16.0 * 5.0);
+        assert_eq!(min_width(&items("0123456789abcdef0123", width)), 20.0 * 5.0);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub(crate) enum Span {
     Badge(String, Status),
     /// Hard line break (`\` / two spaces / `<br>`).
     Break,
+    /// A link target named here (`[](anchor:NAME)`): draws nothing; a link to `#NAME` goes
+    /// to the line (or table row) that holds it.
+    Anchor(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +97,7 @@ pub(crate) fn plain(spans: &[Span]) -> String {
         match sp {
             Span::Text(t, _) | Span::Badge(t, _) => s.push_str(t),
             Span::Break => s.push(' '),
+            Span::Anchor(_) => {}
         }
     }
     s

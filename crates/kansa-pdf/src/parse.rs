@@ -175,7 +175,7 @@ impl P<'_> {
                 break;
             }
         }
-        run.finish()
+        run.finish(&mut self.links)
     }
 }
 
@@ -232,11 +232,16 @@ struct InlineRun {
     strike: i32,
     badge: Option<(String, Status)>,
     soft: Vec<usize>,
+    /// The name of the `[](anchor:NAME)` being read (its text, if any, is dropped).
+    anchor: Option<String>,
 }
 
 impl InlineRun {
     /// Text in style `st`, or the label of the badge being read.
     fn text(&mut self, t: &str, st: Style) {
+        if self.anchor.is_some() {
+            return;
+        }
         if let Some((b, _)) = &mut self.badge {
             b.push_str(t);
         } else {
@@ -275,6 +280,8 @@ impl InlineRun {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some(s) = dest_url.strip_prefix("status:") {
                     self.badge = Some((String::new(), Status::from_key(s)));
+                } else if let Some(name) = dest_url.strip_prefix("anchor:") {
+                    self.anchor = Some(name.trim().to_string());
                 } else {
                     self.st.link = link_target(&dest_url).map(|t| {
                         links.push(t);
@@ -285,6 +292,9 @@ impl InlineRun {
             Event::End(TagEnd::Link) => {
                 if let Some((t, s)) = self.badge.take() {
                     self.out.push(Span::Badge(t, s));
+                }
+                if let Some(name) = self.anchor.take() {
+                    self.out.push(Span::Anchor(name));
                 }
                 self.st.link = None;
             }
@@ -299,13 +309,21 @@ impl InlineRun {
     }
 
     /// The spans; a soft break between two CJK characters is dropped, else it is a space.
-    fn finish(mut self) -> Vec<Span> {
+    /// http(s) URLs in the text become links (see [`link_urls`]).
+    fn finish(mut self, links: &mut Vec<Target>) -> Vec<Span> {
         for i in self.soft.into_iter().rev() {
             let prev = self.out[..i].iter().rev().find_map(last_char);
             let next = self.out[i + 1..].iter().find_map(first_char);
             if matches!((prev, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b)) {
                 self.out.remove(i);
             }
+        }
+        if self
+            .out
+            .iter()
+            .any(|s| plain_text(s).is_some_and(|t| t.contains("http")))
+        {
+            self.out = link_urls(self.out, links);
         }
         self.out
     }
@@ -314,15 +332,115 @@ impl InlineRun {
 fn last_char(s: &Span) -> Option<char> {
     match s {
         Span::Text(t, _) | Span::Badge(t, _) => t.chars().last(),
-        Span::Break => None,
+        Span::Break | Span::Anchor(_) => None,
     }
 }
 
 fn first_char(s: &Span) -> Option<char> {
     match s {
         Span::Text(t, _) | Span::Badge(t, _) => t.chars().next(),
-        Span::Break => None,
+        Span::Break | Span::Anchor(_) => None,
     }
+}
+
+/// Whether text in style `st` may hold a bare URL: it is neither a link already nor code.
+fn may_link(st: &Style) -> bool {
+    st.link.is_none() && !st.code
+}
+
+/// The text of a span that may hold a bare URL.
+fn plain_text(s: &Span) -> Option<&str> {
+    match s {
+        Span::Text(t, st) if may_link(st) => Some(t),
+        _ => None,
+    }
+}
+
+/// Bare `http://` and `https://` URLs in the text become URI links. Input text reaches the
+/// PDF escaped (an answer cannot write a Markdown link), so a URL in it is plain text, and
+/// the parser may have cut it into several text events (at `_`, `&`, escapes): adjacent
+/// texts of one style are joined first.
+fn link_urls(spans: Vec<Span>, links: &mut Vec<Target>) -> Vec<Span> {
+    let mut out = Vec::with_capacity(spans.len());
+    let mut run: Option<(String, Style)> = None;
+    for sp in spans {
+        match sp {
+            Span::Text(t, st) if may_link(&st) => match &mut run {
+                Some((buf, s)) if *s == st => buf.push_str(&t),
+                _ => {
+                    split_urls(run.take(), &mut out, links);
+                    run = Some((t, st));
+                }
+            },
+            other => {
+                split_urls(run.take(), &mut out, links);
+                out.push(other);
+            }
+        }
+    }
+    split_urls(run, &mut out, links);
+    out
+}
+
+/// A run of text as spans, each URL in it a span linked to it.
+fn split_urls(run: Option<(String, Style)>, out: &mut Vec<Span>, links: &mut Vec<Target>) {
+    let Some((text, st)) = run else { return };
+    let mut rest = text.as_str();
+    while let Some(found) = find_url(rest) {
+        if found.start > 0 {
+            out.push(Span::Text(rest[..found.start].to_string(), st));
+        }
+        let url = &rest[found.clone()];
+        links.push(Target::Uri(url.to_string()));
+        let link = Some(links.len() - 1);
+        out.push(Span::Text(url.to_string(), Style { link, ..st }));
+        rest = &rest[found.end..];
+    }
+    if !rest.is_empty() {
+        out.push(Span::Text(rest.to_string(), st));
+    }
+}
+
+/// The first `http://` or `https://` URL in `text`: not preceded by a letter or digit, up to
+/// the first space, non-ASCII character (Japanese text often follows a URL with no space) or
+/// `<>"`, less trailing punctuation and an unbalanced closing parenthesis.
+pub(crate) fn find_url(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("http").map(|i| from + i) {
+        from = at + 4;
+        let after = &text[at..];
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|p| after.starts_with(p));
+        let word_before = text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let Some(scheme) = scheme.filter(|_| !word_before) else {
+            continue;
+        };
+        let len = after
+            .find(|c: char| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '"'))
+            .unwrap_or(after.len());
+        let mut url = &after[..len];
+        loop {
+            let trimmed = url.trim_end_matches(['.', ',', ':', ';', '!', '?', '\'', '*', '_']);
+            let unbalanced = trimmed.ends_with(')')
+                && trimmed.matches(')').count() > trimmed.matches('(').count();
+            url = if unbalanced {
+                &trimmed[..trimmed.len() - 1]
+            } else {
+                trimmed
+            };
+            if !unbalanced {
+                break;
+            }
+        }
+        if url.len() > scheme.len() {
+            return Some(at..at + url.len());
+        }
+    }
+    None
 }
 
 /// An HTML block: the `toc` / `pagebreak` markers, other comments ignored,

@@ -154,7 +154,10 @@ fn extracted_text_has_every_id_and_row() {
     let pdf = render();
     let pages = page_texts(&pdf);
     assert!(pages.len() > 15, "{} pages", pages.len());
-    let all = pages.concat().replace(HEADER_ROW, "");
+    let all = pages
+        .concat()
+        .replace(&format!("{HEADER_ROW}(continued)"), "")
+        .replace(HEADER_ROW, "");
     for i in 1..=250 {
         let (_, label) = STATUSES[i % 6];
         let row = format!("設{i}{}{label}{}", squash(&control(i)), squash(&answer(i)));
@@ -215,13 +218,16 @@ fn long_row_splits_and_header_repeats() {
     assert!(q > p);
     for page in &pages[p + 1..=q] {
         assert!(
-            page.starts_with(HEADER_ROW),
+            page.starts_with(&format!("{HEADER_ROW}(continued)")),
             "header not repeated: {}",
             &page[..60.min(page.len())]
         );
     }
-    // The text continues right after the repeated header, nothing lost.
-    let joined = pages[p..=q].concat().replace(HEADER_ROW, "");
+    // The text continues right after the repeated header and the mark, nothing lost.
+    let joined = pages[p..=q]
+        .concat()
+        .replace(&format!("{HEADER_ROW}(continued)"), "")
+        .replace(HEADER_ROW, "");
     assert!(joined.contains(&squash(&answer(LONG_ROW))));
 }
 

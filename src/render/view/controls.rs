@@ -77,6 +77,8 @@ pub struct ControlView {
     /// The overlay rows that answered the control, as (layer, line): to
     /// locate problems found after merging (e.g. characters the PDF font lacks).
     pub origins: Vec<(usize, u64)>,
+    /// The anchor of the control `answer_same_as` names, so a document can link to its row.
+    pub answer_same_as_anchor: Option<String>,
 }
 
 /// Written out rather than derived: the answer fields sit among the control's own members
@@ -109,9 +111,10 @@ impl Serialize for ControlView {
             sources,
             answer_same_as,
             origins: _,
+            answer_same_as_anchor,
         } = self;
         let texts = fields.entries();
-        let mut s = serializer.serialize_struct("ControlView", 19 + texts.len())?;
+        let mut s = serializer.serialize_struct("ControlView", 20 + texts.len())?;
         s.serialize_field("id", id)?;
         s.serialize_field("key", key)?;
         s.serialize_field("anchor", anchor)?;
@@ -134,6 +137,7 @@ impl Serialize for ControlView {
         s.serialize_field("extra", extra)?;
         s.serialize_field("sources", sources)?;
         s.serialize_field("answer_same_as", answer_same_as)?;
+        s.serialize_field("answer_same_as_anchor", answer_same_as_anchor)?;
         s.end()
     }
 }
@@ -220,8 +224,9 @@ fn unique_anchors(controls: &mut [ControlView]) {
 
 /// Set [`ControlView::answer_same_as`] on each control whose answer (and its source) equals the
 /// previous control's in `order` (the order the report shows them), pointing at the first
-/// control of the run.
-fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
+/// control of the run; returns each such (control, first control) pair.
+fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) -> Vec<(usize, usize)> {
+    let mut repeats = Vec::new();
     let mut first: Option<usize> = None;
     for pair in order.windows(2) {
         let (prev, i) = (pair[0], pair[1]);
@@ -231,10 +236,12 @@ fn mark_repeated_answers(controls: &mut [ControlView], order: &[usize]) {
         if same {
             let head = *first.get_or_insert(prev);
             controls[i].answer_same_as = Some(controls[head].id.clone());
+            repeats.push((i, head));
         } else {
             first = None;
         }
     }
+    repeats
 }
 
 /// The view of every control, in catalogue order, with `answers` (moved in); shared, not
@@ -251,8 +258,13 @@ pub(super) fn control_views(
         .with_min_len(256)
         .map(|(i, a)| control_view(analysis, i, a, lang, shared))
         .collect();
-    mark_repeated_answers(&mut controls, &analysis.display_order().collect::<Vec<_>>());
+    let order: Vec<usize> = analysis.display_order().collect();
+    let repeats = mark_repeated_answers(&mut controls, &order);
     unique_anchors(&mut controls);
+    // Anchors are final only now (made unique above).
+    for (i, head) in repeats {
+        controls[i].answer_same_as_anchor = Some(controls[head].anchor.clone());
+    }
     controls.into_iter().map(Arc::new).collect()
 }
 
@@ -311,6 +323,7 @@ fn control_view(
         sources,
         answer_same_as: None,
         origins: a.rows,
+        answer_same_as_anchor: None,
     }
 }
 
@@ -336,7 +349,8 @@ mod tests {
             mk("A5", None, "p"),
             mk("A6", None, "p"),
         ];
-        mark_repeated_answers(&mut v, &[0, 1, 2, 3, 4, 5]);
+        let repeats = mark_repeated_answers(&mut v, &[0, 1, 2, 3, 4, 5]);
+        assert_eq!(repeats, [(1, 0), (2, 0)]);
         let got: Vec<Option<&str>> = v.iter().map(|c| c.answer_same_as.as_deref()).collect();
         assert_eq!(got, [None, Some("A1"), Some("A1"), None, None, None]);
     }
@@ -364,6 +378,7 @@ mod tests {
             sources: Sources::default(),
             answer_same_as: None,
             origins: Vec::new(),
+            answer_same_as_anchor: None,
         }
     }
 
@@ -402,7 +417,8 @@ mod tests {
     }
 
     /// The PDF's "same answer as" names the first control's id escaped (it was printed raw:
-    /// `*A*` in italics), and an answer's own Markdown keeps its meaning in the table cell.
+    /// `*A*` in italics), linked to that control's row, and an answer's own Markdown keeps its
+    /// meaning in the table cell.
     #[test]
     fn same_answer_as_escapes_the_id_in_the_pdf_markdown() {
         let cat = crate::load::catalogue::parse_catalogue(
@@ -415,7 +431,8 @@ mod tests {
         let md =
             crate::render::render_pdf_markdown(&r, &crate::render::Templates::builtin().unwrap())
                 .unwrap();
-        assert!(md.contains("（回答は \\*A\\* と同じ）"), "{md}");
+        assert!(md.contains("（回答は [\\*A\\*](#c-_A_) と同じ）"), "{md}");
+        assert!(md.contains("| [](anchor:c-_A_)\\*A\\* |"), "{md}");
         assert!(md.contains("| **重要** です<br>"), "{md}");
     }
 }
