@@ -18,7 +18,7 @@ use crate::render::xlsx::gap_register;
 use crate::workbook::{answer_sheet, answer_workbook};
 
 /// The overlay every field's cell comes from, and its provenance label.
-const OVERLAY: &str = "x/o.csv";
+const OVERLAY: &str = "o.csv";
 
 /// A cell of `field`, as typed and as exports write it back.
 fn sample(field: Field) -> String {
@@ -153,7 +153,7 @@ fn every_field_is_a_column_of_the_gap_register() {
     for lang in [Lang::Ja, Lang::En] {
         let r = report(&cat, lang);
         let bytes = gap_register(&r).unwrap();
-        let gap_sheet = sheet_header(&bytes, 1);
+        let gap_sheet = sheet_header(&bytes, 0);
         let all = sheet_header(&bytes, 2);
         for f in Field::ALL {
             let label = f.label(lang).to_owned();

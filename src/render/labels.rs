@@ -76,7 +76,7 @@ labels! {
     GapList = "gap_list", "ギャップ一覧", "Gap list";
     NoGaps = "no_gaps", "ギャップはありません。", "There are no gaps.";
     Details = "details", "対策項目ごとの回答", "Answers per control";
-    Id = "id", "項番", "Id";
+    Id = "id", "項番", "ID";
     Control = "control", "小項目", "Control";
     Source = "source", "出典", "Source";
     Field = "field", "項目", "Field";
@@ -227,6 +227,41 @@ mod tests {
             .chain(pairs.into_iter().flatten())
             .filter(|key| !key.is_empty())
             .collect()
+    }
+
+    /// True for a character of Japanese script (kana, kanji, full-width forms and CJK
+    /// punctuation): none may appear in an English label.
+    pub(crate) fn is_japanese(c: char) -> bool {
+        matches!(c,
+            '\u{3000}'..='\u{30FF}' // CJK punctuation, hiragana, katakana
+            | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' // kanji
+            | '\u{FF00}'..='\u{FFEF}') // full-width and half-width forms
+    }
+
+    /// Every English label, answer field label, status, responsibility and risk label is in
+    /// English: the English report has no Japanese but the catalogue's and the inputs' text.
+    #[test]
+    fn every_english_label_is_english() {
+        use crate::model::lang::{responsibility_label, risk_label, status_label};
+        use crate::model::{Responsibility, Risk, Status};
+        let mut texts: Vec<&str> = labels(Lang::En).into_values().collect();
+        texts.extend(Status::ALL.iter().map(|s| status_label(*s, Lang::En)));
+        texts.push(responsibility_label(None, Lang::En));
+        texts.extend(
+            Responsibility::ALL
+                .iter()
+                .map(|r| responsibility_label(Some(*r), Lang::En)),
+        );
+        texts.extend(Risk::ALL.iter().map(|r| risk_label(*r, Lang::En)));
+        for text in &texts {
+            assert!(
+                !text.chars().any(is_japanese),
+                "English label {text:?} has Japanese in it"
+            );
+        }
+        assert_eq!(labels(Lang::En)["id"], "ID");
+        assert!(is_japanese('項') && is_japanese('ア') && is_japanese('（'));
+        assert!(!is_japanese('—') && !is_japanese('é'));
     }
 
     #[test]

@@ -250,6 +250,9 @@ fn engine(sources: &BTreeMap<String, Source>) -> tera::TeraResult<Tera> {
         Value::safe_string(&markdown::to_safe_html(&text_of(v)))
     });
     tera.register_filter("percent", |v: &Value, _: Kwargs, _: &State| percent(v));
+    tera.register_filter("css_string", |v: &Value, _: Kwargs, _: &State| {
+        Value::safe_string(&css_string(&text_of(v)))
+    });
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))?;
     Ok(tera)
 }
@@ -272,6 +275,27 @@ fn percent(v: &Value) -> String {
         None if v.is_none() || v.is_undefined() => NO_COVERAGE.to_owned(),
         None => v.to_string(),
     }
+}
+
+/// `text` as a quoted CSS string (for `content:` in a `<style>`): every character but ASCII
+/// letters, digits and spaces as a hex escape, so no input can end the string, the rule or the
+/// `<style>` element (`"`, `}`, `</style>` all become escapes), and the HTML escaping that
+/// does not apply inside `<style>` is not needed.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2 + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else if c.is_control() {
+            out.push(' ');
+        } else {
+            // The space ends the escape, so a hex digit after it is not taken as part of it.
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Name the template (its override file when it came from one) and keep Tera's report, which
@@ -355,6 +379,20 @@ pub(crate) mod reads {
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
+
+    #[test]
+    fn css_strings_cannot_break_out() {
+        use super::css_string;
+        assert_eq!(css_string("社外秘"), "\"\\793e \\5916 \\79d8 \"");
+        assert_eq!(css_string("Confidential 2"), "\"Confidential 2\"");
+        let hostile = css_string("\"; } body { display: none } </style><script>x</script>\n");
+        assert!(
+            hostile[1..hostile.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '\\'),
+            "{hostile}"
+        );
+    }
 
     fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap() {

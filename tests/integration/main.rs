@@ -4,6 +4,7 @@
 mod answer_fields;
 mod cli;
 mod document;
+mod english;
 mod exit_codes;
 mod findings;
 mod hostile;
@@ -19,6 +20,7 @@ mod pdf;
 mod report;
 mod threads;
 mod validate;
+mod xlsx;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

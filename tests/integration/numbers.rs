@@ -375,7 +375,7 @@ fn synthetic_xlsx_summary_adds_up() {
     let s = Synthetic::new();
     s.report("xlsx", "ja");
     let mut wb: Xlsx<_> = open_workbook(s.path("report-ja.xlsx")).unwrap();
-    let name = wb.sheet_names()[0].clone();
+    let name = summary_sheet(&wb);
     let range = wb.worksheet_range(&name).unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
     let text = |d: &Data| d.to_string();
@@ -431,7 +431,7 @@ fn example_xlsx_summary_has_no_empty_row() {
         .unwrap();
     assert!(out.status.success(), "{}", outcome(&out));
     let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
-    let name = wb.sheet_names()[0].clone();
+    let name = summary_sheet(&wb);
     let range = wb.worksheet_range(&name).unwrap();
     let zero_rows: Vec<String> = range
         .rows()
@@ -478,4 +478,13 @@ fn chart_green_share_is_the_coverage() {
     assert_eq!(find("Alpha")[1..], ["66.7%", "33.3%", "66.7%", "対象外 1"]);
     assert_eq!(find("Beta")[1..], ["—", "—", "—", "対象外 2"]);
     assert_eq!(find("全体")[1..], ["50.0%", "50.0%", "50.0%", "対象外 3"]);
+}
+
+/// The summary sheet's name: the second sheet, after the findings register.
+fn summary_sheet<R: std::io::Read + std::io::Seek>(wb: &calamine::Xlsx<R>) -> String {
+    use calamine::Reader;
+    let names = wb.sheet_names();
+    assert_eq!(names.len(), 3, "register, summary, all controls: {names:?}");
+    assert_eq!(names[1], "概要", "{names:?}");
+    names[1].clone()
 }

@@ -234,15 +234,14 @@ pub fn digest(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
-/// A short provenance label: `aws-2012/answers.csv` for `examples/aws-2012/answers.csv`,
-/// because several overlays are commonly all called `answers.csv`.
+/// The provenance label of an overlay loaded alone: its file name, made as
+/// [`crate::load::labels::unique_labels`] makes every label (never a folder, so never the
+/// user's name). Loading several overlays together relabels them so that two files of the
+/// same name differ.
 pub fn label_for(path: &str) -> String {
-    let p = std::path::Path::new(path);
-    let file = p.file_name().map_or(path.into(), |f| f.to_string_lossy());
-    match p.parent().and_then(|d| d.file_name()) {
-        Some(dir) => format!("{}/{file}", dir.to_string_lossy()),
-        None => file.into_owned(),
-    }
+    crate::load::labels::unique_labels(&[path])
+        .pop()
+        .unwrap_or_else(|| path.to_owned())
 }
 
 #[cfg(test)]
@@ -288,7 +287,7 @@ mod tests {
             vec![("Cost centre".into(), "CC-9".into())]
         );
         assert_eq!(o.extra_columns, ["Cost centre"]);
-        assert_eq!(o.label, "x/a.csv");
+        assert_eq!(o.label, "a.csv", "a file loaded alone is labelled by its name");
     }
 
     #[test]

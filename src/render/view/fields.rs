@@ -95,6 +95,44 @@ pub fn gap_columns() -> Vec<GapColumn> {
     columns
 }
 
+/// The fields the findings register leads with, in the order every format's register shows
+/// them (the templates' `gap_row` columns): what is wrong, what will be done, how risky it is,
+/// then where it stands and who follows it up.
+const REGISTER_LEAD: [Field; 8] = [
+    Field::Finding,
+    Field::Plan,
+    Field::Risk,
+    Field::Status,
+    Field::Responsibility,
+    Field::Owner,
+    Field::Due,
+    Field::Reviewed,
+];
+
+/// The columns of the findings register sheet (xlsx) after the identity: the gap list's
+/// columns ([`gap_columns`]) reordered as the other formats' registers show them, the fields
+/// the register does not lead with after, in gap-list order. `gaps.csv` keeps the gap-list
+/// order, which its readers rely on.
+pub fn register_columns() -> Vec<GapColumn> {
+    let mut columns = Vec::new();
+    let gap_list = Field::gap_list();
+    let lead = REGISTER_LEAD
+        .iter()
+        .copied()
+        .filter(|f| gap_list.contains(f));
+    let rest = gap_list
+        .iter()
+        .copied()
+        .filter(|f| !REGISTER_LEAD.contains(f));
+    for field in lead.chain(rest) {
+        columns.push(GapColumn::Field(field));
+        if field == Field::Due {
+            columns.push(GapColumn::Overdue);
+        }
+    }
+    columns
+}
+
 /// A field's value as the view's text: dates as `YYYY-MM-DD`, texts as given (`shown` makes
 /// invisible characters visible); `None` for status and responsibility, which the view shows
 /// with codes and labels.
@@ -120,6 +158,21 @@ mod tests {
             r#"{"status":null,"responsibility":null,"answer":null,"finding":null,"plan":null,"risk":null,"evidence":null,"owner":"o.csv","due":null,"reviewed":null,"notes":null}"#
         );
         assert_eq!(s.get(Field::Owner), Some("o.csv"));
+    }
+
+    /// The register's columns are the gap list's, reordered: none lost, none added.
+    #[test]
+    fn register_columns_reorder_the_gap_list() {
+        let register = register_columns();
+        let gap_list = gap_columns();
+        assert_eq!(register.len(), gap_list.len());
+        assert!(gap_list.iter().all(|c| register.contains(c)));
+        assert_eq!(register[0], GapColumn::Field(Field::Finding));
+        let due = register
+            .iter()
+            .position(|c| *c == GapColumn::Field(Field::Due));
+        let overdue = register.iter().position(|c| *c == GapColumn::Overdue);
+        assert_eq!(overdue, due.map(|d| d + 1), "the flag follows the due date");
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub use changes::{ChangeView, ChangesView};
 pub use controls::{ControlView, ExtraView, anchor_for};
 pub use definitions::DefinitionView;
 pub use document::{DocumentInfo, DocumentView, SignOffView, Signature};
-pub use fields::{FieldTexts, GapColumn, Sources, gap_columns};
+pub use fields::{FieldTexts, GapColumn, Sources, gap_columns, register_columns};
 pub use inputs::{CatalogueView, InputView};
 pub use order::GapOrder;
 pub use sections::{
@@ -281,11 +281,11 @@ mod tests {
         let load =
             |p: &str, t: &str| parse_overlay(p, t.as_bytes(), EncodingChoice::Auto, &cat).unwrap();
         let p = load(
-            "prov/answers.csv",
+            "prov/provider.csv",
             "id,status,answer\nA1,inherited,provider text\n",
         );
         let o = load(
-            "org/answers.csv",
+            "org/bank.csv",
             "id,owner,due,extra col\nA1,me,2026-01-01,v\nA2,you,,\n",
         );
         let merged = crate::merge::merge(&cat, &[p, o]);
@@ -301,8 +301,8 @@ mod tests {
         assert_eq!(r.sections[0].majors[0].middles.len(), 2);
         let a1 = &r.sections[0].majors[0].middles[0].controls[0];
         assert_eq!(a1.key, "cat:A1");
-        assert_eq!(a1.sources.get(Field::Status), Some("prov/answers.csv"));
-        assert_eq!(a1.sources.get(Field::Owner), Some("org/answers.csv"));
+        assert_eq!(a1.sources.get(Field::Status), Some("provider.csv"));
+        assert_eq!(a1.sources.get(Field::Owner), Some("bank.csv"));
         assert!(!a1.overdue, "met controls are never overdue");
         assert_eq!(&*a1.extra[0].name, "extra col");
         assert_eq!(

@@ -1,5 +1,5 @@
-//! The gap register: the report as an Excel workbook (summary with chart, gap register, all
-//! controls with provenance), and the helpers every kansa workbook shares (sheet names, cell
+//! The gap register: the report as an Excel workbook (findings register, summary with chart,
+//! all controls with provenance), and the helpers every kansa workbook shares (sheet names, cell
 //! limits, print setup, document properties).
 //!
 //! Answer workbooks to fill in are [`crate::workbook`]'s; reading them back is
@@ -9,6 +9,7 @@
 //! formula, whatever it starts with. Timestamps come from the caller's date, so identical
 //! inputs give byte-identical files.
 
+mod cells;
 mod register;
 mod summary;
 
@@ -140,7 +141,7 @@ pub(crate) fn sheet_name(raw: &str, taken: &mut Vec<String>) -> String {
 
 /// An Excel date for a calendar date; `None` before 1900, which Excel cannot show as a date.
 pub(crate) fn excel_date(date: jiff::civil::Date) -> Option<rust_xlsxwriter::ExcelDateTime> {
-    let year = u16::try_from(date.year()).ok()?;
+    let year = u16::try_from(date.year()).ok().filter(|y| *y >= 1900)?;
     rust_xlsxwriter::ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
 }
 

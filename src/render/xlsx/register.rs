@@ -1,10 +1,12 @@
-//! The report as a workbook (`kansa report --format xlsx`): a summary, the gap register that
-//! teams track remediation in, and every control with every column and its provenance.
+//! The report as a workbook (`kansa report --format xlsx`): the findings register that teams
+//! track remediation in (the first sheet), a summary, and every control with every column and
+//! its provenance.
 
 use std::collections::HashMap;
 
 use rust_xlsxwriter::{ConditionalFormatFormula, Format, FormatAlign, Workbook, Worksheet};
 
+use super::cells::{ColumnKind, row_height};
 use super::{XlsxError, properties, sheet_name};
 use crate::diag::column_letters;
 use crate::model::Lang;
@@ -12,12 +14,14 @@ use crate::model::Status;
 use crate::model::fields::Field;
 use crate::model::lang::status_label;
 use crate::render::labels::Label;
-use crate::render::view::{ControlView, GapColumn, Report, gap_columns};
+use crate::render::view::{ControlView, GapColumn, Report, register_columns};
 
 /// Columns of the identity ([`identity`]) before the answer columns of both list sheets.
 const IDENTITY_COLUMNS: u16 = 6;
 /// Width of the overdue flag's column.
 const OVERDUE_WIDTH: f64 = 9.0;
+/// Widths of the identity columns: key, id, section, major, middle, control text.
+const IDENTITY_WIDTHS: [f64; IDENTITY_COLUMNS as usize] = [14.0, 9.0, 10.0, 16.0, 16.0, 50.0];
 
 /// The gap register workbook of `report`; the file's timestamp is the report date.
 pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
@@ -30,12 +34,14 @@ pub fn gap_register(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(&report.title, report.report_date));
     let l = |label: Label| label.text(report.lang);
+    // The findings register comes first: it is what a team opens the workbook to work in.
     let mut taken = Vec::new();
+    let register = sheet_name(l(Label::FindingsRegister), &mut taken);
     let summary = sheet_name(l(Label::Summary), &mut taken);
+    let ws = streamed_sheet(&mut wb)?.set_name(register)?;
+    gap_sheet(ws, report)?;
     let ws = wb.add_worksheet().set_name(&summary)?;
     super::summary::write(ws, &summary, report)?;
-    let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l(Label::GapList), &mut taken))?;
-    gap_sheet(ws, report)?;
     let ws = streamed_sheet(&mut wb)?.set_name(sheet_name(l(Label::Details), &mut taken))?;
     all_controls_sheet(ws, report)?;
     Ok(wb.save_to_buffer()?)
@@ -52,11 +58,12 @@ fn streamed_sheet(wb: &mut Workbook) -> Result<&mut Worksheet, XlsxError> {
     })
 }
 
-/// Header, text and wrapped-text formats shared by the two list sheets.
+/// Header, text, wrapped-text and date formats shared by the two list sheets.
 struct Formats {
     header: Format,
     text: Format,
     wrap: Format,
+    date: Format,
 }
 
 impl Formats {
@@ -66,10 +73,33 @@ impl Formats {
             header: Format::new()
                 .set_bold()
                 .set_text_wrap()
+                .set_align(FormatAlign::Top)
                 .set_background_color(0xDDEBF7),
             wrap: top.clone().set_text_wrap(),
+            date: top.clone().set_num_format("yyyy-mm-dd"),
             text: top,
         }
+    }
+
+    fn of(&self, kind: ColumnKind) -> &Format {
+        match kind {
+            ColumnKind::Text => &self.text,
+            ColumnKind::Wrap => &self.wrap,
+            ColumnKind::Date => &self.date,
+        }
+    }
+}
+
+/// Columns this wide or wider hold running text, which wraps.
+const WRAP_WIDTH: f64 = 16.0;
+
+/// How a column of `width` showing `field` (if it shows an answer field) is written: a date
+/// field as dates, a wide column wrapped.
+fn column_kind(width: f64, field: Option<Field>) -> ColumnKind {
+    match field.map(Field::kind) {
+        Some(crate::model::fields::Kind::Date) => ColumnKind::Date,
+        _ if width >= WRAP_WIDTH => ColumnKind::Wrap,
+        _ => ColumnKind::Text,
     }
 }
 
@@ -112,7 +142,7 @@ fn answer_column(n: Option<usize>) -> u16 {
 
 fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     let l = |label: Label| label.text(report.lang);
-    let columns = gap_columns();
+    let columns = register_columns();
     let mut headers = vec![
         key_label(report),
         l(Label::Id),
@@ -121,14 +151,16 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         l(Label::Middle),
         l(Label::Control),
     ];
-    let mut widths = vec![14.0, 9.0, 10.0, 16.0, 16.0, 50.0];
+    let mut widths = IDENTITY_WIDTHS.to_vec();
+    let mut kinds: Vec<ColumnKind> = widths.iter().map(|w| column_kind(*w, None)).collect();
     for column in &columns {
-        let (header, width) = match column {
-            GapColumn::Field(f) => (f.label(report.lang), f.spec().width),
-            GapColumn::Overdue => (l(Label::Overdue), OVERDUE_WIDTH),
+        let (header, width, field) = match column {
+            GapColumn::Field(f) => (f.label(report.lang), f.spec().width, Some(*f)),
+            GapColumn::Overdue => (l(Label::Overdue), OVERDUE_WIDTH, None),
         };
         headers.push(header);
         widths.push(width);
+        kinds.push(column_kind(width, field));
     }
     let f = Formats::new();
     let sections = section_labels(report);
@@ -141,7 +173,7 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         }));
         row
     });
-    let last = list_sheet(ws, &headers, &widths, rows, &f)?;
+    let last = list_sheet(ws, &headers, (&widths, &kinds), rows, &f)?;
     if last > 0 {
         let status = columns
             .iter()
@@ -201,11 +233,17 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     let headers = all_controls_headers(report);
     // Identity, the answer fields, overdue; then custom columns and sources. Columns of 16 or
     // wider wrap.
-    let mut widths = vec![14.0, 9.0, 10.0, 16.0, 16.0, 50.0];
-    widths.extend(Field::ALL.iter().map(|f| f.spec().width));
+    let mut widths = IDENTITY_WIDTHS.to_vec();
+    let mut kinds: Vec<ColumnKind> = widths.iter().map(|w| column_kind(*w, None)).collect();
+    for f in Field::ALL {
+        widths.push(f.spec().width);
+        kinds.push(column_kind(f.spec().width, Some(f)));
+    }
     widths.push(OVERDUE_WIDTH);
     widths.extend(report.extra_columns.iter().map(|_| 18.0));
     widths.resize(headers.len(), 14.0);
+    // Custom columns wrap; sources are short labels.
+    kinds.extend(widths[kinds.len()..].iter().map(|w| column_kind(*w, None)));
     let controls = report.controls();
     let sections = section_labels(report);
     let rows = controls.map(|c| {
@@ -219,7 +257,7 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
         row
     });
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let last = list_sheet(ws, &header_refs, &widths, rows, &Formats::new())?;
+    let last = list_sheet(ws, &header_refs, (&widths, &kinds), rows, &Formats::new())?;
     if last > 0 {
         let status = Field::ALL.iter().position(|f| *f == Field::Status);
         status_colours(
@@ -233,19 +271,33 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     Ok(())
 }
 
-/// Header row, string rows, widths, frozen header, autofilter and print setup; returns the
-/// number of rows written. Every cell is written as a string: input never becomes a formula.
+/// Header row, rows, widths, frozen header, autofilter and print setup; returns the number of
+/// rows written. Every cell is written as a string, or as a date in a date column when it is
+/// one: input never becomes a formula. Rows with wrapped text get the height it needs
+/// ([`row_height`]).
 ///
 /// Rows are written as `rows` yields them and never collected: the sheets are "low memory"
 /// worksheets, which flush each finished row to a temporary file, so a 200,000-control
-/// register never holds its cells (or a row vector per control) in memory at once.
+/// register never holds its cells (or a row vector per control) in memory at once. A row's
+/// height is set before its cells, while it is still the row being written.
 fn list_sheet<'r>(
     ws: &mut Worksheet,
     headers: &[&str],
-    widths: &[f64],
+    (widths, kinds): (&[f64], &[ColumnKind]),
     rows: impl Iterator<Item = Vec<&'r str>>,
     f: &Formats,
 ) -> Result<u32, XlsxError> {
+    let wrapped = |row: &[&'r str]| -> Option<f64> {
+        row_height(
+            row.iter()
+                .zip(widths.iter().zip(kinds))
+                .filter(|(_, (_, kind))| **kind == ColumnKind::Wrap)
+                .map(|(text, (width, _))| (*text, *width)),
+        )
+    };
+    if let Some(height) = row_height(headers.iter().copied().zip(widths.iter().copied())) {
+        ws.set_row_height(0, height)?;
+    }
     for (col, (h, w)) in headers.iter().zip(widths).enumerate() {
         ws.write_string_with_format(0, col as u16, super::fit_cell(h), &f.header)?;
         ws.set_column_width(col as u16, *w)?;
@@ -253,11 +305,23 @@ fn list_sheet<'r>(
     let mut written = 0;
     for row in rows {
         written += 1;
+        if let Some(height) = wrapped(&row) {
+            ws.set_row_height(written, height)?;
+        }
         for (col, value) in row.iter().enumerate() {
-            // Wide columns hold running text, which wraps.
-            let wide = widths.get(col).is_some_and(|w| *w >= 16.0);
-            let format = if wide { &f.wrap } else { &f.text };
-            ws.write_string_with_format(written, col as u16, super::fit_cell(value), format)?;
+            let kind = kinds.get(col).copied().unwrap_or(ColumnKind::Text);
+            let date = (kind == ColumnKind::Date)
+                .then(|| super::cells::excel_date(value))
+                .flatten();
+            match date {
+                Some(date) => ws.write_datetime_with_format(written, col as u16, date, &f.date)?,
+                None => ws.write_string_with_format(
+                    written,
+                    col as u16,
+                    super::fit_cell(value),
+                    f.of(kind),
+                )?,
+            };
         }
     }
     ws.set_freeze_panes(1, 2)?;

@@ -124,7 +124,11 @@ fn interleaved_groups_are_one_group_each_in_every_format() {
 
     let (_, dir) = render(case, "xlsx", &[]);
     let sheets = workbook_cells(&dir.path().join("report.xlsx"));
-    let summary = &sheets[0].1;
+    let summary = &sheets
+        .iter()
+        .find(|(name, _)| name == "概要")
+        .expect("a summary sheet")
+        .1;
     let firsts: Vec<&str> = summary
         .iter()
         .filter(|(_, c, _)| *c == 0)
