@@ -389,3 +389,42 @@ fn no_local_path_reaches_any_output() {
         "{manifest}"
     );
 }
+
+/// The printed HTML carries the classification in every page's header (a CSS page-margin
+/// box), written as a CSS string no classification can break out of.
+#[test]
+fn printed_html_pages_carry_the_classification() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = dir.path().join("document.toml");
+    for (classification, want) in [
+        ("社外秘", r#"@top-right { content: "\793e \5916 \79d8 ";"#),
+        (
+            "x\"}</style><script>alert(1)</script>",
+            r#"content: "x\22 \7d \3c \2f style\3e \3c script\3e alert\28 1\29 \3c \2f script\3e ";"#,
+        ),
+    ] {
+        std::fs::write(
+            &document,
+            format!("classification = {:?}\n", classification),
+        )
+        .unwrap();
+        let out = kansa()
+            .args([
+                "report",
+                "--date",
+                "2026-11-25",
+                "--format",
+                "html",
+                "--document",
+            ])
+            .arg(&document)
+            .args(EXAMPLE_ANSWERS.iter().flat_map(|a| ["--answers", a]))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", outcome(&out));
+        let html = String::from_utf8(out.stdout).unwrap();
+        let style = &html[..html.find("</style>").unwrap()];
+        assert!(style.contains(want), "{classification}: {style}");
+        assert!(!html.contains("<script>"), "{classification}");
+    }
+}

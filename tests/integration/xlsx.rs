@@ -215,3 +215,61 @@ fn wrapped_rows_have_heights_that_fit() {
         "a short row stays short: {heights:?}"
     );
 }
+
+/// The pack's workbook carries the document control: number, version and classification on
+/// the summary, and the classification in every sheet's printed page header (`&` doubled, as
+/// Excel's header codes need).
+#[test]
+fn the_workbook_carries_document_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let document = dir.path().join("document.toml");
+    std::fs::write(
+        &document,
+        "number = \"DOC-7\"\nversion = \"2.1\"\nclassification = \"R&D 社外秘\"\n",
+    )
+    .unwrap();
+    let file = dir.path().join("r.xlsx");
+    let out = kansa()
+        .args(["report", "--date", "2026-11-25", "--document"])
+        .arg(&document)
+        .arg("-o")
+        .arg(&file)
+        .args(EXAMPLE_ANSWERS.iter().flat_map(|a| ["--answers", a]))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let summary = wb.worksheet_range("概要").unwrap();
+    let pairs: Vec<(String, String)> = summary
+        .rows()
+        .filter(|r| r.len() > 1)
+        .map(|r| (r[0].to_string(), r[1].to_string()))
+        .collect();
+    for (label, value) in [
+        ("文書番号", "DOC-7"),
+        ("版数", "2.1"),
+        ("取扱区分", "R&D 社外秘"),
+    ] {
+        assert!(
+            pairs.contains(&(label.to_owned(), value.to_owned())),
+            "{label}: {pairs:?}"
+        );
+    }
+    for n in 1..=3 {
+        let xml = sheet_xml(&file, n);
+        assert!(
+            xml.contains("<oddHeader>&amp;RR&amp;&amp;D 社外秘</oddHeader>"),
+            "sheet{n} header"
+        );
+    }
+    // Without a classification, no page header.
+    let plain = dir.path().join("plain.xlsx");
+    let out = kansa()
+        .args(["report", "--date", "2026-11-25", "-o"])
+        .arg(&plain)
+        .args(EXAMPLE_ANSWERS.iter().flat_map(|a| ["--answers", a]))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", outcome(&out));
+    assert!(!sheet_xml(&plain, 1).contains("<oddHeader>"));
+}

@@ -306,18 +306,25 @@ fn continued_mark(cx: &mut Ctx, grid: &Grid) -> Option<Mark> {
 }
 
 /// How a band of lines `from..from + take` of a row is drawn: `lead` lines of the mark above
-/// the text (none when the first column has nothing left to show, so the mark sits in it), and
-/// the band's height in lines.
+/// the text (none when the first column has nothing left to show, so the mark sits in it, with
+/// the first line of that column, the row's id, repeated under it: "(続き) 運34"), and the
+/// band's height in lines.
 fn band(row: &Row, from: usize, take: usize, mark: Option<&Mark>) -> (usize, usize) {
     let Some(m) = mark else {
         return (0, take);
     };
     let m = m.lines.len();
     if row.lines[0].len() <= from {
-        (0, take.max(m))
+        (0, take.max(m + repeats_first_line(row, from)))
     } else {
         (m, m + take)
     }
+}
+
+/// 1 when a continued band of `row` from line `from` repeats the first column's first line
+/// (the first column is used up and has a line), else 0.
+fn repeats_first_line(row: &Row, from: usize) -> usize {
+    usize::from(from > 0 && !row.lines[0].is_empty() && row.lines[0].len() <= from)
 }
 
 /// A table being set: its grid, its header row (repeated on each new page), how many lines
@@ -389,6 +396,11 @@ fn frag(cx: &mut Ctx, g: &Grid, row: &Row, span: Range<usize>, header: bool, mar
         for (k, r) in m.lines.iter().enumerate() {
             let y = top + PAD_Y + k as f32 * LH;
             cx.draw_line(&m.prep, r.clone(), g.xs[0] + PAD_X, y, LH, MUTED);
+        }
+        if repeats_first_line(row, span.start) == 1 {
+            let y = top + PAD_Y + m.lines.len() as f32 * LH;
+            let first = row.lines[0][0].clone();
+            cx.draw_line(&row.cells[0], first, g.xs[0] + PAD_X, y, LH, MUTED);
         }
     }
     for (c, p) in row.cells.iter().enumerate() {

@@ -287,7 +287,10 @@ mod tests {
             vec![("Cost centre".into(), "CC-9".into())]
         );
         assert_eq!(o.extra_columns, ["Cost centre"]);
-        assert_eq!(o.label, "a.csv", "a file loaded alone is labelled by its name");
+        assert_eq!(
+            o.label, "a.csv",
+            "a file loaded alone is labelled by its name"
+        );
     }
 
     #[test]

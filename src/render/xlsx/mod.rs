@@ -169,3 +169,25 @@ pub(crate) fn print_setup(ws: &mut rust_xlsxwriter::Worksheet) -> Result<(), Xls
     ws.set_footer("&A — &P / &N");
     Ok(())
 }
+
+/// Characters of the classification the printed page header shows: Excel's header holds 255
+/// in all, and a longer one would be dropped with a warning on stderr.
+const MAX_HEADER_CLASSIFICATION: usize = 100;
+
+/// The document's classification (社外秘 …) at the right of every printed page's header, as
+/// the PDF and the printed HTML show it; no header when none is given. `&` is Excel's header
+/// code character, so it is doubled.
+pub(crate) fn classification_header(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    classification: Option<&str>,
+) {
+    let Some(text) = classification.filter(|c| !c.trim().is_empty()) else {
+        return;
+    };
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_HEADER_CLASSIFICATION)
+        .collect();
+    ws.set_header(format!("&R{}", text.replace('&', "&&")));
+}

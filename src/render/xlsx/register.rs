@@ -174,6 +174,7 @@ fn gap_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         row
     });
     let last = list_sheet(ws, &headers, (&widths, &kinds), rows, &f)?;
+    super::classification_header(ws, report.document.classification.as_deref());
     if last > 0 {
         let status = columns
             .iter()
@@ -258,6 +259,7 @@ fn all_controls_sheet(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxErr
     });
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let last = list_sheet(ws, &header_refs, (&widths, &kinds), rows, &Formats::new())?;
+    super::classification_header(ws, report.document.classification.as_deref());
     if last > 0 {
         let status = Field::ALL.iter().position(|f| *f == Field::Status);
         status_colours(

@@ -79,6 +79,7 @@ pub(super) fn write(ws: &mut Worksheet, name: &str, report: &Report) -> Result<(
     row += 1;
     definitions(ws, row, report, &f)?;
     super::print_setup(ws)?;
+    super::classification_header(ws, report.document.classification.as_deref());
     ws.set_print_fit_to_pages(1, 1);
     Ok(())
 }
@@ -88,6 +89,18 @@ fn facts(ws: &mut Worksheet, row: u32, report: &Report, f: &Formats) -> Result<u
     let l = |label: Label| label.text(report.lang);
     let c = &report.catalogue;
     let mut facts: Vec<(&str, String)> = Vec::new();
+    let d = &report.document;
+    for (label, value) in [
+        (Label::DocumentNumber, &d.number),
+        (Label::DocumentVersion, &d.version),
+        (Label::Classification, &d.classification),
+        (Label::Purpose, &d.purpose),
+        (Label::Scope, &d.scope),
+    ] {
+        if let Some(value) = value {
+            facts.push((l(label), value.clone()));
+        }
+    }
     if let Some(org) = &report.organisation {
         facts.push((l(Label::Organisation), org.clone()));
     }
@@ -103,6 +116,15 @@ fn facts(ws: &mut Worksheet, row: u32, report: &Report, f: &Formats) -> Result<u
             l(Label::Inputs),
             format!("{} ({}: {})", input.label, l(Label::Rows), input.rows),
         ));
+    }
+    for s in &d.sign_off {
+        if let Some(name) = &s.name {
+            let date = s
+                .date
+                .as_deref()
+                .map_or(String::new(), |d| format!(" ({d})"));
+            facts.push((s.label, format!("{name}{date}")));
+        }
     }
     let mut row = row;
     for (label, value) in facts {
