@@ -38,7 +38,8 @@ pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>> {
     )
 }
 
-fn read_capped(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
+/// Read `path` whole, refusing a file over `max` bytes with `hint` (what to do instead).
+pub(crate) fn read_capped(path: &Path, max: u64, hint: &str) -> Result<Vec<u8>> {
     use std::io::Read;
     let shown = path.display().to_string();
     let too_big = |size: Option<u64>| {

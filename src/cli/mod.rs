@@ -83,11 +83,23 @@ Exit codes: 0 written, 1 the output could not be written, 2 bad input or usage."
 const VERIFY_HELP: &str = "\
 Every file must match both SHA256SUMS and manifest.json, and be a regular file inside the pack
 (symbolic links, FIFOs, devices and directories are refused, never read); files not listed
-are reported as added. The pack is not signed: an intact result shows that nothing changed
-since the checksums were written, not who wrote them.
+are reported as added.
 
-Exit codes: 0 intact; 1 a file changed, missing, added or not a regular file, or the two lists
-disagree or hold a bad line; 2 not a pack (no SHA256SUMS) or bad usage.";
+A pack built with `kansa pack --sign KEY` has SHA256SUMS.sig, an SSH signature (namespace
+kansa-pack) over SHA256SUMS, which lists every file, manifest.json included. verify checks that
+it matches SHA256SUMS and the key manifest.json names; with --allowed-signers FILE (OpenSSH's
+allowed_signers format, as for git commit signing) it also checks the key is allowed and prints
+the signer. Lines with cert-authority never match (packs are signed with plain keys);
+valid-after and valid-before are compared with the current time in UTC. Without a signature, an
+intact result shows that nothing changed since the checksums were written, not who wrote them.
+OpenSSH alone checks the same:
+  ssh-keygen -Y verify -f allowed_signers -I SIGNER -n kansa-pack -s SHA256SUMS.sig < SHA256SUMS
+  sha256sum -c SHA256SUMS
+
+Exit codes: 0 intact (and, if signed, a good signature); 1 a file changed, missing, added or not
+a regular file, the two lists disagree or hold a bad line, a bad or foreign signature, or no
+signature with --require-signature; 2 not a pack (no SHA256SUMS), a bad allowed_signers file,
+or bad usage.";
 
 /// kansa (監査): gap analysis and regulator reports from a controls catalogue and your answers.
 #[derive(Debug, Parser)]
@@ -113,8 +125,9 @@ enum Command {
     /// answers-merged.csv, tickets/, summary.md, manifest.json and SHA256SUMS, written atomically.
     #[command(after_long_help = PACK_HELP)]
     Pack(PackArgs),
-    /// Re-check a pack against its SHA256SUMS and manifest.json: prints the problems and one
-    /// summary line; exit 0 intact, 1 changed, missing, added or unreadable files, 2 not a pack.
+    /// Re-check a pack against its SHA256SUMS, manifest.json and signature: prints the problems
+    /// and one summary line; exit 0 intact, 1 changed, missing, added or unreadable files or a
+    /// bad signature, 2 not a pack.
     #[command(after_long_help = VERIFY_HELP)]
     Verify {
         /// The pack directory.
@@ -122,6 +135,17 @@ enum Command {
         /// Print a line for every file, not only the problems.
         #[arg(long, short = 'v')]
         verbose: bool,
+        /// Check the signature against this OpenSSH allowed_signers file and print the signer.
+        #[arg(long, value_name = "FILE")]
+        allowed_signers: Option<PathBuf>,
+        /// An unsigned pack is a failure (exit 1); needs --allowed-signers.
+        #[arg(long, requires = "allowed_signers")]
+        require_signature: bool,
+        /// Also check the overlays and evidence files the manifest lists against DIR/<name as
+        /// listed> (repeatable: the overlays' folder, the evidence root); one not found is
+        /// reported, not a failure.
+        #[arg(long, value_name = "DIR")]
+        inputs: Vec<PathBuf>,
     },
     /// Write a blank answer sheet for a catalogue: CSV (UTF-8 with BOM so Excel opens it) or an
     /// .xlsx workbook with dropdowns.
@@ -270,6 +294,15 @@ struct PackArgs {
     /// Missing evidence files are errors (exit 2), not warnings.
     #[arg(long)]
     strict: bool,
+    /// Sign each pack with this OpenSSH Ed25519 private key: SHA256SUMS.sig, an SSH signature
+    /// (namespace kansa-pack) over SHA256SUMS. The passphrase comes from KANSA_SIGN_PASSPHRASE,
+    /// else is asked on the terminal. Overrides `sign` in the config.
+    #[arg(long, value_name = "KEY")]
+    sign: Option<PathBuf>,
+    /// With --baseline: the baseline must be an intact pack signed by a key this OpenSSH
+    /// allowed_signers file allows, or nothing is built (exit 1).
+    #[arg(long, value_name = "FILE")]
+    allowed_signers: Option<PathBuf>,
     /// Print only warnings, errors and gate failures.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -292,6 +325,7 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   out = \"../../target/packs\"            # default: packs/ beside the config
   evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
   sort = \"urgency\"                      # findings register: urgency (overdue, risk, due) | catalogue
+  sign = \"keys/pack_ed25519\"           # OpenSSH Ed25519 private key: SHA256SUMS.sig (or --sign KEY)
   [pack.gates]
   fail_on = [\"regression\"]              # new-gaps | regression (skipped without a baseline)
   fail_under = 80.0                     # coverage percent, 0 to 100
@@ -396,7 +430,10 @@ impl From<PackArgs> for pack_command::PackRun {
                 fail_on: a.fail_on,
                 fail_under: a.fail_under,
                 strict: a.strict,
+                sign: a.sign,
+                ..Default::default()
             },
+            allowed_signers: a.allowed_signers,
             jobs: None,
             quiet: a.quiet,
             json_logs: a.log_format == LogFormat::Json,
@@ -528,7 +565,21 @@ fn run(cli: Cli) -> Result<()> {
             jobs,
             ..args.into()
         }),
-        Command::Verify { dir, verbose } => pack_command::verify(&dir, verbose),
+        Command::Verify {
+            dir,
+            verbose,
+            allowed_signers,
+            require_signature,
+            inputs,
+        } => pack_command::verify(
+            &dir,
+            pack_command::VerifyRun {
+                verbose,
+                allowed_signers,
+                require_signature,
+                inputs,
+            },
+        ),
         Command::Init(args) => init::init(args),
         Command::Catalogue(CatalogueCommand::List) => {
             let mut out = String::new();

@@ -21,6 +21,21 @@ pub struct PackRun {
     pub quiet: bool,
     /// JSON log lines.
     pub json_logs: bool,
+    /// `--allowed-signers`: read before any pack is built.
+    pub allowed_signers: Option<PathBuf>,
+}
+
+/// What `kansa verify` was asked for besides the pack's own files.
+#[derive(Debug, Default)]
+pub struct VerifyRun {
+    /// Print every file, not only the problems.
+    pub verbose: bool,
+    /// An OpenSSH allowed_signers file to check the signature against.
+    pub allowed_signers: Option<PathBuf>,
+    /// An unsigned pack fails.
+    pub require_signature: bool,
+    /// Directories holding the inputs and evidence the manifest lists.
+    pub inputs: Vec<PathBuf>,
 }
 
 /// Where log lines go: plain text or JSON objects on stderr, never both, under one lock so
@@ -81,8 +96,21 @@ impl Log {
 }
 
 /// Build every pack of the config; exit 1 if a gate tripped, 2 if a pack had bad input.
-pub fn pack(run: PackRun) -> Result<()> {
+pub fn pack(mut run: PackRun) -> Result<()> {
     let config = pack::config::load(&run.config)?;
+    // Keys and signers first: a wrong passphrase or a bad allowed_signers file stops the run
+    // before anything is built, and a passphrase is asked for once per key, not per pack.
+    for p in &config.packs {
+        if let Some(key) = pack::key_for(&config, p, &run.options)
+            && !run.options.signers.contains_key(&key)
+        {
+            let signer = pack::sign::Signer::load(&key)?;
+            run.options.signers.insert(key, std::sync::Arc::new(signer));
+        }
+    }
+    if let Some(file) = &run.allowed_signers {
+        run.options.allowed_signers = Some(pack::verify::allowed_signers::load(file)?);
+    }
     let n = config.packs.len();
     let jobs = run
         .jobs
@@ -164,16 +192,30 @@ fn verdict(results: Vec<Mutex<Option<Result<PackOutcome>>>>) -> Result<()> {
     }
 }
 
-/// Re-check a pack against `SHA256SUMS` and `manifest.json`: print the problems (every file
-/// with `verbose`) and one summary line; exit 1 when anything is wrong.
-pub fn verify(dir: &Path, verbose: bool) -> Result<()> {
-    let checks = pack::verify::verify(dir)?;
-    let failed = checks.iter().filter(|c| !c.passed()).count();
+/// Re-check a pack against `SHA256SUMS` and `manifest.json`, its signature, and the inputs
+/// found under `--inputs`: print the problems (every file with `verbose`) and one summary line;
+/// exit 1 when anything is wrong.
+pub fn verify(dir: &Path, run: VerifyRun) -> Result<()> {
+    let options = pack::verify::VerifyOptions {
+        allowed_signers: match &run.allowed_signers {
+            Some(file) => Some(pack::verify::allowed_signers::load(file)?),
+            None => None,
+        },
+        inputs: run.inputs,
+        now: None,
+    };
+    let found = pack::verify::verify_with(dir, &options)?;
+    let checks = &found.checks;
+    let signed_ok = found.signature.passed(run.require_signature);
+    let failed = checks.iter().filter(|c| !c.passed()).count() + usize::from(!signed_ok);
     let mut out = String::new();
-    for c in checks.iter().filter(|c| verbose || !c.passed()) {
+    for c in checks.iter().filter(|c| run.verbose || !c.passed()) {
         out.push_str(&format!("{c}\n"));
     }
-    out.push_str(&verify_summary(dir, &checks, failed));
+    if !signed_ok {
+        out.push_str(&format!("SIGNATURE {}\n", signature_line(&found.signature)));
+    }
+    out.push_str(&verify_summary(dir, checks, failed, &found.signature));
     let written = crate::cli::emit(None, out.as_bytes());
     // The verdict wins over a reader that stopped early (`kansa verify P | head -1` exited 0
     // on a tampered pack): a broken pipe only ends the listing.
@@ -183,9 +225,30 @@ pub fn verify(dir: &Path, verbose: bool) -> Result<()> {
     written
 }
 
+/// What the signature shows, in a few words.
+fn signature_line(signature: &pack::verify::SignatureCheck) -> String {
+    use pack::verify::SignatureCheck;
+    match signature {
+        SignatureCheck::Unsigned => "the pack is not signed, and a signature is required".into(),
+        SignatureCheck::Unchecked { fingerprint } => format!(
+            "signed by key {fingerprint}, not checked against an allowed-signers file (give --allowed-signers FILE)"
+        ),
+        SignatureCheck::Verified {
+            principals,
+            fingerprint,
+        } => format!("signed by {principals} (key {fingerprint}), signature verified"),
+        SignatureCheck::Bad(why) => format!("BAD: {why}"),
+    }
+}
+
 /// The last line of `verify`: the verdict, the count, and that checksums are not a signature
 /// (whoever can change a file can rewrite its checksums too).
-fn verify_summary(dir: &Path, checks: &[pack::verify::Check], failed: usize) -> String {
+fn verify_summary(
+    dir: &Path,
+    checks: &[pack::verify::Check],
+    failed: usize,
+    signature: &pack::verify::SignatureCheck,
+) -> String {
     let dir = pack::verify::shown(&dir.display().to_string());
     let files = checks
         .iter()
@@ -200,11 +263,37 @@ fn verify_summary(dir: &Path, checks: &[pack::verify::Check], failed: usize) -> 
             )
         })
         .count();
-    let unsigned = "the pack is not signed: this shows it is unchanged since its checksums \
-        were written, not who wrote them";
+    let inputs = checks
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                pack::verify::Check::InputOk(_) | pack::verify::Check::InputChanged(_)
+            )
+        })
+        .count();
+    let absent = checks
+        .iter()
+        .filter(|c| matches!(c, pack::verify::Check::InputAbsent(_)))
+        .count();
+    let inputs = match (inputs, absent) {
+        (0, 0) => String::new(),
+        (n, 0) => format!(", {n} inputs and evidence files checked"),
+        (n, a) => format!(", {n} inputs and evidence files checked ({a} not found)"),
+    };
+    let signed = match signature {
+        pack::verify::SignatureCheck::Unsigned => "the pack is not signed: this shows it is \
+            unchanged since its checksums were written, not who wrote them"
+            .to_owned(),
+        other => signature_line(other),
+    };
     if failed == 0 {
-        format!("{dir}: intact, {files} files match SHA256SUMS and manifest.json; {unsigned}\n")
+        format!(
+            "{dir}: intact, {files} files match SHA256SUMS and manifest.json{inputs}; {signed}\n"
+        )
     } else {
-        format!("{dir}: NOT INTACT, {failed} problem(s) in {files} files checked; {unsigned}\n")
+        format!(
+            "{dir}: NOT INTACT, {failed} problem(s) in {files} files checked{inputs}; {signed}\n"
+        )
     }
 }

@@ -12,6 +12,7 @@ pub mod exports;
 mod field_coverage;
 pub mod manifest;
 pub mod publish;
+pub mod sign;
 #[cfg(test)]
 mod template_tests;
 pub mod verify;
@@ -51,6 +52,22 @@ pub struct PackOptions {
     pub fail_under: Option<f64>,
     /// Missing evidence files are errors, not warnings.
     pub strict: bool,
+    /// `--sign KEY`: the key every pack of the run is signed with, overriding `sign` in the
+    /// config.
+    pub sign: Option<PathBuf>,
+    /// The keys of this run, loaded (and decrypted) once before any pack is built, by path.
+    pub signers: BTreeMap<PathBuf, std::sync::Arc<sign::Signer>>,
+    /// `--allowed-signers FILE`: a baseline must be a pack signed by one of them, and intact.
+    pub allowed_signers: Option<Vec<verify::AllowedSigner>>,
+}
+
+/// The key `pack` is signed with: `--sign`, else the config's `sign`, resolved against the
+/// config's directory; `None` for an unsigned pack.
+pub fn key_for(config: &Config, pack: &PackConfig, options: &PackOptions) -> Option<PathBuf> {
+    options
+        .sign
+        .clone()
+        .or_else(|| pack.sign.as_deref().map(|k| config.resolve(k)))
 }
 
 /// What one pack build produced.
@@ -100,6 +117,8 @@ struct Manifest<'a> {
     evidence_missing: Vec<String>,
     /// The previous pack compared with (its report date and catalogue), `null` when none.
     baseline: Option<serde_json::Value>,
+    /// The key `SHA256SUMS.sig` is made with (`fingerprint`, `key`), `null` when unsigned.
+    signer: Option<serde_json::Value>,
     outputs: Vec<ManifestFile<'a>>,
 }
 
@@ -126,11 +145,12 @@ fn target_dir(config: &Config, pack: &PackConfig, options: &PackOptions) -> Path
 fn baseline_for(
     path: &Path,
     pack: &PackConfig,
-    catalogue: &str,
+    (catalogue, allowed): (&str, Option<&[verify::AllowedSigner]>),
     notices: &mut Diagnostics,
 ) -> Result<Option<crate::diff::Baseline>> {
     let per_pack = path.join(config::dir_name(&pack.name));
     let baseline = if per_pack.join("assessment.json").is_file() {
+        check_baseline_signed(&per_pack, allowed)?;
         crate::diff::load_baseline(&per_pack)?
     } else if path.is_dir() && !path.join("assessment.json").exists() {
         notices.push(note(format!(
@@ -140,6 +160,11 @@ fn baseline_for(
         )));
         return Ok(None);
     } else {
+        let dir = match path.is_dir() {
+            true => path,
+            false => path.parent().unwrap_or(Path::new(".")),
+        };
+        check_baseline_signed(dir, allowed)?;
         crate::diff::load_baseline(path)?
     };
     if baseline.catalogue != catalogue {
@@ -175,6 +200,41 @@ fn warned(missing_evidence: Vec<Diagnostic>, notes: Diagnostics) -> Diagnostics 
     );
     all.extend(notes);
     all
+}
+
+/// With `--allowed-signers`, a baseline must be a pack, intact and signed by an allowed key: a
+/// nightly job never diffs against a forged or edited previous pack.
+fn check_baseline_signed(dir: &Path, allowed: Option<&[verify::AllowedSigner]>) -> Result<()> {
+    let Some(allowed) = allowed else {
+        return Ok(());
+    };
+    let options = verify::VerifyOptions {
+        allowed_signers: Some(allowed.to_vec()),
+        ..Default::default()
+    };
+    let found = verify::verify_with(dir, &options)?;
+    let problem = found
+        .checks
+        .iter()
+        .find(|c| !c.passed())
+        .map(ToString::to_string)
+        .or(match &found.signature {
+            verify::SignatureCheck::Verified { .. } => None,
+            verify::SignatureCheck::Unsigned => Some("the pack is not signed".to_owned()),
+            verify::SignatureCheck::Bad(why) => Some(why.clone()),
+            verify::SignatureCheck::Unchecked { .. } => Some("signature not checked".to_owned()),
+        });
+    match problem {
+        None => Ok(()),
+        Some(why) => Err(Error::InputFile {
+            file: dir.display().to_string(),
+            message: format!(
+                "not used as a baseline: {why}\n  hint: `kansa verify {} --allowed-signers FILE` \
+                 shows every problem; without --allowed-signers the baseline is not checked",
+                dir.display()
+            ),
+        }),
+    }
 }
 
 /// The pack a baseline was built for, from the `manifest.json` beside its assessment: one
@@ -276,7 +336,12 @@ pub fn build_pack(
     let analysis = crate::analyse::analyse(crate::merge::merge(&catalogue, &overlays), date);
     let mut notices = Diagnostics::default();
     let baseline = match options.baseline.as_deref() {
-        Some(b) => baseline_for(b, pack, &catalogue.meta.id, &mut notices)?,
+        Some(b) => baseline_for(
+            b,
+            pack,
+            (&catalogue.meta.id, options.allowed_signers.as_deref()),
+            &mut notices,
+        )?,
         None => None,
     };
     let gates = gates(pack, options);
@@ -294,17 +359,22 @@ pub fn build_pack(
 
     let evidence = checked_evidence(config, pack, options, &analysis)?;
     let dir = target_dir(config, pack, options);
+    let signer = signer_for(config, pack, options)?;
     let manifest = manifest_json(
         pack,
         &report,
         &overlays,
         &templates,
         &evidence,
-        baseline_record,
+        (baseline_record, signer.as_deref()),
         &files,
     )?;
     files.insert("manifest.json".into(), manifest);
-    files.insert("SHA256SUMS".into(), manifest::sha256sums(&files));
+    let sums = manifest::sha256sums(&files);
+    if let Some(signer) = &signer {
+        files.insert(sign::SIGNATURE_FILE.into(), signer.sign(&sums)?);
+    }
+    files.insert("SHA256SUMS".into(), sums);
     publish::publish(&dir, &files)?;
     Ok(PackOutcome {
         name: pack.name.clone(),
@@ -317,6 +387,22 @@ pub fn build_pack(
         diagnostics: warned(evidence.missing, notices),
         gate_failures: gate_failures(&report, report_options.changes.as_ref(), &gates),
     })
+}
+
+/// The loaded key this pack is signed with, if it is signed (loaded by the command before
+/// any pack is built; loaded here when the library is called without).
+fn signer_for(
+    config: &Config,
+    pack: &PackConfig,
+    options: &PackOptions,
+) -> Result<Option<std::sync::Arc<sign::Signer>>> {
+    let Some(path) = key_for(config, pack, options) else {
+        return Ok(None);
+    };
+    match options.signers.get(&path) {
+        Some(s) => Ok(Some(s.clone())),
+        None => Ok(Some(std::sync::Arc::new(sign::Signer::load(&path)?))),
+    }
 }
 
 /// The pack's evidence files, checked: none may live in a pack directory of this run, and with
@@ -436,7 +522,7 @@ fn manifest_json(
     overlays: &[crate::model::Overlay],
     templates: &render::Templates,
     evidence: &evidence::EvidenceReport,
-    baseline: Option<serde_json::Value>,
+    (baseline, signer): (Option<serde_json::Value>, Option<&sign::Signer>),
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>> {
     let m = Manifest {
@@ -458,6 +544,7 @@ fn manifest_json(
         evidence: &evidence.found,
         evidence_missing: evidence.missing.iter().map(|d| d.value.clone().unwrap_or_default()).collect(),
         baseline,
+        signer: signer.map(|s| serde_json::json!({"fingerprint": s.fingerprint(), "key": s.public_key()})),
         outputs: files
             .iter()
             .map(|(p, b)| ManifestFile { path: p, sha256: manifest::sha256(b), bytes: b.len() })

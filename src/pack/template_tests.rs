@@ -58,7 +58,16 @@ fn manifest_hashes_the_template_bytes_that_were_rendered() {
     let report = blank_report();
     let files = render_files(&report, pack, &templates, &Default::default()).unwrap();
     let evidence = evidence::EvidenceReport::default();
-    let manifest = manifest_json(pack, &report, &[], &templates, &evidence, None, &files).unwrap();
+    let manifest = manifest_json(
+        pack,
+        &report,
+        &[],
+        &templates,
+        &evidence,
+        (None, None),
+        &files,
+    )
+    .unwrap();
 
     assert!(
         files["report.md"].starts_with(b"FIRST "),

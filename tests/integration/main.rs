@@ -18,6 +18,7 @@ mod numbers;
 mod pack;
 mod pdf;
 mod report;
+mod signing;
 mod threads;
 mod validate;
 mod xlsx;

@@ -106,6 +106,10 @@ pub struct PackConfig {
     /// `[pack.document]`: document control, laid over the file's `[document]` when loaded.
     #[serde(default)]
     pub document: DocumentConfig,
+    /// OpenSSH Ed25519 private key to sign the pack with (`SHA256SUMS.sig`); `kansa pack
+    /// --sign KEY` overrides it.
+    #[serde(default)]
+    pub sign: Option<String>,
     /// Line of this pack's `[[pack]]` header in the file (0 when unknown), to locate problems
     /// found while building it.
     #[serde(skip)]

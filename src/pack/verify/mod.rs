@@ -8,14 +8,19 @@
 //! a problem, as for `sha256sum -c`), and every file must agree with both records.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+pub mod allowed_signers;
 mod files;
+mod inputs;
+mod signature;
 mod sums;
 
+pub use allowed_signers::AllowedSigner;
 use files::{Opened, check_file, read_record, sha256_hex, walk};
+pub use signature::SignatureCheck;
 use sums::{parse_sums, safe_path};
 
 /// The checksum list of a pack.
@@ -48,12 +53,23 @@ pub enum Check {
     /// A line of `SHA256SUMS` or an entry of `manifest.json` that cannot be trusted:
     /// (record and line, what is wrong).
     BadRecord(String, String),
+    /// An input or evidence file the manifest lists, found under `--inputs` with the digest
+    /// the manifest records (what it is: `input x.csv`, `evidence a/b.pdf`).
+    InputOk(String),
+    /// An input or evidence file found under `--inputs` whose digest differs.
+    InputChanged(String),
+    /// An input or evidence file the manifest lists that no `--inputs` directory holds: not
+    /// checked, not a failure.
+    InputAbsent(String),
 }
 
 impl Check {
     /// Whether this check passed.
     pub fn passed(&self) -> bool {
-        matches!(self, Check::Ok(_))
+        matches!(
+            self,
+            Check::Ok(_) | Check::InputOk(_) | Check::InputAbsent(_)
+        )
     }
 }
 
@@ -71,6 +87,17 @@ impl std::fmt::Display for Check {
             ),
             Check::Disagrees(p, how) => write!(f, "MISMATCH  {}: {how}", shown(p)),
             Check::BadRecord(at, what) => write!(f, "BAD LINE  {}: {what}", shown(at)),
+            Check::InputOk(what) => write!(f, "OK        {}", shown(what)),
+            Check::InputChanged(what) => write!(
+                f,
+                "CHANGED   {}: differs from the SHA-256 {MANIFEST} records",
+                shown(what)
+            ),
+            Check::InputAbsent(what) => write!(
+                f,
+                "ABSENT    {}: in no --inputs directory, not checked",
+                shown(what)
+            ),
         }
     }
 }
@@ -107,22 +134,57 @@ struct Entry {
     bytes: Option<u64>,
 }
 
+/// What `kansa verify` checks besides the pack's own files.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Signers allowed to sign packs (`--allowed-signers`); without them a signature is
+    /// checked against `SHA256SUMS` and the manifest only.
+    pub allowed_signers: Option<Vec<AllowedSigner>>,
+    /// Directories holding the inputs and evidence the manifest lists (`--inputs`).
+    pub inputs: Vec<PathBuf>,
+    /// The time a signer's `valid-after` / `valid-before` are checked against.
+    pub now: Option<jiff::Timestamp>,
+}
+
+/// Everything `kansa verify` found: the file checks and the signature.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// One per file, record problem, input or evidence file.
+    pub checks: Vec<Check>,
+    /// The signature over `SHA256SUMS`.
+    pub signature: SignatureCheck,
+}
+
 /// Re-check every file of a pack directory against `SHA256SUMS` and `manifest.json`, and find
 /// files added to it. A directory without `SHA256SUMS` is a usage error; everything else wrong
 /// with the pack is a failed [`Check`].
 pub fn verify(dir: &Path) -> Result<Vec<Check>> {
+    Ok(verify_with(dir, &VerifyOptions::default())?.checks)
+}
+
+/// [`verify`], and the pack's signature, and the inputs and evidence found under
+/// `options.inputs`.
+pub fn verify_with(dir: &Path, options: &VerifyOptions) -> Result<Verification> {
     if !dir.is_dir() {
         return Err(not_a_pack(dir));
     }
     let sums_bytes = match read_record(dir, SUMS) {
         Ok(bytes) => bytes,
         Err(Opened::Missing) => return Err(not_a_pack(dir)),
-        Err(Opened::NotAFile(what)) => return Ok(vec![Check::NotAFile(SUMS.to_owned(), what)]),
+        Err(Opened::NotAFile(what)) => {
+            return Ok(Verification {
+                checks: vec![Check::NotAFile(SUMS.to_owned(), what)],
+                signature: SignatureCheck::Bad(format!("{SUMS} cannot be read")),
+            });
+        }
         Err(Opened::TooBig) => {
-            return Ok(vec![Check::BadRecord(
-                SUMS.to_owned(),
-                format!("larger than {MAX_RECORD_BYTES} bytes"),
-            )]);
+            return Ok(Verification {
+                checks: vec![Check::BadRecord(
+                    SUMS.to_owned(),
+                    format!("larger than {MAX_RECORD_BYTES} bytes"),
+                )],
+                signature: SignatureCheck::Bad(format!("{SUMS} cannot be read")),
+            });
         }
         Err(Opened::Io(source)) => return Err(read_error(&dir.join(SUMS), source)),
     };
@@ -135,15 +197,31 @@ pub fn verify(dir: &Path) -> Result<Vec<Check>> {
         ));
     }
     let manifest = check_manifest(dir, &sums, &mut checks);
-    check_listed(dir, &sums, manifest.as_ref(), &mut checks);
+    check_listed(
+        dir,
+        &sums,
+        manifest.as_ref().map(|m| &m.outputs),
+        &mut checks,
+    );
     let mut present = Vec::new();
     walk(dir, "", &mut present).map_err(|source| read_error(dir, source))?;
     for p in present {
-        if p != SUMS && !sums.contains_key(&p) {
+        if p != SUMS && p != crate::pack::sign::SIGNATURE_FILE && !sums.contains_key(&p) {
             checks.push(Check::Unlisted(p));
         }
     }
-    Ok(checks)
+    if let Some(m) = &manifest {
+        inputs::check(&m.sources, &options.inputs, &mut checks);
+    }
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let signature = signature::check(
+        dir,
+        &sums_bytes,
+        manifest.as_ref().map(|m| m.signer.as_deref()),
+        options.allowed_signers.as_deref(),
+        now,
+    );
+    Ok(Verification { checks, signature })
 }
 
 /// Checks every file listed in `SHA256SUMS` against both records (against `SHA256SUMS` alone
@@ -210,7 +288,7 @@ fn check_manifest(
     dir: &Path,
     sums: &BTreeMap<String, Entry>,
     checks: &mut Vec<Check>,
-) -> Option<BTreeMap<String, Entry>> {
+) -> Option<ManifestRecord> {
     let bytes = match read_record(dir, MANIFEST) {
         Ok(bytes) => bytes,
         Err(Opened::Missing) => {
@@ -246,9 +324,19 @@ fn check_manifest(
     }
 }
 
-/// The `outputs` of a manifest by path; a malformed manifest or entry is a
-/// [`Check::BadRecord`].
-fn manifest_outputs(bytes: &[u8], checks: &mut Vec<Check>) -> Option<BTreeMap<String, Entry>> {
+/// What verify takes from a trusted manifest.
+struct ManifestRecord {
+    /// The pack's files by path.
+    outputs: BTreeMap<String, Entry>,
+    /// The signing key's fingerprint, if the pack was signed.
+    signer: Option<String>,
+    /// The inputs and evidence files, for `--inputs`.
+    sources: Vec<inputs::Source>,
+}
+
+/// The `outputs` of a manifest by path, its signer and its inputs; a malformed manifest or
+/// entry is a [`Check::BadRecord`].
+fn manifest_outputs(bytes: &[u8], checks: &mut Vec<Check>) -> Option<ManifestRecord> {
     #[derive(serde::Deserialize)]
     struct Output {
         path: String,
@@ -256,8 +344,18 @@ fn manifest_outputs(bytes: &[u8], checks: &mut Vec<Check>) -> Option<BTreeMap<St
         bytes: u64,
     }
     #[derive(serde::Deserialize)]
+    struct Signer {
+        fingerprint: String,
+    }
+    #[derive(serde::Deserialize)]
     struct Manifest {
         outputs: Vec<Output>,
+        #[serde(default)]
+        signer: Option<Signer>,
+        #[serde(default)]
+        inputs: Vec<inputs::ManifestInput>,
+        #[serde(default)]
+        evidence: Vec<inputs::ManifestEvidence>,
     }
     let manifest: Manifest = match serde_json::from_slice(bytes) {
         Ok(m) => m,
@@ -297,7 +395,11 @@ fn manifest_outputs(bytes: &[u8], checks: &mut Vec<Check>) -> Option<BTreeMap<St
         };
         outputs.insert(o.path, entry);
     }
-    Some(outputs)
+    Some(ManifestRecord {
+        outputs,
+        signer: manifest.signer.map(|s| s.fingerprint),
+        sources: inputs::sources(manifest.inputs, manifest.evidence),
+    })
 }
 
 #[cfg(test)]

@@ -88,6 +88,21 @@ fn readme_nightly_script() -> String {
 fn readme_nightly_recipe_works_on_night_one_and_two() {
     let work = tempfile::tempdir().unwrap();
     copy_dir(&root().join("examples"), &work.path().join("examples"));
+    // What the recipe's secrets step writes: the CI's key and the allowed signers.
+    let keys = work.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "ci", "-f"])
+        .arg(keys.join("pack_ed25519"))
+        .output()
+        .expect("ssh-keygen (OpenSSH) is installed");
+    assert!(made.status.success(), "{}", outcome(&made));
+    let public = std::fs::read_to_string(keys.join("pack_ed25519.pub")).unwrap();
+    std::fs::write(
+        keys.join("allowed_signers"),
+        format!("ci@example.com namespaces=\"kansa-pack\" {public}"),
+    )
+    .unwrap();
     let script = readme_nightly_script();
     let night = || {
         std::process::Command::new("bash")
@@ -110,6 +125,8 @@ fn readme_nightly_recipe_works_on_night_one_and_two() {
     let out = night();
     assert!(out.status.success(), "night two: {}", outcome(&out));
     assert_eq!(manifest(&pack_dir)["baseline"]["catalogue"], "fisc-2012");
+    assert!(pack_dir.join("SHA256SUMS.sig").is_file(), "signed");
+    assert!(manifest(&pack_dir)["signer"]["fingerprint"].is_string());
     let log = stderr(&out);
     assert!(log.contains("\"baseline\":true"), "{log}");
     assert!(!log.contains("not evaluated"), "{log}");
