@@ -299,6 +299,11 @@ struct PackArgs {
     /// else is asked on the terminal. Overrides `sign` in the config.
     #[arg(long, value_name = "KEY")]
     sign: Option<PathBuf>,
+    /// Also sign report.pdf (PAdES B-B, shown by PDF readers) with the key and certificate of
+    /// this PKCS#12 file (RSA or ECDSA P-256); the password comes from KANSA_PDF_CERT_PASSWORD,
+    /// else is asked on the terminal. Overrides `sign_pdf` in the config.
+    #[arg(long, value_name = "CERT.p12")]
+    sign_pdf: Option<PathBuf>,
     /// With --baseline: the baseline must be an intact pack signed by a key this OpenSSH
     /// allowed_signers file allows, or nothing is built (exit 1).
     #[arg(long, value_name = "FILE")]
@@ -326,6 +331,7 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
   sort = \"urgency\"                      # findings register: urgency (overdue, risk, due) | catalogue
   sign = \"keys/pack_ed25519\"           # OpenSSH Ed25519 private key: SHA256SUMS.sig (or --sign KEY)
+  sign_pdf = \"keys/signer.p12\"          # PKCS#12: report.pdf signed, PAdES B-B (or --sign-pdf CERT.p12)
   [pack.gates]
   fail_on = [\"regression\"]              # new-gaps | regression (skipped without a baseline)
   fail_under = 80.0                     # coverage percent, 0 to 100
@@ -431,6 +437,7 @@ impl From<PackArgs> for pack_command::PackRun {
                 fail_under: a.fail_under,
                 strict: a.strict,
                 sign: a.sign,
+                sign_pdf: a.sign_pdf,
                 ..Default::default()
             },
             allowed_signers: a.allowed_signers,

@@ -108,6 +108,16 @@ pub fn pack(mut run: PackRun) -> Result<()> {
             run.options.signers.insert(key, std::sync::Arc::new(signer));
         }
     }
+    for p in &config.packs {
+        if let Some(cert) = pack::pdf_certificate_for(&config, p, &run.options)
+            && !run.options.pdf_signers.contains_key(&cert)
+        {
+            let signer = pack::sign_pdf::PdfSigner::load(&cert)?;
+            run.options
+                .pdf_signers
+                .insert(cert, std::sync::Arc::new(signer));
+        }
+    }
     if let Some(file) = &run.allowed_signers {
         run.options.allowed_signers = Some(pack::verify::allowed_signers::load(file)?);
     }

@@ -13,6 +13,7 @@ mod field_coverage;
 pub mod manifest;
 pub mod publish;
 pub mod sign;
+pub mod sign_pdf;
 #[cfg(test)]
 mod template_tests;
 pub mod verify;
@@ -59,6 +60,24 @@ pub struct PackOptions {
     pub signers: BTreeMap<PathBuf, std::sync::Arc<sign::Signer>>,
     /// `--allowed-signers FILE`: a baseline must be a pack signed by one of them, and intact.
     pub allowed_signers: Option<Vec<verify::AllowedSigner>>,
+    /// `--sign-pdf CERT.p12`: the certificate every pack's report.pdf is signed with,
+    /// overriding `sign_pdf` in the config.
+    pub sign_pdf: Option<PathBuf>,
+    /// The PDF signers of this run, loaded once before any pack is built, by path.
+    pub pdf_signers: BTreeMap<PathBuf, std::sync::Arc<sign_pdf::PdfSigner>>,
+}
+
+/// The PKCS#12 file `pack`'s report.pdf is signed with: `--sign-pdf`, else the config's
+/// `sign_pdf`; `None` when the PDF is not signed.
+pub fn pdf_certificate_for(
+    config: &Config,
+    pack: &PackConfig,
+    options: &PackOptions,
+) -> Option<PathBuf> {
+    options
+        .sign_pdf
+        .clone()
+        .or_else(|| pack.sign_pdf.as_deref().map(|k| config.resolve(k)))
 }
 
 /// The key `pack` is signed with: `--sign`, else the config's `sign`, resolved against the
@@ -119,6 +138,9 @@ struct Manifest<'a> {
     baseline: Option<serde_json::Value>,
     /// The key `SHA256SUMS.sig` is made with (`fingerprint`, `key`), `null` when unsigned.
     signer: Option<serde_json::Value>,
+    /// The certificate report.pdf is signed with (`subject`, `sha256` of its DER), `null`
+    /// when the PDF is not signed.
+    pdf_signer: Option<serde_json::Value>,
     outputs: Vec<ManifestFile<'a>>,
 }
 
@@ -356,6 +378,10 @@ pub fn build_pack(
     let templates_dir = pack.templates.as_deref().map(|t| config.resolve(t));
     let templates = render::Templates::load(templates_dir.as_deref())?;
     let mut files = render_files(&report, pack, &templates, &report_options.pdf)?;
+    let pdf_signer = pdf_signer_for(config, pack, options)?;
+    if let (Some(signer), Some(pdf)) = (&pdf_signer, files.get_mut("report.pdf")) {
+        *pdf = signer.sign(pdf, report.report_date)?;
+    }
 
     let evidence = checked_evidence(config, pack, options, &analysis)?;
     let dir = target_dir(config, pack, options);
@@ -366,7 +392,7 @@ pub fn build_pack(
         &overlays,
         &templates,
         &evidence,
-        (baseline_record, signer.as_deref()),
+        (baseline_record, signer.as_deref(), pdf_signer.as_deref()),
         &files,
     )?;
     files.insert("manifest.json".into(), manifest);
@@ -402,6 +428,27 @@ fn signer_for(
     match options.signers.get(&path) {
         Some(s) => Ok(Some(s.clone())),
         None => Ok(Some(std::sync::Arc::new(sign::Signer::load(&path)?))),
+    }
+}
+
+/// The loaded certificate this pack's report.pdf is signed with, if any.
+fn pdf_signer_for(
+    config: &Config,
+    pack: &PackConfig,
+    options: &PackOptions,
+) -> Result<Option<std::sync::Arc<sign_pdf::PdfSigner>>> {
+    let Some(path) = pdf_certificate_for(config, pack, options) else {
+        return Ok(None);
+    };
+    if !pack.formats.contains(&Format::Pdf) {
+        return Err(Error::Usage(format!(
+            "pack {}: --sign-pdf (or sign_pdf) needs \"pdf\" in formats",
+            pack.name
+        )));
+    }
+    match options.pdf_signers.get(&path) {
+        Some(s) => Ok(Some(s.clone())),
+        None => Ok(Some(std::sync::Arc::new(sign_pdf::PdfSigner::load(&path)?))),
     }
 }
 
@@ -522,7 +569,11 @@ fn manifest_json(
     overlays: &[crate::model::Overlay],
     templates: &render::Templates,
     evidence: &evidence::EvidenceReport,
-    (baseline, signer): (Option<serde_json::Value>, Option<&sign::Signer>),
+    (baseline, signer, pdf_signer): (
+        Option<serde_json::Value>,
+        Option<&sign::Signer>,
+        Option<&sign_pdf::PdfSigner>,
+    ),
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Vec<u8>> {
     let m = Manifest {
@@ -545,6 +596,7 @@ fn manifest_json(
         evidence_missing: evidence.missing.iter().map(|d| d.value.clone().unwrap_or_default()).collect(),
         baseline,
         signer: signer.map(|s| serde_json::json!({"fingerprint": s.fingerprint(), "key": s.public_key()})),
+        pdf_signer: pdf_signer.map(|s| serde_json::json!({"subject": s.subject(), "sha256": s.certificate_sha256()})),
         outputs: files
             .iter()
             .map(|(p, b)| ManifestFile { path: p, sha256: manifest::sha256(b), bytes: b.len() })

@@ -64,7 +64,7 @@ fn manifest_hashes_the_template_bytes_that_were_rendered() {
         &[],
         &templates,
         &evidence,
-        (None, None),
+        (None, None, None),
         &files,
     )
     .unwrap();

@@ -17,6 +17,7 @@ mod layering;
 mod numbers;
 mod pack;
 mod pdf;
+mod pdf_signing;
 mod report;
 mod signing;
 mod threads;

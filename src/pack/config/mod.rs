@@ -110,6 +110,10 @@ pub struct PackConfig {
     /// --sign KEY` overrides it.
     #[serde(default)]
     pub sign: Option<String>,
+    /// PKCS#12 file (key and certificate) to sign `report.pdf` with (PAdES B-B); `kansa pack
+    /// --sign-pdf CERT.p12` overrides it.
+    #[serde(default)]
+    pub sign_pdf: Option<String>,
     /// Line of this pack's `[[pack]]` header in the file (0 when unknown), to locate problems
     /// found while building it.
     #[serde(skip)]
