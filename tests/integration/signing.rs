@@ -446,3 +446,24 @@ fn verify_checks_inputs_and_evidence_when_given() {
         "evidence not under the copy: {text}"
     );
 }
+
+/// `sign = "…"` in a `[[pack]]`, relative to the config, signs like `--sign`.
+#[test]
+fn the_config_key_sign_signs_the_pack() {
+    let keys = Keys::new("");
+    let dir = keys.dir.path();
+    let [aws, bank] = crate::EXAMPLE_ANSWERS.map(|a| root().join(a).display().to_string());
+    std::fs::write(
+        dir.join("kansa.toml"),
+        format!(
+            "[[pack]]\nname = \"signed\"\ndate = \"2026-11-25\"\nformats = [\"md\"]\n\
+             overlays = [{aws:?}, {bank:?}]\nsign = \"key\"\n"
+        ),
+    )
+    .unwrap();
+    let res = crate::pack::run_pack(&dir.join("kansa.toml"), &dir.join("out"), &[]);
+    assert!(res.status.success(), "{}", outcome(&res));
+    let pack = dir.join("out/signed");
+    let res = openssh_verify(&pack, &keys.allowed());
+    assert!(res.status.success(), "ssh-keygen: {}", outcome(&res));
+}
