@@ -84,11 +84,37 @@ pub(crate) fn finish(
     let id = Object::String(id.into_bytes(), StringFormat::Literal);
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 
+    clean_info(&mut lo);
     unhint_fonts(&mut lo);
     lo.compress();
     // Straight to the caller's writer: the finished file never sits in memory a second time
     // beside the document's objects (tens of megabytes for a 200,000-control report).
     lo.save_to(&mut { out }).map_err(PdfError::Output)
+}
+
+/// Keys printpdf writes into the document information dictionary that claim what the file is
+/// not: an empty `GTS_PDFXVersion` makes tools report PDF/X, and an empty `Identifier` or
+/// `Keywords` says nothing. Removed (issue 14: archival PDF).
+const EMPTY_INFO_KEYS: [&[u8]; 3] = [b"GTS_PDFXVersion", b"Identifier", b"Keywords"];
+
+/// Removes the [`EMPTY_INFO_KEYS`] that are empty from the information dictionary.
+fn clean_info(lo: &mut lopdf::Document) {
+    let Ok(id) = lo.trailer.get(b"Info").and_then(Object::as_reference) else {
+        return;
+    };
+    let Ok(info) = lo.get_dictionary_mut(id) else {
+        return;
+    };
+    for key in EMPTY_INFO_KEYS {
+        let empty = match info.get(key) {
+            Ok(Object::String(text, _)) => text.is_empty(),
+            Ok(Object::Name(name)) => name.is_empty(),
+            _ => false,
+        };
+        if empty {
+            info.remove(key);
+        }
+    }
 }
 
 /// A top-level outline item (`##`) and the items nested below it (`###`).

@@ -257,6 +257,10 @@ fn metadata_outline_and_links() {
     assert_eq!(text(b"Author"), ORG);
     assert_eq!(text(b"Creator"), "kansa 0.1.0");
     assert_eq!(text(b"CreationDate"), "D:20250115000000+00'00'");
+    // No empty PDF/X claim or identifier (tools took the file for PDF/X).
+    for key in [&b"GTS_PDFXVersion"[..], b"Identifier", b"Keywords"] {
+        assert!(info.get(key).is_err(), "{}", String::from_utf8_lossy(key));
+    }
     let cat = doc.catalog().unwrap();
     assert_eq!(cat.get(b"Lang").unwrap().as_str().unwrap(), b"ja");
     // Outline: three `##` entries, the first with two `###` children.
