@@ -85,6 +85,10 @@ pub(crate) fn finish(
     lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 
     clean_info(&mut lo);
+    let metadata = lo.add_object(super::xmp::stream(f.options));
+    lo.catalog_mut()
+        .map_err(|e| PdfError::Pdf(e.to_string()))?
+        .set("Metadata", Object::Reference(metadata));
     unhint_fonts(&mut lo);
     lo.compress();
     // Straight to the caller's writer: the finished file never sits in memory a second time

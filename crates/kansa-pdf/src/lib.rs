@@ -109,6 +109,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 mod unhint;
+mod xmp;
 
 pub use font::{FontSource, missing_glyphs};
 

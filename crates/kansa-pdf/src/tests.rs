@@ -263,6 +263,17 @@ fn metadata_outline_and_links() {
     }
     let cat = doc.catalog().unwrap();
     assert_eq!(cat.get(b"Lang").unwrap().as_str().unwrap(), b"ja");
+    // XMP metadata, uncompressed, with the same title.
+    let xmp = doc
+        .get_object(cat.get(b"Metadata").unwrap().as_reference().unwrap())
+        .and_then(lopdf::Object::as_stream)
+        .unwrap();
+    assert!(xmp.dict.get(b"Filter").is_err(), "XMP is not compressed");
+    let xmp = String::from_utf8(xmp.content.clone()).unwrap();
+    assert!(
+        xmp.contains(&format!("<rdf:li xml:lang=\"x-default\">{TITLE}</rdf:li>")),
+        "{xmp}"
+    );
     // Outline: three `##` entries, the first with two `###` children.
     let root = doc
         .get_dictionary(cat.get(b"Outlines").unwrap().as_reference().unwrap())
