@@ -12,9 +12,10 @@ use printpdf::{
 
 use super::finish::Finishing;
 use super::font::Font;
-use super::layout::{Draw, Geom, MUTED};
+use super::layout::{Draw, Geom, MUTED, MarkOp};
 use super::model::Target;
 use super::stream::{EncodedPage, Encoder, FONT_RES, GlyphMap};
+use super::tags::LinkAnnot;
 use super::{PdfError, PdfOptions};
 
 /// Running header (title left, organisation and classification right, rule) and `n / N`
@@ -166,6 +167,8 @@ pub(crate) struct LaidOut<'a> {
     pub(crate) glyphs: GlyphMap,
     pub(crate) subset: BTreeMap<u16, String>,
     pub(crate) finishing: Finishing<'a>,
+    /// The structure tree (`tags.rs`).
+    pub(crate) tags: super::tags::Tree,
 }
 
 /// Assembles the document: font and metadata from printpdf, then the pages.
@@ -182,6 +185,7 @@ pub(crate) fn write(mut doc: LaidOut, out: &mut dyn std::io::Write) -> Result<()
         font,
         subset,
         finishing,
+        tags,
         ..
     } = doc;
     let (g, o) = (&finishing.geom, finishing.options);
@@ -196,10 +200,12 @@ pub(crate) fn write(mut doc: LaidOut, out: &mut dyn std::io::Write) -> Result<()
         ids: &ids,
         anchors: &finishing.anchors,
         g,
+        annots: Vec::new(),
     };
-    for ((page, late), &id) in pages.into_iter().zip(lates).zip(&ids) {
-        writer.add_page(page, late, id);
+    for (index, ((page, late), &id)) in pages.into_iter().zip(lates).zip(&ids).enumerate() {
+        writer.add_page(page, late, id, index);
     }
+    let annots = writer.annots;
     let pages_dict = lo
         .get_dictionary_mut(frame.pages_id)
         .map_err(|e| PdfError::Pdf(e.to_string()))?;
@@ -209,7 +215,7 @@ pub(crate) fn write(mut doc: LaidOut, out: &mut dyn std::io::Write) -> Result<()
     );
     pages_dict.set("Count", total as i64);
 
-    super::finish::finish(lo, &ids, &finishing, out)
+    super::finish::finish(lo, &ids, &finishing, tags, &annots, out)
 }
 
 /// Each page's last content stream: its late draws (TOC numbers) and the running header and
@@ -225,9 +231,11 @@ fn late_streams(doc: &mut LaidOut) -> Vec<Vec<u8>> {
             enc.draw(d, &page_of);
         }
         if page.decorated {
+            enc.draw(&Draw::Mark(MarkOp::Pagination), &page_of);
             for d in decorations(enc.font_mut(), &f.geom, f.options, i + 1, total) {
                 enc.draw(&d, &page_of);
             }
+            enc.draw(&Draw::Mark(MarkOp::End), &page_of);
         }
         lates.push(enc.finish());
     }
@@ -292,11 +300,15 @@ struct PageWriter<'a> {
     ids: &'a [ObjectId],
     anchors: &'a HashMap<String, (usize, f32)>,
     g: &'a Geom,
+    /// The tagged link annotations written so far.
+    annots: Vec<LinkAnnot>,
 }
 
 impl PageWriter<'_> {
     /// One page: its content streams (the late one last), its link annotations, its dictionary.
-    fn add_page(&mut self, page: EncodedPage, late: Vec<u8>, id: ObjectId) {
+    /// Page `index` (0-based) is key `index` of the structure parent tree; link annotations
+    /// get the keys after all pages'.
+    fn add_page(&mut self, page: EncodedPage, late: Vec<u8>, id: ObjectId, index: usize) {
         let mut contents = Vec::with_capacity(2);
         for data in page.content.into_iter().chain([late]) {
             let mut dict = Dictionary::new();
@@ -311,16 +323,32 @@ impl PageWriter<'_> {
                 continue;
             };
             let rect = link.rect.iter().map(|v| Object::Real(*v)).collect();
-            let annot = Dictionary::from_iter([
+            let mut annot = Dictionary::from_iter([
                 ("Type", Object::Name(b"Annot".to_vec())),
                 ("Subtype", Object::Name(b"Link".to_vec())),
                 ("Rect", Object::Array(rect)),
                 ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
                 ("H", Object::Name(b"I".to_vec())),
+                // Printed (PDF/A), and described for screen readers (PDF/UA).
+                ("F", Object::Integer(4)),
+                ("Contents", super::finish::text_object(&link.alt)),
                 ("P", Object::Reference(id)),
                 ("A", Object::Dictionary(action)),
             ]);
-            annots.push(Object::Reference(self.lo.add_object(annot)));
+            let key = (self.ids.len() + self.annots.len()) as u32;
+            if link.elem.is_some() {
+                annot.set("StructParent", i64::from(key));
+            }
+            let annot_id = self.lo.add_object(annot);
+            if let Some(elem) = link.elem {
+                self.annots.push(LinkAnnot {
+                    elem,
+                    annot: annot_id,
+                    page: id,
+                    key,
+                });
+            }
+            annots.push(Object::Reference(annot_id));
         }
         let media = Object::Array(vec![
             0.into(),
@@ -334,6 +362,9 @@ impl PageWriter<'_> {
             ("MediaBox", media),
             ("Resources", self.frame.resources.clone()),
             ("Contents", Object::Array(contents)),
+            ("StructParents", Object::Integer(index as i64)),
+            // Tab order follows the structure (PDF/UA, pages with annotations).
+            ("Tabs", Object::Name(b"S".to_vec())),
         ]);
         if !annots.is_empty() {
             dict.set("Annots", Object::Array(annots));

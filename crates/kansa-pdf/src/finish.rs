@@ -9,6 +9,11 @@ use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 use super::layout::{Entry, Geom};
 use super::{PdfError, PdfOptions};
 
+/// A text string object (UTF-16BE with a byte order mark).
+pub(crate) fn text_object(s: &str) -> Object {
+    utf16(s)
+}
+
 fn utf16(s: &str) -> Object {
     let mut b = vec![0xFE, 0xFF];
     for u in s.encode_utf16() {
@@ -60,6 +65,8 @@ pub(crate) fn finish(
     mut lo: lopdf::Document,
     page_ids: &[ObjectId],
     f: &Finishing,
+    tags: super::tags::Tree,
+    annots: &[super::tags::LinkAnnot],
     out: &mut dyn std::io::Write,
 ) -> Result<(), PdfError> {
     let root = lo.new_object_id();
@@ -91,9 +98,20 @@ pub(crate) fn finish(
         .set("Metadata", Object::Reference(metadata));
     unhint_fonts(&mut lo);
     lo.compress();
+    // The structure tree: its objects are numbered after lopdf's and never become lopdf
+    // objects (`tags.rs`).
+    let first = lo.max_id + 1;
+    let count = tags.len() as u32 + 2;
+    let structure = super::tags::serialize(tags, first, page_ids, annots, &f.options.lang);
+    let catalog = lo.catalog_mut().map_err(|e| PdfError::Pdf(e.to_string()))?;
+    catalog.set(
+        "MarkInfo",
+        Dictionary::from_iter([("Marked", Object::Boolean(true))]),
+    );
+    catalog.set("StructTreeRoot", Object::Reference((structure.root, 0)));
     // Straight to the caller's writer: the finished file never sits in memory a second time
     // beside the document's objects (tens of megabytes for a 200,000-control report).
-    lo.save_to(&mut { out }).map_err(PdfError::Output)
+    super::save::save(&lo, structure.objects.into_iter(), count, out).map_err(PdfError::Output)
 }
 
 /// Keys printpdf writes into the document information dictionary that claim what the file is

@@ -7,6 +7,7 @@ use super::font::Font;
 use super::layout::{CODE_BG, Ctx, Draw, Rgb};
 use super::linebreak::BOX;
 use super::model::{Span, Status, Style, Target};
+use super::tags::Role;
 
 const LINK: Rgb = Rgb(0.04, 0.34, 0.64);
 
@@ -83,13 +84,31 @@ impl Ctx<'_> {
             layers.run(&line, cx, w, text, st, link);
             cx += w;
         }
-        for d in layers
-            .back
-            .into_iter()
-            .chain(layers.front)
-            .chain(layers.links)
-        {
+        for d in layers.back {
             self.push(d);
+        }
+        // Linked text is a `Link` element holding the text and its annotation.
+        let mut open: Option<usize> = None;
+        for (d, link) in layers.front {
+            if link != open {
+                if open.is_some() {
+                    self.close();
+                }
+                if let Some(k) = link {
+                    let elem = self.open(Role::Link);
+                    if let Some(Draw::Link { elem: e, .. }) = layers.links.get_mut(k) {
+                        *e = Some(elem);
+                    }
+                    if let Some(l) = layers.links.get(k) {
+                        self.push(l.clone());
+                    }
+                }
+                open = link;
+            }
+            self.push(d);
+        }
+        if open.is_some() {
+            self.close();
         }
     }
 }
@@ -158,11 +177,11 @@ struct LineBox {
 }
 
 /// The draws of one line in the order they are painted: backgrounds (badges, code), then
-/// text and rules, then link areas.
+/// text and rules (each with the index of its link area, if linked), and the link areas.
 #[derive(Default)]
 struct LineLayers {
     back: Vec<Draw>,
-    front: Vec<Draw>,
+    front: Vec<(Draw, Option<usize>)>,
     links: Vec<Draw>,
 }
 
@@ -180,15 +199,18 @@ impl LineLayers {
             fill: Some(fill),
             stroke: Some(dark),
         });
-        self.front.push(Draw::Text {
-            x: bx + size * 0.35,
-            y: base - size * 0.04,
-            size: size * 0.88,
-            text: text.to_owned(),
-            color: dark,
-            bold: false,
-            italic: false,
-        });
+        self.front.push((
+            Draw::Text {
+                x: bx + size * 0.35,
+                y: base - size * 0.04,
+                size: size * 0.88,
+                text: text.to_owned(),
+                color: dark,
+                bold: false,
+                italic: false,
+            },
+            None,
+        ));
     }
 
     /// A run of text in one style, of width `w` at `x`: code gets a background, struck text a
@@ -214,34 +236,43 @@ impl LineLayers {
             });
         }
         let c = if st.link.is_some() { LINK } else { line.color };
-        self.front.push(Draw::Text {
-            x,
-            y: base,
-            size,
-            text,
-            color: c,
-            bold: st.bold,
-            italic: st.italic,
-        });
-        if st.strike {
-            let sy = base - size * 0.3;
-            self.front.push(Draw::Line {
-                x1: x,
-                y1: sy,
-                x2: x + w,
-                y2: sy,
-                color: c,
-                width: 0.5,
-            });
-        }
-        if let Some(t) = link {
+        let k = link.map(|t| {
             self.links.push(Draw::Link {
                 x,
                 y: line.top,
                 w,
                 h: line.lh,
                 target: t.clone(),
+                elem: None,
+                alt: text.trim().to_owned(),
             });
+            self.links.len() - 1
+        });
+        self.front.push((
+            Draw::Text {
+                x,
+                y: base,
+                size,
+                text,
+                color: c,
+                bold: st.bold,
+                italic: st.italic,
+            },
+            k,
+        ));
+        if st.strike {
+            let sy = base - size * 0.3;
+            self.front.push((
+                Draw::Line {
+                    x1: x,
+                    y1: sy,
+                    x2: x + w,
+                    y2: sy,
+                    color: c,
+                    width: 0.5,
+                },
+                k,
+            ));
         }
     }
 }

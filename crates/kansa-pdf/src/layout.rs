@@ -9,6 +9,7 @@ use super::font::Font;
 use super::linebreak::break_lines;
 use super::model::{Block, Span, Style, Target, plain};
 use super::stream::{EncodedPage, GlyphMap, encode_page};
+use super::tags::{Mark, Role, Tree};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Rgb(pub f32, pub f32, pub f32);
@@ -51,13 +52,18 @@ pub(crate) enum Draw {
         color: Rgb,
         width: f32,
     },
+    /// A link area over text; `elem` is its `Link` structure element, `alt` its description.
     Link {
         x: f32,
         y: f32,
         w: f32,
         h: f32,
         target: Target,
+        elem: Option<u32>,
+        alt: String,
     },
+    /// The start or end of a marked-content sequence (`tags.rs`).
+    Mark(MarkOp),
     /// TOC page number with dotted leader, resolved once pages are known.
     TocNum {
         anchor: String,
@@ -68,11 +74,28 @@ pub(crate) enum Draw {
     },
 }
 
+/// Marked-content operators (`BDC`/`BMC` … `EMC`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum MarkOp {
+    /// Real content of a structure element of type `role`, numbered `mcid` on its page.
+    Tagged {
+        role: Role,
+        mcid: u32,
+    },
+    /// An artifact (`/Artifact BMC`).
+    Artifact,
+    /// The running header or footer (`/Artifact <</Type/Pagination>> BDC`).
+    Pagination,
+    End,
+}
+
 /// The page being laid out.
 pub(crate) struct Page {
     pub draws: Vec<Draw>,
     /// Running header and footer (false on the cover).
     pub decorated: bool,
+    /// The marked-content sequence open on the page.
+    pub mark: Option<Mark>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +136,10 @@ pub(crate) struct Ctx<'a> {
     pub continued: String,
     /// The shared column widths of tables with the same header (`tables.rs`).
     pub grids: super::tables::Grids,
+    /// The structure tree (`tags.rs`).
+    pub tags: Tree,
+    /// While above zero, everything drawn is an artifact (repeated table headers).
+    pub artifact: u32,
 }
 
 /// Anchor of every heading in document order (`id` or `h{n}`), level, title.
@@ -166,6 +193,8 @@ impl<'a> Ctx<'a> {
             heading_no: 0,
             continued: String::new(),
             grids: super::tables::Grids::default(),
+            tags: Tree::new(),
+            artifact: 0,
         }
     }
 
@@ -182,9 +211,56 @@ impl<'a> Ctx<'a> {
         if self.page.is_none() {
             self.new_page();
         }
+        let top = self.tags.top();
+        let mark = match d {
+            Draw::Link { .. } | Draw::Mark(_) => None,
+            _ if self.artifact > 0 => Some(Mark::Artifact),
+            Draw::Text { .. } | Draw::TocNum { .. } => Some(Mark::Tagged(top)),
+            // Lines and boxes are decoration, except the bars of a chart.
+            Draw::Rect { .. } | Draw::Line { .. } => Some(match self.tags.role(top) {
+                Role::Figure => Mark::Tagged(top),
+                _ => Mark::Artifact,
+            }),
+        };
+        if let Some(m) = mark {
+            self.set_mark(m);
+        }
         if let Some(p) = self.page.as_mut() {
             p.draws.push(d);
         }
+    }
+
+    /// Makes `m` the open marked-content sequence of the current page.
+    fn set_mark(&mut self, m: Mark) {
+        let index = self.done.len();
+        let Some(p) = self.page.as_mut() else {
+            return;
+        };
+        if p.mark == Some(m) {
+            return;
+        }
+        if p.mark.is_some() {
+            p.draws.push(Draw::Mark(MarkOp::End));
+        }
+        let op = match m {
+            Mark::Artifact => MarkOp::Artifact,
+            Mark::Tagged(n) => MarkOp::Tagged {
+                role: self.tags.role(n),
+                mcid: self.tags.mark(index, n),
+            },
+        };
+        p.draws.push(Draw::Mark(op));
+        p.mark = Some(m);
+    }
+
+    /// Opens structure element `role` below the current one (see `tags.rs`).
+    pub(crate) fn open(&mut self, role: Role) -> u32 {
+        self.tags.open(role)
+    }
+
+    /// Closes the current structure element.
+    pub(crate) fn close(&mut self) {
+        self.tags.close();
     }
 
     /// Number of pages started so far: the 1-based number of the current page.
@@ -199,7 +275,10 @@ impl<'a> Ctx<'a> {
 
     /// Encodes the current page, if any (see `stream.rs`).
     pub(crate) fn finish_page(&mut self) {
-        if let Some(p) = self.page.take() {
+        if let Some(mut p) = self.page.take() {
+            if p.mark.take().is_some() {
+                p.draws.push(Draw::Mark(MarkOp::End));
+            }
             let h = self.g.h;
             let encoded = encode_page(p.draws, p.decorated, self.font, self.glyphs, h);
             self.done.push(encoded);
@@ -211,6 +290,7 @@ impl<'a> Ctx<'a> {
         self.page = Some(Page {
             draws: Vec::new(),
             decorated: self.decorate,
+            mark: None,
         });
         self.y = self.g.top;
     }
@@ -260,12 +340,19 @@ impl<'a> Ctx<'a> {
 
     fn block(&mut self, b: &Block, x: f32, w: f32) {
         match b {
-            Block::Heading { level, inl, .. } => self.heading(*level, inl, x, w),
+            Block::Heading { level, inl, .. } => {
+                self.open(Role::H(*level));
+                self.heading(*level, inl, x, w);
+                self.close();
+            }
             Block::Para(inl) => {
+                self.open(Role::P);
                 self.para(inl, x, w, BODY, BODY_LH, TEXT, Style::default(), false);
+                self.close();
                 self.y += 4.0;
             }
             Block::List { start, items } => {
+                self.open(Role::L);
                 let indent = if start.is_some() { 18.0 } else { 13.0 };
                 for (n, item) in items.iter().enumerate() {
                     let marker = match start {
@@ -273,6 +360,8 @@ impl<'a> Ctx<'a> {
                         None => "•".to_string(),
                     };
                     self.ensure(BODY_LH);
+                    self.open(Role::LI);
+                    self.open(Role::Lbl);
                     let mw = self.font.width(&marker, BODY);
                     let base = self.y + (BODY_LH - BODY) / 2.0 + BODY * 0.88;
                     let mx = x + indent - mw - 4.0;
@@ -285,15 +374,28 @@ impl<'a> Ctx<'a> {
                         bold: false,
                         italic: false,
                     });
+                    self.close();
+                    self.open(Role::LBody);
                     self.blocks(item, x + indent, w - indent);
+                    self.close();
+                    self.close();
                 }
+                self.close();
                 self.y += 2.0;
             }
-            Block::Quote(bs) => self.blocks(bs, x + 12.0, w - 12.0),
+            Block::Quote(bs) => {
+                self.open(Role::BlockQuote);
+                self.blocks(bs, x + 12.0, w - 12.0);
+                self.close();
+            }
             Block::Table { aligns, head, rows } => {
                 super::tables::table(self, aligns, head, rows, x, w)
             }
-            Block::Code(t) => self.code(t, x, w),
+            Block::Code(t) => {
+                self.open(Role::Code);
+                self.code(t, x, w);
+                self.close();
+            }
             Block::Chart(t) => self.chart(t, x, w),
             Block::Rule => {
                 self.ensure(10.0);

@@ -102,10 +102,12 @@ mod layout;
 mod linebreak;
 mod model;
 mod parse;
+mod save;
 mod signoff;
 mod special;
 mod stream;
 mod tables;
+mod tags;
 #[cfg(test)]
 mod tests;
 mod unhint;
@@ -521,6 +523,7 @@ pub fn typeset_to(
         done,
         anchors,
         outline,
+        tags,
         ..
     } = cx;
     doc::write(
@@ -529,6 +532,7 @@ pub fn typeset_to(
             font,
             glyphs,
             subset,
+            tags,
             finishing: finish::Finishing {
                 anchors,
                 outline,

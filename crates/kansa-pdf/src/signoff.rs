@@ -8,6 +8,7 @@
 
 use super::font::Font;
 use super::layout::{BODY, Ctx, Draw, MUTED, TEXT};
+use super::tags::Role;
 
 /// Width of one stamp box (28 mm).
 const BOX_W: f32 = 79.4;
@@ -94,15 +95,27 @@ impl Ctx<'_> {
         self.ensure(LABEL_H + STAMP_H + 8.0);
         self.y += 4.0;
         let left = x + w - bw * boxes.len() as f32;
+        // Tagged as a table: the roles (作成 / 確認 / 承認) head the columns, the names and
+        // dates are the cells below them.
+        self.open(Role::Table);
+        let head = self.open(Role::THead);
+        let head_row = self.tags.child(head, Role::TR);
+        self.close();
+        let body = self.open(Role::TBody);
+        let body_row = self.tags.child(body, Role::TR);
+        self.close();
         for (i, b) in boxes.iter().enumerate() {
-            self.stamp_box(b, left + bw * i as f32, bw);
+            let th = self.tags.child(head_row, Role::TH);
+            let td = self.tags.child(body_row, Role::TD);
+            self.stamp_box(b, left + bw * i as f32, bw, (th, td));
         }
+        self.close();
         self.y += LABEL_H + STAMP_H + 8.0;
     }
 
     /// One box: the label in a strip on top, the stamp area below it with the name and date
-    /// at its foot.
-    fn stamp_box(&mut self, b: &SignOff, x: f32, w: f32) {
+    /// at its foot. The label is content of structure element `th`, the name and date of `td`.
+    fn stamp_box(&mut self, b: &SignOff, x: f32, w: f32, (th, td): (u32, u32)) {
         let top = self.y;
         for (y, h) in [(top, LABEL_H), (top + LABEL_H, STAMP_H)] {
             self.push(Draw::Rect {
@@ -114,9 +127,11 @@ impl Ctx<'_> {
                 stroke: Some(TEXT),
             });
         }
+        self.tags.enter(th);
         self.centred(&b.label, x, w, top + LABEL_H - 4.5, LABEL_SIZE, TEXT);
+        self.close();
+        self.tags.enter(td);
         let foot = top + LABEL_H + STAMP_H;
-        self.centred(&b.date, x, w, foot - 5.0, NAME_SIZE - 0.5, MUTED);
         // A long name (with its department) wraps upwards, leaving the top for the stamp.
         let lines = wrap(self.font, &b.name, NAME_SIZE, w - 4.0, MAX_NAME_LINES);
         let mut y = foot - 16.0 - NAME_SIZE * 1.25 * (lines.len().max(1) - 1) as f32;
@@ -124,6 +139,9 @@ impl Ctx<'_> {
             self.centred(line, x, w, y, NAME_SIZE, TEXT);
             y += NAME_SIZE * 1.25;
         }
+        // After the name, so the cell reads "name date".
+        self.centred(&b.date, x, w, foot - 5.0, NAME_SIZE - 0.5, MUTED);
+        self.close();
     }
 
     /// `text` centred in `x`..`x + w` on baseline `y`, clipped to fit.
@@ -161,6 +179,7 @@ impl Ctx<'_> {
             let text = self.font.clip(line, size, w);
             let tw = self.font.width(&text, size);
             let base = self.y + (lh - size) / 2.0 + size * 0.88;
+            self.open(Role::P);
             self.push(Draw::Text {
                 x: x + w - tw,
                 y: base,
@@ -170,6 +189,7 @@ impl Ctx<'_> {
                 bold: false,
                 italic: false,
             });
+            self.close();
             self.y += lh;
         }
         self.y += 4.0;

@@ -4,6 +4,7 @@
 use super::layout::{BODY, CODE_BG, Ctx, Draw, HEAD, MUTED, Rgb, TEXT};
 use super::linebreak::break_lines;
 use super::model::{Block, Span, Style, Target};
+use super::tags::Role;
 
 const MET: Rgb = Rgb(0.22, 0.60, 0.36);
 const GAP: Rgb = Rgb(0.82, 0.27, 0.25);
@@ -77,6 +78,40 @@ pub(crate) fn parse_chart(text: &str, ja: bool) -> (Vec<String>, Vec<Bar>) {
     (legend, bars)
 }
 
+/// A chart's alternate text: each bar's label, its two parts with the legend's names, and
+/// its aside, e.g. "設備: 充足 47.5%, ギャップ 52.5% (対象外 3)".
+pub(crate) fn chart_alt(legend: &[String], bars: &[Bar]) -> String {
+    let name = |i: usize| legend.get(i).map(String::as_str).unwrap_or_default();
+    let number = |v: f32| {
+        let s = format!("{v:.1}");
+        s.trim_end_matches(".0").to_owned()
+    };
+    bars.iter()
+        .map(|b| {
+            if b.caption.trim() == "—" {
+                // Nothing applicable: no shares to speak of.
+                return match b.aside.is_empty() {
+                    true => format!("{}: —", b.label),
+                    false => format!("{}: — ({})", b.label, b.aside),
+                };
+            }
+            let mut s = format!(
+                "{}: {} {}%, {} {}%",
+                b.label,
+                name(0),
+                number(b.parts[0]),
+                name(1),
+                number(b.parts[1])
+            );
+            if !b.aside.is_empty() {
+                s.push_str(&format!(" ({})", b.aside));
+            }
+            s
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn text(s: &str) -> Vec<Span> {
     vec![Span::Text(s.to_string(), Style::default())]
 }
@@ -104,7 +139,9 @@ impl Ctx<'_> {
                             .insert(e.anchor.clone(), (self.page_no(), self.y - 4.0));
                     }
                     self.heading_no += 1;
+                    self.open(Role::H(1));
                     self.para(inl, x + w * 0.075, w * 0.85, 22.0, 31.0, HEAD, BOLD, true);
+                    self.close();
                     let y = self.y + 10.0;
                     self.push(Draw::Line {
                         x1: x + w * 0.35,
@@ -129,9 +166,12 @@ impl Ctx<'_> {
             self.new_page();
         }
         let title = if self.ja { "目次" } else { "Contents" };
+        self.open(Role::H(2));
         self.para(&text(title), x, w, 15.0, 20.25, HEAD, BOLD, false);
+        self.close();
         self.heading_rule(x, w);
         self.y += 12.0;
+        self.open(Role::Toc);
         for e in self.toc.clone() {
             let (size, indent, before, st) = if e.level == 2 {
                 (10.5, 0.0, 5.0, BOLD)
@@ -149,6 +189,10 @@ impl Ctx<'_> {
             }
             let top = self.y;
             let mut end = x + indent;
+            // Each entry is a TOCI holding a Link: the title, its page number and the
+            // annotation.
+            self.open(Role::Toci);
+            let link = self.open(Role::Link);
             for r in lines {
                 end = x + indent + p.width(&r);
                 let y = self.y;
@@ -169,8 +213,13 @@ impl Ctx<'_> {
                 w,
                 h,
                 target: Target::Anchor(e.anchor),
+                elem: Some(link),
+                alt: e.title.clone(),
             });
+            self.close();
+            self.close();
         }
+        self.close();
     }
 
     /// A horizontal stacked bar chart (met / gap / n/a) with a legend.
@@ -200,11 +249,15 @@ impl Ctx<'_> {
             aside_w,
         };
         self.ensure(CHART_ROW * 2.0);
+        // A figure whose alternate text gives the numbers in words.
+        let figure = self.open(Role::Figure);
+        self.tags.set_alt(figure, chart_alt(&legend, &bars));
         self.chart_legend(&legend, cols.bar_x);
         self.y += CHART_ROW + 2.0;
         for b in &bars {
             self.chart_bar(b, &cols);
         }
+        self.close();
         self.y += 8.0;
     }
 

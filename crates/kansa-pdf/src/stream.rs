@@ -14,7 +14,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
 use super::font::Font;
-use super::layout::{Draw, Rgb};
+use super::layout::{Draw, MarkOp, Rgb};
 use super::model::Target;
 
 /// Font resource name in every page's /Resources; its first six letters are
@@ -26,6 +26,10 @@ pub(crate) const FONT_RES: &str = "KANSAF";
 pub(crate) struct LinkArea {
     pub rect: [f32; 4],
     pub target: Target,
+    /// Its `Link` structure element, if tagged.
+    pub elem: Option<u32>,
+    /// What the link says (the annotation's `/Contents`).
+    pub alt: String,
 }
 
 /// A laid-out page in its final, compact form.
@@ -221,6 +225,7 @@ impl<'a> Encoder<'a> {
                 width,
             } => self.line((*x1, *y1), (*x2, *y2), *color, *width),
             Draw::Link { .. } => {}
+            Draw::Mark(op) => self.mark(op),
             Draw::TocNum {
                 anchor,
                 x0,
@@ -232,6 +237,21 @@ impl<'a> Encoder<'a> {
                     self.toc_num(page, (*x0, *x1), *y, *size);
                 }
             }
+        }
+    }
+
+    /// A marked-content operator. Sequences never cross a text object (`BT` … `ET`).
+    fn mark(&mut self, op: &MarkOp) {
+        self.end_text();
+        match op {
+            MarkOp::Tagged { role, mcid } => {
+                writeln!(self.out, "/{} <</MCID {mcid}>> BDC", role.name()).ok();
+            }
+            MarkOp::Artifact => self.out.extend_from_slice(b"/Artifact BMC\n"),
+            MarkOp::Pagination => self
+                .out
+                .extend_from_slice(b"/Artifact <</Type /Pagination>> BDC\n"),
+            MarkOp::End => self.out.extend_from_slice(b"EMC\n"),
         }
     }
 
@@ -306,9 +326,13 @@ pub(crate) fn encode_page(
                 w,
                 h: lh,
                 target,
+                elem,
+                alt,
             } => links.push(LinkArea {
                 rect: [x, h - y - lh, x + w, h - y],
                 target,
+                elem,
+                alt,
             }),
             _ => rest.push(d),
         }
@@ -390,6 +414,8 @@ mod tests {
             w: 3.0,
             h: 4.0,
             target: Target::Uri("https://example.org".into()),
+            elem: None,
+            alt: String::new(),
         };
         let page = encode_page(vec![text.clone(), link], true, &mut font, &mut map, 100.0);
         let content = inflate(page.content.as_ref().expect("encoded"));

@@ -9,6 +9,7 @@ use super::inline::{Prep, prep};
 use super::layout::{Ctx, Draw, MUTED, Rgb, TEXT};
 use super::linebreak::{break_lines, min_width, natural_width};
 use super::model::{Align, Block, Span, Style, plain};
+use super::tags::Role;
 
 pub(crate) const SIZE: f32 = 8.25;
 pub(crate) const LH: f32 = 11.8;
@@ -256,11 +257,13 @@ pub(crate) fn table(
     let head_h = head_row
         .as_ref()
         .map_or(0.0, |r| r.n as f32 * LH + 2.0 * PAD_Y);
+    cx.open(Role::Table);
     let Some(first_cells) = rows.first() else {
         cx.ensure(head_h);
         if let Some(h) = &head_row {
-            frag(cx, &grid, h, 0..h.n, true, None);
+            head_frag(cx, &grid, h, ncol);
         }
+        cx.close();
         cx.y += 8.0;
         return;
     };
@@ -269,8 +272,9 @@ pub(crate) fn table(
     let first = if first_row.n <= 3 { first_row.n } else { 2 };
     cx.ensure(head_h + first as f32 * LH + 2.0 * PAD_Y);
     if let Some(h) = &head_row {
-        frag(cx, &grid, h, 0..h.n, true, None);
+        head_frag(cx, &grid, h, ncol);
     }
+    cx.open(Role::TBody);
     let flow = Flow {
         capacity: (((cx.g.bottom - cx.g.top - head_h - 2.0 * PAD_Y) / LH).floor() as usize).max(1),
         mark: continued_mark(cx, &grid),
@@ -283,9 +287,24 @@ pub(crate) fn table(
             Some(r) => r,
             None => flow.grid.row(prep_cells(cx.font, cells, ncol, false)),
         };
-        flow.place_row(cx, &row);
+        let tr = cx.open(Role::TR);
+        let tds: Vec<u32> = (0..ncol).map(|_| cx.tags.child(tr, Role::TD)).collect();
+        flow.place_row(cx, &row, &tds);
+        cx.close();
     }
+    cx.close();
+    cx.close();
     cx.y += 8.0;
+}
+
+/// The header row where the table starts: `THead`, `TR` and a `TH` per column.
+fn head_frag(cx: &mut Ctx, grid: &Grid, head: &Row, ncol: usize) {
+    cx.open(Role::THead);
+    let tr = cx.open(Role::TR);
+    let ths: Vec<u32> = (0..ncol).map(|_| cx.tags.child(tr, Role::TH)).collect();
+    frag(cx, grid, head, 0..head.n, true, None, Some(&ths));
+    cx.close();
+    cx.close();
 }
 
 /// The mark that starts the part of a row continued on a new page ("(続き)", from
@@ -339,7 +358,9 @@ struct Flow<'a> {
 impl Flow<'_> {
     /// Draws a row, splitting it across pages where it does not fit: the header repeated on
     /// each new page, and the continued part marked.
-    fn place_row(&self, cx: &mut Ctx, row: &Row) {
+    /// Places `row`, whose cells are the structure elements `cells`, splitting it across
+    /// pages as needed; the header repeated on a new page is an artifact.
+    fn place_row(&self, cx: &mut Ctx, row: &Row, cells: &[u32]) {
         let mut from = 0;
         let mut fresh = false;
         loop {
@@ -347,7 +368,7 @@ impl Flow<'_> {
             let rem = row.n - from;
             let avail = cx.g.bottom - cx.y;
             if band(row, from, rem, mark).1 as f32 * LH + 2.0 * PAD_Y <= avail + 0.01 {
-                frag(cx, &self.grid, row, from..row.n, false, mark);
+                frag(cx, &self.grid, row, from..row.n, false, mark, Some(cells));
                 break;
             }
             let lead = band(row, from, 1, mark).0;
@@ -363,12 +384,22 @@ impl Flow<'_> {
                 0
             };
             if take > 0 {
-                frag(cx, &self.grid, row, from..from + take, false, mark);
+                frag(
+                    cx,
+                    &self.grid,
+                    row,
+                    from..from + take,
+                    false,
+                    mark,
+                    Some(cells),
+                );
                 from += take;
             }
             cx.new_page();
             if let Some(h) = &self.head {
-                frag(cx, &self.grid, h, 0..h.n, true, None);
+                cx.artifact += 1;
+                frag(cx, &self.grid, h, 0..h.n, true, None, None);
+                cx.artifact -= 1;
             }
             fresh = true;
         }
@@ -378,7 +409,18 @@ impl Flow<'_> {
 /// Draws lines `span` of every cell of `row` as one band at the current y, with `mark` when
 /// the band continues a row from the previous page. The anchors of a body row land at its
 /// first band.
-fn frag(cx: &mut Ctx, g: &Grid, row: &Row, span: Range<usize>, header: bool, mark: Option<&Mark>) {
+/// Draws lines `span` of `row`; the text of cell `c` is content of structure element
+/// `cells[c]` (with `None`, of whatever is current: an artifact for a repeated header).
+#[allow(clippy::too_many_arguments)]
+fn frag(
+    cx: &mut Ctx,
+    g: &Grid,
+    row: &Row,
+    span: Range<usize>,
+    header: bool,
+    mark: Option<&Mark>,
+    cells: Option<&[u32]>,
+) {
     let (lead, n) = band(row, span.start, span.end - span.start, mark);
     let h = n as f32 * LH + 2.0 * PAD_Y;
     let (top, x0, x1) = (cx.y, g.xs[0], g.xs[g.xs.len() - 1]);
@@ -393,6 +435,8 @@ fn frag(cx: &mut Ctx, g: &Grid, row: &Row, span: Range<usize>, header: bool, mar
         });
     }
     if let Some(m) = mark {
+        // "(continued)" and the repeated first line are not content of their own.
+        cx.artifact += 1;
         for (k, r) in m.lines.iter().enumerate() {
             let y = top + PAD_Y + k as f32 * LH;
             cx.draw_line(&m.prep, r.clone(), g.xs[0] + PAD_X, y, LH, MUTED);
@@ -402,8 +446,13 @@ fn frag(cx: &mut Ctx, g: &Grid, row: &Row, span: Range<usize>, header: bool, mar
             let first = row.lines[0][0].clone();
             cx.draw_line(&row.cells[0], first, g.xs[0] + PAD_X, y, LH, MUTED);
         }
+        cx.artifact -= 1;
     }
     for (c, p) in row.cells.iter().enumerate() {
+        let elem = cells.and_then(|e| e.get(c).copied());
+        if let Some(e) = elem {
+            cx.tags.enter(e);
+        }
         let lines = &row.lines[c];
         for (k, li) in (span.start..span.end.min(lines.len())).enumerate() {
             let r = lines[li].clone();
@@ -419,6 +468,9 @@ fn frag(cx: &mut Ctx, g: &Grid, row: &Row, span: Range<usize>, header: bool, mar
         }
         if span.start == 0 && !header {
             cx.land_anchors(&p.anchors, top);
+        }
+        if elem.is_some() {
+            cx.close();
         }
     }
     rules(cx, g, top, h, header);
