@@ -154,7 +154,8 @@ impl<'a> Saver<'a> {
             next_id: first_free,
         };
         // The comment of four high bytes marks the file as binary (ISO 32000-1, 7.5.2).
-        s.put(format!("%PDF-{version}\n%\u{e2}\u{e3}\u{cf}\u{d3}\n").as_bytes())?;
+        s.put(format!("%PDF-{version}\n").as_bytes())?;
+        s.put(b"%\xe2\xe3\xcf\xd3\n")?;
         Ok(s)
     }
 
