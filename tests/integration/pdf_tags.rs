@@ -13,16 +13,21 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Glyph id → text, from every font's ToUnicode CMap (`bfchar` entries, as printpdf writes).
-fn to_unicode(doc: &Document) -> HashMap<u16, String> {
-    let mut map = HashMap::new();
-    for obj in doc.objects.values() {
-        let Ok(dict) = obj.as_dict() else { continue };
-        let Ok(tu) = dict.get(b"ToUnicode").and_then(Object::as_reference) else {
-            continue;
-        };
+/// Per font resource name: glyph id → text, from the font's ToUnicode CMap (`bfchar`
+/// entries, as printpdf writes them).
+type FontMaps = HashMap<Vec<u8>, HashMap<u16, String>>;
+
+fn to_unicode(doc: &Document) -> FontMaps {
+    let first = *doc.get_pages().values().next().unwrap();
+    let mut maps = FontMaps::new();
+    for (name, font) in doc.get_page_fonts(first).unwrap() {
+        let tu = font
+            .get(b"ToUnicode")
+            .and_then(Object::as_reference)
+            .unwrap();
         let stream = doc.get_object(tu).unwrap().as_stream().unwrap();
         let cmap = String::from_utf8(stream.decompressed_content().unwrap()).unwrap();
+        let mut map = HashMap::new();
         let mut in_chars = false;
         for line in cmap.lines() {
             if line.ends_with("beginbfchar") {
@@ -43,9 +48,10 @@ fn to_unicode(doc: &Document) -> HashMap<u16, String> {
                 map.insert(gid, String::from_utf16(&units).unwrap());
             }
         }
+        assert!(!map.is_empty(), "no ToUnicode map");
+        maps.insert(name, map);
     }
-    assert!(!map.is_empty(), "no ToUnicode map");
-    map
+    maps
 }
 
 /// The text of each page: per MCID, what artifacts show, and what is shown outside any
@@ -57,7 +63,7 @@ struct PageText {
     unmarked: String,
 }
 
-fn page_texts(doc: &Document, cmap: &HashMap<u16, String>) -> (Vec<ObjectId>, Vec<PageText>) {
+fn page_texts(doc: &Document, fonts: &FontMaps) -> (Vec<ObjectId>, Vec<PageText>) {
     let ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     let mut texts = Vec::new();
     for &id in &ids {
@@ -65,8 +71,10 @@ fn page_texts(doc: &Document, cmap: &HashMap<u16, String>) -> (Vec<ObjectId>, Ve
         let mut page = PageText::default();
         // The open marked-content sequences: Some(mcid) for tagged content, None for artifacts.
         let mut marks: Vec<Option<i64>> = Vec::new();
+        let mut font: &[u8] = b"";
         for op in &content.operations {
             match op.operator.as_str() {
+                "Tf" => font = op.operands[0].as_name().unwrap(),
                 "BDC" | "BMC" => {
                     let artifact =
                         op.operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact");
@@ -88,7 +96,8 @@ fn page_texts(doc: &Document, cmap: &HashMap<u16, String>) -> (Vec<ObjectId>, Ve
                     let text: String = bytes
                         .chunks_exact(2)
                         .map(|c| {
-                            cmap.get(&u16::from_be_bytes([c[0], c[1]]))
+                            fonts[font]
+                                .get(&u16::from_be_bytes([c[0], c[1]]))
                                 .cloned()
                                 .unwrap_or_default()
                         })

@@ -11,7 +11,7 @@ use printpdf::{
 };
 
 use super::finish::Finishing;
-use super::font::Font;
+use super::font::{Font, Slot};
 use super::layout::{Draw, Geom, MUTED, MarkOp};
 use super::model::Target;
 use super::stream::{EncodedPage, Encoder, FONT_RES, GlyphMap};
@@ -38,6 +38,7 @@ fn decorations(font: &mut Font, g: &Geom, o: &PdfOptions, n: usize, total: usize
         color: MUTED,
         bold: false,
         italic: false,
+        mono: false,
     };
     vec![
         t(g.left, y, size, title),
@@ -83,12 +84,7 @@ fn pdf_date(o: &PdfOptions) -> date::DateTime {
 /// printpdf's document with the font subset and metadata, and a single
 /// page that shows every glyph of `subset` once (so printpdf subsets and
 /// maps exactly those glyphs); the page is replaced by the real ones.
-fn skeleton(
-    font: Font,
-    subset: &BTreeMap<u16, String>,
-    g: &Geom,
-    o: &PdfOptions,
-) -> lopdf::Document {
+fn skeleton(mut font: Font, subsets: &Subsets, g: &Geom, o: &PdfOptions) -> lopdf::Document {
     let mut doc = PdfDocument::new(&o.title);
     let when = pdf_date(o);
     let info = &mut doc.metadata.info;
@@ -99,26 +95,34 @@ fn skeleton(
     info.creation_date = when;
     info.modification_date = when;
     info.metadata_date = when;
-    doc.resources
-        .fonts
-        .map
-        .insert(FontId(FONT_RES.into()), PdfFont::new(font.parsed));
-    let glyphs = subset
-        .iter()
-        .filter(|(gid, _)| **gid != 0)
-        .map(|(gid, ch)| Codepoint::with_cid(*gid, 0.0, ch.clone()))
-        .collect();
-    let ops = vec![
-        Op::StartTextSection,
-        Op::SetFont {
-            font: PdfFontHandle::External(FontId(FONT_RES.into())),
-            size: Pt(10.0),
-        },
-        Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
-        },
-        Op::EndTextSection,
-    ];
+    let mut ops = Vec::new();
+    for (slot, face) in Slot::ALL.into_iter().zip(font.take_faces()) {
+        let subset = &subsets[slot as usize];
+        let Some(face) = face.filter(|_| subset.keys().any(|g| *g != 0)) else {
+            continue;
+        };
+        let id = FontId(FONT_RES[slot as usize].into());
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(face.parsed));
+        let glyphs = subset
+            .iter()
+            .filter(|(gid, _)| **gid != 0)
+            .map(|(gid, ch)| Codepoint::with_cid(*gid, 0.0, ch.clone()))
+            .collect();
+        ops.extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(id),
+                size: Pt(10.0),
+            },
+            Op::ShowText {
+                items: vec![TextItem::GlyphIds(glyphs)],
+            },
+            Op::EndTextSection,
+        ]);
+    }
     let media = Rect::from_wh(Pt(g.w), Pt(g.h));
     doc.pages = vec![PdfPage {
         media_box: media.clone(),
@@ -159,13 +163,16 @@ fn shown_glyphs(lo: &lopdf::Document, page: ObjectId) -> Result<Vec<u16>, PdfErr
     Ok(ids)
 }
 
+/// Per face ([`Slot`] order): original glyph id → the character it stands for.
+pub(crate) type Subsets = [BTreeMap<u16, String>; 4];
+
 /// The laid-out document, ready to be written: its pages, the font with the subset of glyphs
 /// it embeds (and their new numbering), and what the finishing touches need.
 pub(crate) struct LaidOut<'a> {
     pub(crate) pages: Vec<EncodedPage>,
     pub(crate) font: Font,
     pub(crate) glyphs: GlyphMap,
-    pub(crate) subset: BTreeMap<u16, String>,
+    pub(crate) subset: Subsets,
     pub(crate) finishing: Finishing<'a>,
     /// The structure tree (`tags.rs`).
     pub(crate) tags: super::tags::Tree,
@@ -251,16 +258,16 @@ struct PageFrame {
 
 /// Checks that printpdf numbered the subset as [`GlyphMap`] does, keeps the skeleton page's
 /// resources and parent, and removes the page itself.
-fn take_skeleton_page(
-    lo: &mut lopdf::Document,
-    subset: &BTreeMap<u16, String>,
-) -> Result<PageFrame, PdfError> {
+fn take_skeleton_page(lo: &mut lopdf::Document, subsets: &Subsets) -> Result<PageFrame, PdfError> {
     let skeleton_page = *lo
         .get_pages()
         .get(&1)
         .ok_or_else(|| PdfError::Pdf("printpdf wrote no page".into()))?;
-    let shown = subset.keys().filter(|k| **k != 0).count();
-    let expected: Vec<u16> = (1..=shown as u16).collect();
+    // Each face's glyphs, renumbered from 1 in its own subset, one face after the other.
+    let expected: Vec<u16> = subsets
+        .iter()
+        .flat_map(|subset| 1..=subset.keys().filter(|k| **k != 0).count() as u16)
+        .collect();
     if shown_glyphs(lo, skeleton_page)? != expected {
         return Err(PdfError::Pdf(
             "font subset numbering differs from the expected one".into(),

@@ -7,14 +7,22 @@ use printpdf::ParsedFont;
 
 use super::PdfError;
 
-/// IPAex Gothic 004.01, unmodified (see `data/fonts/README.md` at the repository root). The
-/// font stays in `data/fonts/` with its licence, beside the other shipped data, so the
+/// The bundled faces (see `data/fonts/README.md` at the repository root), unmodified. They
+/// stay in `data/fonts/` with their licences, beside the other shipped data, so the
 /// repository holds one copy that the tests and benches can also pass as `--font`; this
-/// crate is never published on its own, so reading it from outside the crate is fine.
-static BUILTIN_FONT: &[u8] = include_bytes!("../../../data/fonts/ipaexg.ttf");
+/// crate is never published on its own, so reading them from outside the crate is fine.
+///
+/// Morisawa BIZ UDPGothic (proportional, regular and a real bold) sets the text, BIZ
+/// UDGothic (fixed pitch) code spans, and IPAex Gothic draws what the BIZ UD faces lack.
+static BUILTIN_REGULAR: &[u8] = include_bytes!("../../../data/fonts/BIZUDPGothic-Regular.ttf");
+static BUILTIN_BOLD: &[u8] = include_bytes!("../../../data/fonts/BIZUDPGothic-Bold.ttf");
+static BUILTIN_MONO: &[u8] = include_bytes!("../../../data/fonts/BIZUDGothic-Regular.ttf");
+static BUILTIN_FALLBACK: &[u8] = include_bytes!("../../../data/fonts/ipaexg.ttf");
 
-/// The font used for all text: raw sfnt bytes plus the face index inside a
-/// collection (`0` for a plain `.ttf`/`.otf`).
+/// The body font: raw sfnt bytes plus the face index inside a collection (`0` for a plain
+/// `.ttf`/`.otf`). The built-in one brings its family (bold, fixed pitch, fallback); a font
+/// given instead replaces the body face, with bold drawn by stroking its outlines and the
+/// built-in IPAex Gothic as the fallback for characters it lacks.
 #[derive(Debug, Clone)]
 pub struct FontSource {
     /// The font file's bytes.
@@ -24,12 +32,21 @@ pub struct FontSource {
 }
 
 impl FontSource {
-    /// The bundled IPAex Gothic font (compiled into the binary).
+    /// The bundled BIZ UDPGothic family (compiled into the binary).
     pub fn builtin() -> Self {
+        Self::borrowed(BUILTIN_REGULAR)
+    }
+
+    fn borrowed(bytes: &'static [u8]) -> Self {
         Self {
-            bytes: Cow::Borrowed(BUILTIN_FONT),
+            bytes: Cow::Borrowed(bytes),
             index: 0,
         }
+    }
+
+    /// Whether this is the built-in body face (which brings its bold and fixed-pitch faces).
+    fn is_builtin(&self) -> bool {
+        matches!(&self.bytes, Cow::Borrowed(b) if b.as_ptr() == BUILTIN_REGULAR.as_ptr())
     }
 }
 
@@ -39,15 +56,140 @@ impl Default for FontSource {
     }
 }
 
-/// A parsed font with cached advance widths (in em).
+/// The faces of the family, by their index in [`Font`] (and their font resource in the PDF,
+/// `stream.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Slot {
+    Regular = 0,
+    Bold = 1,
+    Mono = 2,
+    Fallback = 3,
+}
+
+impl Slot {
+    pub(crate) const ALL: [Slot; 4] = [Slot::Regular, Slot::Bold, Slot::Mono, Slot::Fallback];
+}
+
+/// How a run of text is set: which face it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Look {
+    pub(crate) bold: bool,
+    pub(crate) mono: bool,
+}
+
+/// The family: a face per [`Slot`] (bold, fixed pitch and fallback may be absent).
 pub(crate) struct Font {
-    pub(crate) parsed: ParsedFont,
-    upm: f32,
-    /// Per character: glyph id (0 when missing) and advance in em.
-    glyphs: HashMap<char, (u16, f32)>,
+    faces: [Option<Face>; 4],
+    /// Per character and look: the face that draws it, its glyph and advance (em).
+    cache: HashMap<(char, u8), (Slot, u16, f32)>,
 }
 
 impl Font {
+    /// The family for `src`: the built-in one, or `src` as the body face with IPAex Gothic as
+    /// its fallback.
+    pub(crate) fn load(src: &FontSource) -> Result<Self, PdfError> {
+        let builtin = src.is_builtin();
+        let optional = |bytes: &'static [u8], wanted: bool| -> Result<Option<Face>, PdfError> {
+            match wanted {
+                true => Face::load(&FontSource::borrowed(bytes)).map(Some),
+                false => Ok(None),
+            }
+        };
+        Ok(Self {
+            faces: [
+                Some(Face::load(src)?),
+                optional(BUILTIN_BOLD, builtin)?,
+                optional(BUILTIN_MONO, builtin)?,
+                optional(BUILTIN_FALLBACK, true)?,
+            ],
+            cache: HashMap::with_capacity(4096),
+        })
+    }
+
+    /// Takes the faces out (to embed them), leaving the family empty.
+    pub(crate) fn take_faces(&mut self) -> [Option<Face>; 4] {
+        std::mem::take(&mut self.faces)
+    }
+
+    /// The face, glyph and advance (em) that draw `c` in `look`: the face the look asks for
+    /// if it has the character, else the body face, else the fallback; glyph 0 when none has
+    /// it (checked before layout: `missing_in`).
+    pub(crate) fn pick(&mut self, c: char, look: Look) -> (Slot, u16, f32) {
+        let key = (c, u8::from(look.bold) | (u8::from(look.mono) << 1));
+        if let Some(hit) = self.cache.get(&key) {
+            return *hit;
+        }
+        let wanted = match (look.mono, look.bold) {
+            (true, _) => Slot::Mono,
+            (false, true) => Slot::Bold,
+            (false, false) => Slot::Regular,
+        };
+        let mut found = (Slot::Regular, 0, if c.is_control() { 0.0 } else { 0.5 });
+        for slot in [wanted, Slot::Regular, Slot::Fallback] {
+            if let Some(face) = self.faces[slot as usize].as_mut() {
+                let (gid, em) = face.glyph(c);
+                if gid != 0 {
+                    found = (slot, gid, em);
+                    break;
+                }
+            }
+        }
+        self.cache.insert(key, found);
+        found
+    }
+
+    /// Whether some face of the family can draw `c`.
+    pub(crate) fn has_glyph(&mut self, c: char) -> bool {
+        self.pick(c, Look::default()).1 != 0
+    }
+
+    /// Advance of `c` in the body face (or the fallback), in em.
+    pub(crate) fn em(&mut self, c: char) -> f32 {
+        self.pick(c, Look::default()).2
+    }
+
+    /// Advance of `c` set in `look`, in em.
+    pub(crate) fn em_in(&mut self, c: char, look: Look) -> f32 {
+        self.pick(c, look).2
+    }
+
+    /// `s` cut to fit `max` points at `size`, with an ellipsis when cut.
+    pub(crate) fn clip(&mut self, s: &str, size: f32, max: f32) -> String {
+        if self.width(s, size) <= max + 0.01 {
+            return s.to_string();
+        }
+        let mut out = String::new();
+        let mut w = self.width("…", size);
+        for c in s.chars() {
+            w += self.em(c) * size;
+            if w > max {
+                break;
+            }
+            out.push(c);
+        }
+        out + "…"
+    }
+
+    /// Width of `s` at `size` points, in the body face.
+    pub(crate) fn width(&mut self, s: &str, size: f32) -> f32 {
+        s.chars().map(|c| self.em(c)).sum::<f32>() * size
+    }
+
+    /// Width of `s` at `size` points, set in `look`.
+    pub(crate) fn width_in(&mut self, s: &str, size: f32, look: Look) -> f32 {
+        s.chars().map(|c| self.em_in(c, look)).sum::<f32>() * size
+    }
+}
+
+/// One face: parsed once, glyph ids and advances cached per character.
+pub(crate) struct Face {
+    pub(crate) parsed: ParsedFont,
+    upm: f32,
+    glyphs: HashMap<char, (u16, f32)>,
+}
+
+impl Face {
+    /// Parses the font (and checks the face index).
     pub(crate) fn load(src: &FontSource) -> Result<Self, PdfError> {
         check_face_index(src)?;
         let mut warnings = Vec::new();
@@ -67,8 +209,8 @@ impl Font {
         })
     }
 
-    /// Glyph id (0 = `.notdef`) and advance width in em of `c`. Cached: the
-    /// cmap lookup is slow for large CJK fonts.
+    /// Glyph id (0 when missing) and advance width in em (0.5 for missing glyphs, 0 for
+    /// control characters).
     pub(crate) fn glyph(&mut self, c: char) -> (u16, f32) {
         if let Some(g) = self.glyphs.get(&c) {
             return *g;
@@ -84,41 +226,8 @@ impl Font {
         self.glyphs.insert(c, (gid, em));
         (gid, em)
     }
-
-    /// Whether the font maps `c` to a real glyph (not `.notdef`).
-    pub(crate) fn has_glyph(&mut self, c: char) -> bool {
-        self.glyph(c).0 != 0
-    }
-
-    /// Advance width of `c` in em (0 for control characters).
-    pub(crate) fn em(&mut self, c: char) -> f32 {
-        self.glyph(c).1
-    }
-
-    /// `s` shortened with an ellipsis to at most `max` points at `size`.
-    pub(crate) fn clip(&mut self, s: &str, size: f32, max: f32) -> String {
-        if self.width(s, size) <= max + 0.01 {
-            return s.to_string();
-        }
-        let mut out = String::new();
-        let mut w = self.width("…", size);
-        for c in s.chars() {
-            w += self.em(c) * size;
-            if w > max {
-                break;
-            }
-            out.push(c);
-        }
-        out + "…"
-    }
-
-    /// Width of `s` at `size` points.
-    pub(crate) fn width(&mut self, s: &str, size: f32) -> f32 {
-        s.chars().map(|c| self.em(c)).sum::<f32>() * size
-    }
 }
 
-/// Faces in a font file: the count of a TrueType/OpenType collection (`ttcf` header), else 1.
 fn face_count(bytes: &[u8]) -> u32 {
     match (bytes.get(..4), bytes.get(8..12)) {
         (Some(b"ttcf"), Some(count)) => {
@@ -178,6 +287,7 @@ mod tests {
     fn a_face_index_past_the_last_face_is_an_error() {
         let mut one = FontSource::builtin();
         assert!(Font::load(&one).is_ok());
+        one.bytes = Cow::Borrowed(BUILTIN_FALLBACK);
         one.index = 7;
         let err = Font::load(&one).err().expect("index 7 of a one-face font");
         assert_eq!(

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::font::Font;
+use super::font::{Font, Look};
 use super::layout::{CODE_BG, Ctx, Draw, Rgb};
 use super::linebreak::BOX;
 use super::model::{Span, Status, Style, Target};
@@ -135,7 +135,11 @@ pub(crate) fn prep(font: &mut Font, spans: &[Span], size: f32, base: Style) -> P
                     } else {
                         ch
                     };
-                    let w = font.em(ch) * size;
+                    let look = Look {
+                        bold: st.bold,
+                        mono: st.code,
+                    };
+                    let w = font.em_in(ch, look) * size;
                     p.items.push(PItem {
                         ch,
                         w,
@@ -208,6 +212,7 @@ impl LineLayers {
                 color: dark,
                 bold: false,
                 italic: false,
+                mono: false,
             },
             None,
         ));
@@ -257,6 +262,7 @@ impl LineLayers {
                 color: c,
                 bold: st.bold,
                 italic: st.italic,
+                mono: st.code,
             },
             k,
         ));

@@ -34,6 +34,8 @@ pub(crate) enum Draw {
         color: Rgb,
         bold: bool,
         italic: bool,
+        /// Set in the fixed-pitch face (code).
+        mono: bool,
     },
     /// Rectangle with its top-left corner at (`x`, `y`).
     Rect {
@@ -373,6 +375,7 @@ impl<'a> Ctx<'a> {
                         color: TEXT,
                         bold: false,
                         italic: false,
+                        mono: false,
                     });
                     self.close();
                     self.open(Role::LBody);

@@ -9,9 +9,11 @@
 //! It does: parse the Markdown with pulldown-cmark, lay it out (Japanese line
 //! breaking with kinsoku, tables sized from their content, a cover page,
 //! table of contents, bar charts, status badges, running header and footer),
-//! embed the font as a subset with a ToUnicode map (IPAex Gothic built in,
-//! or any .ttf/.otf/.ttc given as a [`FontSource`]), and add bookmarks,
-//! links and metadata. Layout is done here; each page is encoded to PDF
+//! embed the fonts as subsets with ToUnicode maps (built in: Morisawa BIZ
+//! UDPGothic regular and bold, BIZ UDGothic for code spans, IPAex Gothic for
+//! what they lack; or any .ttf/.otf/.ttc given as a [`FontSource`] for the
+//! body face), tag the structure for screen readers (PDF/UA, `tags.rs`), and
+//! add bookmarks, links and metadata. Layout is done here; each page is encoded to PDF
 //! operators and compressed as soon as it is full (`stream.rs`), so memory
 //! grows with the compressed output, not with the page count; printpdf
 //! subsets and embeds the font and writes the metadata (`doc.rs`), lopdf
@@ -66,14 +68,14 @@
 //!   `###` headings nested below it.
 //!
 //! Also supported: `#`–`#####` headings, paragraphs, bullet and numbered
-//! lists (nested), emphasis (slanted), strong (fake bold: IPAex has no bold
-//! face), strikethrough, inline code (shaded), code blocks, block quotes
+//! lists (nested), emphasis (slanted), strong (the bold face; drawn by stroking
+//! the outlines for a `--font`, which has none), strikethrough, inline code (shaded), code blocks, block quotes
 //! (indented), horizontal rules, soft and hard breaks.
 //!
 //! # Layout
 //!
 //! A4 portrait by default (Letter and landscape via [`PdfOptions`]), 18 mm
-//! margins, body 9.5 pt, tables 8.25 pt. Pages after the cover carry the
+//! margins, body 9.5 pt, tables 9 pt. Pages after the cover carry the
 //! title (left), organisation and classification (boxed, right; see
 //! [`PdfOptions::classification`]) in a running header and `n / N` in
 //! the footer. Lines break with kinsoku shori (see `linebreak.rs`); a run of
@@ -114,8 +116,6 @@ mod unhint;
 mod xmp;
 
 pub use font::{FontSource, missing_glyphs};
-
-use std::collections::BTreeMap;
 
 use layout::{Ctx, Geom, headings};
 use model::{Block, plain};
@@ -230,35 +230,137 @@ fn geometry(o: &PdfOptions) -> Geom {
 
 /// Text the typesetter adds itself (TOC title, page numbers, list markers,
 /// ellipsis, chart legend defaults).
-const TYPESETTER_TEXT: &str = "目次Contents0123456789 /.…•充足ギャップ対象外MetGapN/A";
+const TYPESETTER_TEXT: &str = "目次Contents0123456789 /.…•充足ギャップ対象外MetGapN/A\u{a0}";
 
-/// The glyphs to embed: every glyph of every character that can be drawn
-/// (the Markdown source, the running header and the typesetter's own text),
-/// as original glyph id → the character it stands for (the lowest such
-/// character, for /ToUnicode). A superset of what is drawn, known before
-/// layout, so pages can be encoded as soon as they are full.
-fn glyph_subset(font: &mut font::Font, markdown: &str, o: &PdfOptions) -> BTreeMap<u16, String> {
-    let mut seen = vec![0u64; (char::MAX as usize + 1).div_ceil(64)];
-    let texts = [markdown, &o.title, &o.author, TYPESETTER_TEXT, &o.continued];
-    for c in texts.iter().flat_map(|t| t.chars()) {
-        seen[c as usize / 64] |= 1 << (c as usize % 64);
+/// A set of characters (a bit per code point, so any text can be added cheaply).
+struct CharSet(Vec<u64>);
+
+impl CharSet {
+    fn new() -> Self {
+        Self(vec![0u64; (char::MAX as usize + 1).div_ceil(64)])
     }
-    let mut subset = BTreeMap::new();
-    for (w, bits) in seen.iter().enumerate() {
-        let mut bits = *bits;
-        while bits != 0 {
-            let c = w * 64 + bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let Some(c) = char::from_u32(c as u32) else {
-                continue;
-            };
-            let gid = font.glyph(c).0;
-            if gid != 0 {
-                subset.entry(gid).or_insert_with(|| c.to_string());
+
+    fn add(&mut self, text: &str) {
+        for c in text.chars() {
+            self.0[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+    }
+
+    fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, bits)| {
+            let mut bits = *bits;
+            std::iter::from_fn(move || {
+                while bits != 0 {
+                    let c = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if let Some(c) = char::from_u32(c as u32) {
+                        return Some(c);
+                    }
+                }
+                None
+            })
+        })
+    }
+}
+
+/// The characters set in bold (headings, strong text, table headers, the classification) and
+/// in the fixed-pitch face (code), as the survey finds them: their glyphs of those faces are
+/// embedded. What it misses is drawn in the body face (`stream.rs`), never lost.
+struct Styled {
+    bold: CharSet,
+    mono: CharSet,
+}
+
+/// The glyphs to embed, per face: every glyph of every character that can be drawn (the
+/// Markdown source, the running header and the typesetter's own text) in the body face or,
+/// where it lacks one, the fallback; and the glyphs of the bold and fixed-pitch faces for
+/// the characters [`Styled`] found in those styles. Each maps original glyph id → the
+/// character it stands for (the lowest such character, for /ToUnicode). A superset of what
+/// is drawn, known before layout, so pages can be encoded as soon as they are full.
+fn glyph_subset(
+    font: &mut font::Font,
+    markdown: &str,
+    o: &PdfOptions,
+    styled: &Styled,
+) -> doc::Subsets {
+    let mut all = CharSet::new();
+    for t in [
+        markdown,
+        &o.title,
+        &o.author,
+        TYPESETTER_TEXT,
+        &o.continued,
+        &o.classification,
+    ] {
+        all.add(t);
+    }
+    let mut subsets: doc::Subsets = Default::default();
+    let mut put = |slot: font::Slot, gid: u16, c: char| {
+        if gid != 0 {
+            subsets[slot as usize]
+                .entry(gid)
+                .or_insert_with(|| c.to_string());
+        }
+    };
+    for c in all.chars() {
+        let (slot, gid, _) = font.pick(c, font::Look::default());
+        put(slot, gid, c);
+    }
+    for (set, look, face) in [
+        (
+            &styled.bold,
+            font::Look {
+                bold: true,
+                mono: false,
+            },
+            font::Slot::Bold,
+        ),
+        (
+            &styled.mono,
+            font::Look {
+                bold: false,
+                mono: true,
+            },
+            font::Slot::Mono,
+        ),
+    ] {
+        for c in set.chars() {
+            let (slot, gid, _) = font.pick(c, look);
+            if slot == face {
+                put(slot, gid, c);
             }
         }
     }
-    subset
+    subsets
+}
+
+/// Adds the characters of `blocks` set in bold or fixed pitch to `styled`.
+fn survey_styles(styled: &mut Styled, blocks: &[Block]) {
+    let spans = |styled: &mut Styled, inl: &[model::Span], all_bold: bool| {
+        for sp in inl {
+            if let model::Span::Text(t, st) = sp {
+                if st.bold || all_bold {
+                    styled.bold.add(t);
+                }
+                if st.code {
+                    styled.mono.add(t);
+                }
+            }
+        }
+    };
+    for b in blocks {
+        match b {
+            Block::Heading { inl, .. } => spans(styled, inl, true),
+            Block::Para(inl) => spans(styled, inl, false),
+            Block::List { items, .. } => items.iter().for_each(|i| survey_styles(styled, i)),
+            Block::Quote(bs) => survey_styles(styled, bs),
+            Block::Table { head, rows, .. } => {
+                head.iter().for_each(|c| spans(styled, c, true));
+                rows.iter().flatten().for_each(|c| spans(styled, c, false));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Collects the characters the font lacks, with the context of the first
@@ -409,6 +511,7 @@ struct Survey {
     headings: Vec<layout::Entry>,
     toc_from: Option<usize>,
     grids: tables::Grids,
+    styled: Styled,
 }
 
 /// First pass: every character checked against the font (an error names those it cannot
@@ -422,9 +525,16 @@ fn survey(font: &mut font::Font, parts: &[&str], options: &PdfOptions) -> Result
     let mut all_headings = Vec::new();
     let mut toc_from = None;
     let mut grids = tables::Grids::default();
+    let mut styled = Styled {
+        bold: CharSet::new(),
+        mono: CharSet::new(),
+    };
+    styled.bold.add(&options.classification);
+    styled.bold.add("目次Contents");
     for part in parts {
         let md = parse::parse(part);
         check.walk(font, &md.blocks);
+        survey_styles(&mut styled, &md.blocks);
         grids.survey(font, &md.blocks);
         for b in &md.blocks {
             if matches!(b, Block::Toc) && toc_from.is_none() {
@@ -439,6 +549,7 @@ fn survey(font: &mut font::Font, parts: &[&str], options: &PdfOptions) -> Result
         headings: all_headings,
         toc_from,
         grids,
+        styled,
     })
 }
 
@@ -493,11 +604,15 @@ pub fn typeset_to(
         headings: all_headings,
         toc_from,
         grids,
+        styled,
     } = survey(&mut font, &parts, options)?;
-    let subset = glyph_subset(&mut font, &markdown, options);
-    let ids: Vec<u16> = std::iter::once(0)
-        .chain(subset.keys().copied().filter(|g| *g != 0))
-        .collect();
+    let subset = glyph_subset(&mut font, &markdown, options, &styled);
+    drop(styled);
+    let ids: [Vec<u16>; 4] = std::array::from_fn(|slot| {
+        std::iter::once(0)
+            .chain(subset[slot].keys().copied().filter(|g| *g != 0))
+            .collect()
+    });
     let mut glyphs = stream::GlyphMap::new(&ids);
     let g = geometry(options);
     let ja = options.lang.starts_with("ja");

@@ -59,7 +59,11 @@ pub(crate) fn classification_mark(
         return (Vec::new(), 0.0);
     }
     let text = font.clip(class.trim(), MARK_SIZE, 120.0);
-    let tw = font.width(&text, MARK_SIZE);
+    let bold = super::font::Look {
+        bold: true,
+        mono: false,
+    };
+    let tw = font.width_in(&text, MARK_SIZE, bold);
     let (pad, w) = (3.0, tw + 6.0);
     let x = right - w;
     let draws = vec![
@@ -79,6 +83,7 @@ pub(crate) fn classification_mark(
             color: TEXT,
             bold: true,
             italic: false,
+            mono: false,
         },
     ];
     (draws, w + 8.0)
@@ -167,6 +172,7 @@ impl Ctx<'_> {
             color,
             bold: false,
             italic: false,
+            mono: false,
         });
     }
 
@@ -188,6 +194,7 @@ impl Ctx<'_> {
                 color: TEXT,
                 bold: false,
                 italic: false,
+                mono: false,
             });
             self.close();
             self.y += lh;

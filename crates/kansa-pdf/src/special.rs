@@ -283,6 +283,7 @@ impl Ctx<'_> {
                 color: TEXT,
                 bold: false,
                 italic: false,
+                mono: false,
             });
             lx += 10.0 + self.font.width(t, size) + 14.0;
         }
@@ -303,6 +304,7 @@ impl Ctx<'_> {
             color: TEXT,
             bold: false,
             italic: false,
+            mono: false,
         });
         let total: f32 = b.parts.iter().sum::<f32>().max(100.0);
         let mut bx = cols.bar_x;
@@ -339,6 +341,7 @@ impl Ctx<'_> {
             color: TEXT,
             bold: false,
             italic: false,
+            mono: false,
         });
         if !b.aside.is_empty() {
             let aside = self.font.clip(&b.aside, size, cols.aside_w);
@@ -350,6 +353,7 @@ impl Ctx<'_> {
                 color: MUTED,
                 bold: false,
                 italic: false,
+                mono: false,
             });
         }
         self.y += row;

@@ -13,13 +13,13 @@ use std::io::Write;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 
-use super::font::Font;
+use super::font::{Font, Look, Slot};
 use super::layout::{Draw, MarkOp, Rgb};
 use super::model::Target;
 
-/// Font resource name in every page's /Resources; its first six letters are
-/// the subset tag.
-pub(crate) const FONT_RES: &str = "KANSAF";
+/// Font resource names in every page's /Resources, one per face ([`Slot`] order); each
+/// name is also the face's six-letter subset tag.
+pub(crate) const FONT_RES: [&str; 4] = ["KANSAR", "KANSAB", "KANSAM", "KANSAF"];
 
 /// A link area (PDF coordinates, origin bottom-left) and its target.
 #[derive(Debug, Clone)]
@@ -46,30 +46,35 @@ pub(crate) struct EncodedPage {
     pub decorated: bool,
 }
 
-/// Maps original glyph ids to the ids in the embedded font subset.
+/// Maps each face's original glyph ids to the ids in its embedded subset.
 pub(crate) struct GlyphMap {
-    new_ids: Vec<u16>,
-    /// Glyphs drawn that were not in the subset (a bug: drawn as .notdef).
+    new_ids: [Vec<u16>; 4],
+    /// Glyphs drawn that were in no subset (a bug: drawn as .notdef).
     pub misses: usize,
 }
 
 impl GlyphMap {
-    /// `subset` lists the original glyph ids kept, ascending, starting with 0
-    /// (.notdef): the subset renumbers glyph `subset[i]` to `i`.
-    pub(crate) fn new(subset: &[u16]) -> Self {
-        let mut new_ids = vec![0u16; usize::from(u16::MAX) + 1];
-        for (i, &gid) in subset.iter().enumerate() {
-            new_ids[usize::from(gid)] = i as u16;
-        }
+    /// `subsets[slot]` lists the original glyph ids kept of that face, ascending, starting
+    /// with 0 (.notdef): the subset renumbers glyph `subset[i]` to `i`.
+    pub(crate) fn new(subsets: &[Vec<u16>; 4]) -> Self {
+        let new_ids = std::array::from_fn(|slot| {
+            let subset = &subsets[slot];
+            if subset.len() <= 1 {
+                return Vec::new();
+            }
+            let mut ids = vec![0u16; usize::from(u16::MAX) + 1];
+            for (i, &gid) in subset.iter().enumerate() {
+                ids[usize::from(gid)] = i as u16;
+            }
+            ids
+        });
         Self { new_ids, misses: 0 }
     }
 
-    fn get(&mut self, gid: u16) -> u16 {
-        let id = self.new_ids[usize::from(gid)];
-        if id == 0 && gid != 0 {
-            self.misses += 1;
-        }
-        id
+    /// The subset id of glyph `gid` of the face in `slot`, if the subset has it.
+    fn lookup(&self, slot: Slot, gid: u16) -> Option<u16> {
+        let id = *self.new_ids[slot as usize].get(usize::from(gid))?;
+        (id != 0).then_some(id)
     }
 }
 
@@ -82,6 +87,8 @@ pub(crate) struct Encoder<'a> {
     h: f32,
     in_text: bool,
     size: f32,
+    /// The face selected with `Tf` in the current text object.
+    face: Option<Slot>,
     fill: Option<Rgb>,
     stroke: Option<(Rgb, f32)>,
     bold: bool,
@@ -109,6 +116,7 @@ impl<'a> Encoder<'a> {
             h,
             in_text: false,
             size: 0.0,
+            face: None,
             fill: None,
             stroke: None,
             bold: false,
@@ -151,40 +159,74 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    /// Shows `s` at baseline (`x`, `y`); `look` is (colour, bold, italic).
-    fn text(&mut self, x: f32, y: f32, size: f32, s: &str, look: (Rgb, bool, bool)) {
-        let (c, bold, italic) = look;
+    /// Shows `s` at baseline (`x`, `y`); `look` is (colour, bold, italic, fixed pitch). Each
+    /// character is set in the face that has it (`Font::pick`); bold in a face without a bold
+    /// cut is drawn by filling and stroking the outlines.
+    fn text(&mut self, x: f32, y: f32, size: f32, s: &str, look: (Rgb, bool, bool, bool)) {
+        let (c, bold, italic, mono) = look;
         if !self.in_text {
             self.out.extend_from_slice(b"BT\n");
             self.in_text = true;
             self.size = 0.0;
+            self.face = None;
         }
-        if self.size != size {
+        self.fill(c);
+        let skew = if italic { 0.2 } else { 0.0 };
+        self.nums(&[1.0, 0.0, skew, 1.0, x, self.h - y], "Tm");
+        let mut run: Option<(Slot, bool)> = None;
+        let want = Look { bold, mono };
+        for ch in s.chars() {
+            let (mut slot, gid, _) = self.font.pick(ch, want);
+            let mut id = self.glyphs.lookup(slot, gid);
+            if id.is_none() && slot != Slot::Regular {
+                // Not in that face's subset (bold text the survey did not foresee): the body
+                // face draws it.
+                let (s2, g2, _) = self.font.pick(ch, Look::default());
+                slot = s2;
+                id = self.glyphs.lookup(slot, g2);
+            }
+            let id = id.unwrap_or_else(|| {
+                if gid != 0 {
+                    self.glyphs.misses += 1;
+                }
+                0
+            });
+            let fake_bold = bold && slot != Slot::Bold;
+            if run != Some((slot, fake_bold)) {
+                if run.is_some() {
+                    self.out.extend_from_slice(b"> Tj\n");
+                }
+                self.select(slot, size, fake_bold, c);
+                self.out.push(b'<');
+                run = Some((slot, fake_bold));
+            }
+            write!(self.out, "{id:04X}").ok();
+        }
+        if run.is_some() {
+            self.out.extend_from_slice(b"> Tj\n");
+        }
+    }
+
+    /// Selects the face in `slot` at `size` and the text render mode (fill, or fill and
+    /// stroke for a drawn bold), skipping what is already set.
+    fn select(&mut self, slot: Slot, size: f32, fake_bold: bool, c: Rgb) {
+        if self.size != size || self.face != Some(slot) {
             self.out.extend_from_slice(b"/");
-            self.out.extend_from_slice(FONT_RES.as_bytes());
+            self.out
+                .extend_from_slice(FONT_RES[slot as usize].as_bytes());
             self.out.push(b' ');
             self.nums(&[size], "Tf");
             self.size = size;
+            self.face = Some(slot);
         }
-        self.fill(c);
-        if bold {
-            // IPAex has no bold face: fill and stroke the outlines.
+        if fake_bold {
             self.stroke(c, size * 0.035);
         }
-        if bold != self.bold {
+        if fake_bold != self.bold {
             self.out
-                .extend_from_slice(if bold { b"2 Tr\n" } else { b"0 Tr\n" });
-            self.bold = bold;
+                .extend_from_slice(if fake_bold { b"2 Tr\n" } else { b"0 Tr\n" });
+            self.bold = fake_bold;
         }
-        let skew = if italic { 0.2 } else { 0.0 };
-        self.nums(&[1.0, 0.0, skew, 1.0, x, self.h - y], "Tm");
-        self.out.push(b'<');
-        for ch in s.chars() {
-            let gid = self.font.glyph(ch).0;
-            let id = self.glyphs.get(gid);
-            write!(self.out, "{id:04X}").ok();
-        }
-        self.out.extend_from_slice(b"> Tj\n");
     }
 
     fn line(&mut self, from: (f32, f32), to: (f32, f32), c: Rgb, w: f32) {
@@ -207,7 +249,8 @@ impl<'a> Encoder<'a> {
                 color,
                 bold,
                 italic,
-            } => self.text(*x, *y, *size, text, (*color, *bold, *italic)),
+                mono,
+            } => self.text(*x, *y, *size, text, (*color, *bold, *italic, *mono)),
             Draw::Rect {
                 x,
                 y,
@@ -279,7 +322,7 @@ impl<'a> Encoder<'a> {
     fn toc_num(&mut self, page: usize, (x0, x1): (f32, f32), y: f32, size: f32) {
         let label = page.to_string();
         let nw = self.font.width(&label, size);
-        let look = (super::layout::TEXT, false, false);
+        let look = (super::layout::TEXT, false, false, false);
         self.text(x1 - nw, y, size, &label, look);
         // Dotted leader on a 3 pt grid so the dots line up vertically.
         let (start, end) = ((x0 / 3.0).ceil() * 3.0, x1 - nw - 4.0);
@@ -386,27 +429,44 @@ mod tests {
     }
 
     #[test]
-    fn glyph_map_renumbers_and_counts_misses() {
-        let mut m = GlyphMap::new(&[0, 7, 300]);
-        assert_eq!((m.get(7), m.get(300), m.get(0)), (1, 2, 0));
-        assert_eq!(m.misses, 0);
-        assert_eq!(m.get(8), 0);
-        assert_eq!(m.misses, 1);
+    fn glyph_map_renumbers_each_face() {
+        let m = GlyphMap::new(&[vec![0, 7, 300], vec![0, 8], vec![], vec![]]);
+        assert_eq!(
+            (m.lookup(Slot::Regular, 7), m.lookup(Slot::Regular, 300)),
+            (Some(1), Some(2))
+        );
+        assert_eq!(m.lookup(Slot::Bold, 8), Some(1));
+        assert_eq!(
+            m.lookup(Slot::Regular, 8),
+            None,
+            "not in that face's subset"
+        );
+        assert_eq!(m.lookup(Slot::Mono, 7), None, "an empty subset");
     }
 
     #[test]
     fn pages_are_encoded_at_once_unless_they_wait_for_page_numbers() {
         let mut font = Font::load(&FontSource::builtin()).unwrap();
-        let a = font.glyph('A').0;
-        let mut map = GlyphMap::new(&[0, a]);
+        let bold = Look {
+            bold: true,
+            mono: false,
+        };
+        let (slot, a, _) = font.pick('A', bold);
+        assert_eq!(slot, Slot::Bold, "the built-in family has a real bold");
+        let (_, b, _) = font.pick('B', Look::default());
+        let regular_a = font.pick('A', Look::default()).1;
+        // Bold 'A' is in the bold subset; bold 'B' is not (the survey missed it), so the
+        // body face draws it, stroked.
+        let mut map = GlyphMap::new(&[vec![0, regular_a, b], vec![0, a], vec![], vec![]]);
         let text = Draw::Text {
             x: 10.0,
             y: 20.0,
             size: 9.5,
-            text: "AA".into(),
+            text: "AAB".into(),
             color: TEXT,
             bold: true,
             italic: false,
+            mono: false,
         };
         let link = Draw::Link {
             x: 1.0,
@@ -419,15 +479,17 @@ mod tests {
         };
         let page = encode_page(vec![text.clone(), link], true, &mut font, &mut map, 100.0);
         let content = inflate(page.content.as_ref().expect("encoded"));
-        // Balanced graphics state; bold as fill+stroke; y flipped; subset ids.
+        // Balanced graphics state; y flipped; subset ids; the bold face, then the body face
+        // filled and stroked.
         assert!(
             content.starts_with("q\n") && content.ends_with("ET\nQ\n"),
             "{content}"
         );
         assert!(
-            content.contains("2 Tr\n1 0 0 1 10 80 Tm\n<00010001> Tj\n"),
+            content.contains("1 0 0 1 10 80 Tm\n/KANSAB 9.5 Tf\n<00010001> Tj\n/KANSAR 9.5 Tf\n"),
             "{content}"
         );
+        assert!(content.contains("2 Tr\n<0002> Tj\n"), "{content}");
         assert_eq!(page.links.len(), 1);
         assert_eq!(page.links[0].rect, [1.0, 94.0, 4.0, 98.0]);
         assert!(page.late.is_empty() && map.misses == 0);

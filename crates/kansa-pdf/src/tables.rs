@@ -11,8 +11,8 @@ use super::linebreak::{break_lines, min_width, natural_width};
 use super::model::{Align, Block, Span, Style, plain};
 use super::tags::Role;
 
-pub(crate) const SIZE: f32 = 8.25;
-pub(crate) const LH: f32 = 11.8;
+pub(crate) const SIZE: f32 = 9.0;
+pub(crate) const LH: f32 = 12.8;
 const PAD_X: f32 = 3.5;
 const PAD_Y: f32 = 2.6;
 const HEAD_BG: Rgb = Rgb(0.88, 0.91, 0.95);

@@ -455,3 +455,74 @@ fn streamed_pdf_is_the_same_file_and_nothing_is_written_on_failure() {
         other => panic!("expected PdfError::Output, got {other:?}"),
     }
 }
+
+/// The base font names embedded in `pdf`.
+fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut names: Vec<String> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Type0"))
+        .filter_map(|d| d.get(b"BaseFont").and_then(|n| n.as_name()).ok())
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn bold_text_uses_the_bold_face_and_missing_characters_the_fallback() {
+    // A character BIZ UDPGothic lacks and IPAex Gothic has.
+    let mut family = crate::font::Font::load(&FontSource::builtin()).unwrap();
+    let rare = ('\u{3400}'..='\u{9fff}')
+        .find(|c| family.pick(*c, crate::font::Look::default()).0 == crate::font::Slot::Fallback)
+        .expect("a CJK character only the fallback has");
+    let md = format!("## 見出し\n\n本文 **強調** と `code 01` と {rare}\n");
+    let pdf = typeset(&md, &PdfOptions::default()).unwrap();
+    assert_eq!(
+        embedded_fonts(&pdf),
+        [
+            "KANSAB+BIZUDPGothic-Bold",
+            "KANSAF+IPAexGothic",
+            "KANSAM+BIZUDGothic-Regular",
+            "KANSAR+BIZUDPGothic-Regular"
+        ]
+    );
+    let text = page_texts(&pdf).concat();
+    assert!(
+        text.contains(rare) && text.contains("強調") && text.contains("code01"),
+        "{text}"
+    );
+    // Missing only when no font of the chain has it.
+    assert!(
+        missing_glyphs(&FontSource::builtin(), &format!("{rare}設"))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        missing_glyphs(&FontSource::builtin(), "😀").unwrap(),
+        ['😀']
+    );
+}
+
+#[test]
+fn a_font_given_replaces_the_body_face_and_keeps_the_fallback() {
+    let ipaex = FontSource {
+        bytes: std::borrow::Cow::Owned(
+            std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../data/fonts/ipaexg.ttf"
+            ))
+            .unwrap(),
+        ),
+        index: 0,
+    };
+    let options = PdfOptions {
+        font: ipaex,
+        ..PdfOptions::default()
+    };
+    let pdf = typeset("## 見出し\n\n本文 **強調**\n", &options).unwrap();
+    // The given font draws everything, bold by stroking its outlines (it has no bold cut).
+    assert_eq!(embedded_fonts(&pdf), ["KANSAR+IPAexGothic"]);
+}

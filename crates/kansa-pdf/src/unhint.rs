@@ -211,9 +211,10 @@ mod tests {
     #[test]
     fn builtin_font_survives_and_shrinks() {
         let font = super::super::FontSource::builtin();
-        let stripped = strip_hints(&font.bytes).expect("IPAex is TrueType");
+        let stripped = strip_hints(&font.bytes).expect("BIZ UDPGothic is TrueType");
+        // BIZ UDPGothic is lightly hinted: about a fifth of the file.
         assert!(
-            stripped.len() < font.bytes.len() * 3 / 4,
+            stripped.len() < font.bytes.len() * 9 / 10,
             "{} → {}",
             font.bytes.len(),
             stripped.len()
