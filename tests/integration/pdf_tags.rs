@@ -125,6 +125,7 @@ fn page_texts(doc: &Document, fonts: &FontMaps) -> (Vec<ObjectId>, Vec<PageText>
 /// child elements.
 struct Elem {
     role: String,
+    lang: Option<Vec<u8>>,
     text: String,
     alt: Option<String>,
     kids: Vec<usize>,
@@ -150,8 +151,10 @@ impl Walk<'_> {
                 .collect();
             String::from_utf16(&units).unwrap()
         });
+        let lang = dict.get(b"Lang").ok().map(|l| l.as_str().unwrap().to_vec());
         self.elems.push(Elem {
             role,
+            lang,
             text: String::new(),
             alt,
             kids: Vec::new(),
@@ -324,6 +327,22 @@ fn structure_tree_holds_every_control_in_a_table_cell_and_charts_have_alt_text()
             "figure alt text: {alt:?}"
         );
     }
+
+    // Text in English in the Japanese report says so (/Lang en, UTF-16BE).
+    let en: Vec<u8> = [0xfe, 0xff, 0, b'e', 0, b'n'].to_vec();
+    let english: Vec<&Elem> = elems
+        .iter()
+        .filter(|e| e.lang.as_ref() == Some(&en))
+        .collect();
+    assert!(
+        english.iter().any(|e| e.text.contains("aws.amazon.com")),
+        "the AWS URL is marked English"
+    );
+    assert!(
+        english
+            .iter()
+            .all(|e| e.text.chars().all(|c| (c as u32) < 0x3000))
+    );
 
     // Headings: the title, the sections, the TOC as a TOC of TOCIs holding links.
     assert!(

@@ -226,6 +226,9 @@ impl<'a> Ctx<'a> {
         };
         if let Some(m) = mark {
             self.set_mark(m);
+            if let (Mark::Tagged(n), Draw::Text { text, .. }) = (m, &d) {
+                self.tags.note_text(n, text);
+            }
         }
         if let Some(p) = self.page.as_mut() {
             p.draws.push(d);

@@ -628,6 +628,7 @@ pub fn typeset_to(
     cx.grids = grids;
     cx.continued = options.continued.clone();
     lay_out(&mut cx, &parts);
+    debug_assert!(cx.tags.balanced(), "a structure element left open");
     if cx.no_pages() {
         cx.new_page();
     }

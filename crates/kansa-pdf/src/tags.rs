@@ -101,6 +101,8 @@ pub(crate) struct Tree {
     kids: Vec<(u32, Kid)>,
     /// Alternate descriptions (figures).
     alt: Vec<(u32, String)>,
+    /// Per element, the scripts of the text it holds itself ([`CJK`], [`LATIN`]).
+    scripts: Vec<u8>,
     stack: Vec<u32>,
     /// For each page, the element each MCID belongs to (the MCID is the index).
     pub(crate) page_marks: Vec<Vec<u32>>,
@@ -113,6 +115,7 @@ impl Tree {
             parents: vec![u32::MAX],
             kids: Vec::new(),
             alt: Vec::new(),
+            scripts: vec![0],
             stack: vec![0],
             page_marks: Vec::new(),
         }
@@ -132,6 +135,7 @@ impl Tree {
         let n = self.roles.len() as u32;
         self.roles.push(role);
         self.parents.push(parent);
+        self.scripts.push(0);
         self.kids.push((parent, Kid::Elem(n)));
         n
     }
@@ -182,6 +186,45 @@ impl Tree {
     pub(crate) fn len(&self) -> usize {
         self.roles.len()
     }
+
+    /// Notes the scripts of `text`, drawn as content of element `n` (for its `/Lang`).
+    pub(crate) fn note_text(&mut self, n: u32, text: &str) {
+        let s = &mut self.scripts[n as usize];
+        for c in text.chars() {
+            if c.is_ascii_alphabetic() {
+                *s |= LATIN;
+            } else if is_cjk(c) {
+                *s |= CJK;
+            }
+        }
+    }
+
+    /// Whether every element opened has been closed.
+    pub(crate) fn balanced(&self) -> bool {
+        self.stack == [0]
+    }
+}
+
+/// The element holds Japanese text (kana, kanji, CJK punctuation and full-width forms).
+const CJK: u8 = 1;
+/// The element holds Latin letters.
+const LATIN: u8 = 2;
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}' | '\u{20000}'..='\u{3ffff}')
+}
+
+/// The `/Lang` of an element whose text is in another language than the document's: Latin
+/// letters and no Japanese in a Japanese document are English (an AWS product name, a URL, an
+/// English answer), Japanese in an English document is Japanese. `None` for the document's
+/// own language, mixed text and text without letters (dates, numbers).
+fn span_lang(scripts: u8, doc_lang: &str) -> Option<&'static str> {
+    let ja = doc_lang.starts_with("ja");
+    match scripts {
+        LATIN if ja => Some("en"),
+        CJK if !ja => Some("ja"),
+        _ => None,
+    }
 }
 
 /// A link annotation that belongs to a `Link` element.
@@ -217,6 +260,7 @@ pub(crate) fn serialize(
         mut kids,
         alt,
         page_marks,
+        scripts,
         ..
     } = tree;
     let count = roles.len() as u32;
@@ -269,6 +313,10 @@ pub(crate) fn serialize(
                 super::save::text_string(&mut o, lang);
             }
             _ => {}
+        }
+        if let Some(l) = span_lang(scripts[n as usize], lang) {
+            o.extend_from_slice(b"/Lang");
+            super::save::text_string(&mut o, l);
         }
         if let Some(a) = &alt_of[n as usize] {
             o.extend_from_slice(b"/Alt");
@@ -346,6 +394,31 @@ pub(crate) fn serialize(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_in_the_other_language_gets_its_own_lang() {
+        let mut t = Tree::new();
+        let (en, ja, mixed, date) = (
+            t.open(Role::P),
+            t.child(0, Role::P),
+            t.child(0, Role::P),
+            t.child(0, Role::P),
+        );
+        t.note_text(en, "http://aws.amazon.com/security");
+        t.note_text(ja, "設備の管理");
+        t.note_text(mixed, "AWSの設備");
+        t.note_text(date, "2026-11-25");
+        t.close();
+        let s = serialize(t, 1, &[], &[], "ja");
+        let lang = |n: usize| String::from_utf8_lossy(&s.objects[n].1).contains("/Lang");
+        assert!(lang(0), "the Document carries the document's language");
+        assert_eq!(
+            (lang(1), lang(2), lang(3), lang(4)),
+            (true, false, false, false)
+        );
+        assert_eq!(span_lang(CJK, "en"), Some("ja"));
+        assert_eq!(span_lang(LATIN, "en"), None);
+    }
 
     #[test]
     fn elements_serialize_with_their_content_and_parents() {
