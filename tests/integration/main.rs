@@ -18,6 +18,7 @@ mod numbers;
 mod pack;
 mod pdf;
 mod pdf_signing;
+mod pdfa;
 mod report;
 mod signing;
 mod threads;

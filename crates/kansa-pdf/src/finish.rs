@@ -89,6 +89,7 @@ pub(crate) fn finish(
     lo.catalog_mut()
         .map_err(|e| PdfError::Pdf(e.to_string()))?
         .set("Metadata", Object::Reference(metadata));
+    super::archive::add(&mut lo, f.options)?;
     unhint_fonts(&mut lo);
     lo.compress();
     // Straight to the caller's writer: the finished file never sits in memory a second time

@@ -11,7 +11,10 @@
 //! table of contents, bar charts, status badges, running header and footer),
 //! embed the font as a subset with a ToUnicode map (IPAex Gothic built in,
 //! or any .ttf/.otf/.ttc given as a [`FontSource`]), and add bookmarks,
-//! links and metadata. Layout is done here; each page is encoded to PDF
+//! links and metadata. The file is PDF/A-3b (ISO 19005-3): XMP with the
+//! `pdfaid` claim, an sRGB output intent, and the
+//! [`PdfOptions::attachments`] embedded as associated files (`archive.rs`;
+//! [`embedded_file`] reads one back). Layout is done here; each page is encoded to PDF
 //! operators and compressed as soon as it is full (`stream.rs`), so memory
 //! grows with the compressed output, not with the page count; printpdf
 //! subsets and embeds the font and writes the metadata (`doc.rs`), lopdf
@@ -90,6 +93,7 @@
 
 #![forbid(unsafe_code)]
 
+mod archive;
 #[cfg(test)]
 mod details_tests;
 mod doc;
@@ -111,6 +115,7 @@ mod tests;
 mod unhint;
 mod xmp;
 
+pub use archive::embedded_file;
 pub use font::{FontSource, missing_glyphs};
 
 use std::collections::BTreeMap;
@@ -154,6 +159,24 @@ pub struct PdfOptions {
     /// The mark that starts the part of a table row continued on the next page, in the
     /// document's language (kansa: "(続き)" / "(continued)"); empty for none.
     pub continued: String,
+    /// Files embedded in the PDF as PDF/A-3 associated files (`/AF`, `/AFRelationship /Data`)
+    /// and listed as attachments (kansa: `assessment.json` and `gaps.csv`), in this order;
+    /// [`embedded_file`] reads one back. Empty for none.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file embedded in the PDF (see [`PdfOptions::attachments`]): the data the report is
+/// about, so that whoever receives only the PDF still has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name, e.g. `assessment.json` (the name tree's key, `/F` and `/UF`).
+    pub name: String,
+    /// MIME type, e.g. `application/json` (the embedded file's `/Subtype`).
+    pub mime: String,
+    /// What the file holds, shown by PDF readers (`/Desc`).
+    pub description: String,
+    /// The file's bytes, embedded unchanged (compressed in the PDF).
+    pub bytes: Vec<u8>,
 }
 
 impl Default for PdfOptions {
@@ -170,6 +193,7 @@ impl Default for PdfOptions {
             font: FontSource::builtin(),
             classification: String::new(),
             continued: "(continued)".into(),
+            attachments: Vec::new(),
         }
     }
 }

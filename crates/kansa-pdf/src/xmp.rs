@@ -1,7 +1,10 @@
 //! The document's XMP metadata stream (the catalogue's `/Metadata`): title, author, subject,
 //! creator tool, producer and dates, matching the information dictionary. Archival readers and
-//! PDF/A look here rather than at the information dictionary; PDF/A's own claim
-//! (`pdfaid:part`) is not made here, as the file is not PDF/A yet (issue 14).
+//! PDF/A look here rather than at the information dictionary. It also makes PDF/A's claim,
+//! `pdfaid:part` 3 and `pdfaid:conformance` B (PDF/A-3b, ISO 19005-3; the rest of what that
+//! takes is in `archive.rs`). Every property is one PDF/A predefines (Dublin Core, XMP basic,
+//! Adobe PDF, PDF/A identification), so no extension schema is needed; a property outside
+//! those (e.g. PDF/UA's `pdfuaid:part`) would need one in this packet.
 //!
 //! The packet is plain XML written from the options, so the same options give the same bytes
 //! (no generated ids, no clock).
@@ -55,7 +58,10 @@ pub(crate) fn packet(o: &PdfOptions) -> String {
             "<rdf:Description rdf:about=\"\"",
             " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"",
             " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"",
-            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n",
+            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"",
+            " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n",
+            "<pdfaid:part>3</pdfaid:part>\n",
+            "<pdfaid:conformance>B</pdfaid:conformance>\n",
             "<dc:format>application/pdf</dc:format>\n",
             "<dc:title>{title}</dc:title>\n",
             "<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n",
@@ -111,6 +117,8 @@ mod tests {
         assert!(p.contains("FISC &quot;2012&quot;"));
         assert!(p.contains("<xmp:CreateDate>2026-11-25T00:00:00Z</xmp:CreateDate>"));
         assert!(p.contains("<rdf:li xml:lang=\"ja\">"));
+        assert!(p.contains("<pdfaid:part>3</pdfaid:part>"));
+        assert!(p.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
         assert_eq!(p, packet(&o), "deterministic");
         assert!(!escape("a\u{1}b").contains('\u{1}'));
     }
