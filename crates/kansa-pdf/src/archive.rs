@@ -10,7 +10,12 @@
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
-use crate::{Attachment, PdfError, PdfOptions};
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+
+use crate::{PdfError, PdfOptions};
 
 /// The sRGB profile of the output intent (see `assets/README.md` for source and licence).
 const SRGB_ICC: &[u8] = include_bytes!("../assets/sRGB.icc");
@@ -22,6 +27,120 @@ const SRGB_NAME: &str = "sRGB IEC61966-2.1";
 const PRINT: i64 = 4;
 /// Annotation flags PDF/A forbids: Invisible (1), Hidden (2), ToggleNoView (256), NoView (32).
 const HIDING: i64 = 1 | 2 | 32 | 256;
+
+/// A file embedded in the PDF (see [`PdfOptions::attachments`]): the data the report is about,
+/// so that whoever receives only the PDF still has it. Held compressed: a 100,000-control
+/// assessment is a quarter of a gigabyte of JSON, a few percent of that compressed, and the
+/// typesetter's own memory is most of the budget ([`Attachment::written`] never holds the
+/// file whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// File name, e.g. `assessment.json` (the name tree's key, `/F` and `/UF`).
+    pub name: String,
+    /// MIME type, e.g. `application/json` (the embedded file's `/Subtype`).
+    pub mime: String,
+    /// What the file holds, shown by PDF readers (`/Desc`).
+    pub description: String,
+    /// The file's bytes, zlib-compressed (the stream's `/FlateDecode` data).
+    deflated: Vec<u8>,
+    /// The file's size in bytes (`/Params /Size`).
+    size: u64,
+}
+
+impl Attachment {
+    /// An attachment of `bytes`.
+    pub fn new(name: &str, mime: &str, description: &str, bytes: &[u8]) -> Self {
+        let mut d = Deflater::new();
+        // Writing into memory cannot fail.
+        let _ = d.write_all(bytes);
+        Self::of(name, mime, description, d)
+    }
+
+    /// An attachment of what `write` writes, compressed as it is written.
+    pub fn written(
+        name: &str,
+        mime: &str,
+        description: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<Self> {
+        let mut d = Deflater::new();
+        write(&mut d)?;
+        Ok(Self::of(name, mime, description, d))
+    }
+
+    fn of(name: &str, mime: &str, description: &str, d: Deflater) -> Self {
+        let size = d.size;
+        Self {
+            name: name.to_owned(),
+            mime: mime.to_owned(),
+            description: description.to_owned(),
+            deflated: d.finish(),
+            size,
+        }
+    }
+
+    /// The file's size in bytes, uncompressed.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// Up to this size a file is compressed at the best level (as lopdf compresses the other
+/// streams: 7% smaller for the example's assessment.json than the default level); a larger
+/// one at the fast level, which keeps a 100,000-control assessment to seconds.
+const BEST_UP_TO: usize = 32 << 20;
+
+/// A zlib writer that holds the first [`BEST_UP_TO`] bytes and compresses them at the best
+/// level at the end, or, once more arrives, streams everything at the fast level.
+struct Deflater {
+    head: Vec<u8>,
+    fast: Option<ZlibEncoder<Vec<u8>>>,
+    size: u64,
+}
+
+impl Deflater {
+    fn new() -> Self {
+        Self {
+            head: Vec::new(),
+            fast: None,
+            size: 0,
+        }
+    }
+
+    /// The compressed bytes.
+    fn finish(self) -> Vec<u8> {
+        let z = match self.fast {
+            Some(z) => z,
+            None => {
+                let mut z = ZlibEncoder::new(Vec::new(), Compression::best());
+                let _ = z.write_all(&self.head);
+                z
+            }
+        };
+        // Compressing into memory cannot fail.
+        z.finish().unwrap_or_default()
+    }
+}
+
+impl Write for Deflater {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.size += buf.len() as u64;
+        if self.fast.is_none() && self.head.len() + buf.len() > BEST_UP_TO {
+            let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
+            z.write_all(&std::mem::take(&mut self.head))?;
+            self.fast = Some(z);
+        }
+        match &mut self.fast {
+            Some(z) => z.write_all(buf)?,
+            None => self.head.extend_from_slice(buf),
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Makes the document PDF/A-3b apart from the XMP: output intent, associated files, printable
 /// annotations, PDF 1.7 header (the version PDF/A-3 is based on).
@@ -106,7 +225,7 @@ fn embed(lo: &mut Document, files: &[Attachment], date: (i16, i8, i8)) -> Vec<(S
     let mut out = Vec::with_capacity(files.len());
     for file in files {
         let params = Dictionary::from_iter([
-            ("Size", Object::Integer(file.bytes.len() as i64)),
+            ("Size", Object::Integer(file.size as i64)),
             ("ModDate", Object::string_literal(date.as_str())),
         ]);
         let dict = Dictionary::from_iter([
@@ -115,9 +234,7 @@ fn embed(lo: &mut Document, files: &[Attachment], date: (i16, i8, i8)) -> Vec<(S
             ("Params", Object::Dictionary(params)),
             ("Filter", Object::Name(b"FlateDecode".to_vec())),
         ]);
-        // Compressed here, from the caller's bytes: no uncompressed copy (a 100,000-control
-        // assessment is a quarter of a gigabyte of JSON).
-        let stream = Stream::new(dict, deflate(&file.bytes)).with_compression(false);
+        let stream = Stream::new(dict, file.deflated.clone()).with_compression(false);
         let stream = lo.add_object(stream);
         let ef = Dictionary::from_iter([
             ("F", Object::Reference(stream)),
@@ -134,24 +251,6 @@ fn embed(lo: &mut Document, files: &[Attachment], date: (i16, i8, i8)) -> Vec<(S
         out.push((file.name.clone(), lo.add_object(spec)));
     }
     out
-}
-
-/// Up to this size an attachment is compressed at the best level (as lopdf compresses the other
-/// streams: 7% smaller for the example's assessment.json); larger ones at the default level,
-/// several times faster (seconds for a 100,000-control assessment).
-const BEST_UP_TO: usize = 32 << 20;
-
-/// `bytes` zlib-compressed (`/FlateDecode`).
-fn deflate(bytes: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let level = match bytes.len() <= BEST_UP_TO {
-        true => flate2::Compression::best(),
-        false => flate2::Compression::default(),
-    };
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), level);
-    // Writing into a Vec cannot fail.
-    let _ = z.write_all(bytes);
-    z.finish().unwrap_or_default()
 }
 
 /// Sets the Print flag, and clears the hiding flags, on every annotation of every page.
@@ -346,24 +445,21 @@ mod tests {
 
     /// No limit to speak of, for the tests that are not about it.
     const MAX: usize = 1 << 30;
+    const GAPS: &[u8] = b"\xEF\xBB\xBFkey,id\r\n";
+    const JSON: &[u8] = br#"{"schema_version":1}"#;
 
     fn options() -> PdfOptions {
         PdfOptions {
             title: "報告書".into(),
             date: (2026, 11, 25),
             attachments: vec![
-                Attachment {
-                    name: "gaps.csv".into(),
-                    mime: "text/csv".into(),
-                    description: "ギャップ一覧".into(),
-                    bytes: b"\xEF\xBB\xBFkey,id\r\n".to_vec(),
-                },
-                Attachment {
-                    name: "assessment.json".into(),
-                    mime: "application/json".into(),
-                    description: "Assessment (kansa JSON)".into(),
-                    bytes: br#"{"schema_version":1}"#.to_vec(),
-                },
+                Attachment::new("gaps.csv", "text/csv", "ギャップ一覧", GAPS),
+                Attachment::new(
+                    "assessment.json",
+                    "application/json",
+                    "Assessment (kansa JSON)",
+                    JSON,
+                ),
             ],
             ..PdfOptions::default()
         }
@@ -382,20 +478,19 @@ mod tests {
     fn the_attachments_come_back_byte_for_byte() {
         let o = options();
         let pdf = typeset(&o);
-        for a in &o.attachments {
+        for (name, bytes) in [("gaps.csv", GAPS), ("assessment.json", JSON)] {
             assert_eq!(
-                embedded_file(&pdf, &a.name, MAX).unwrap().as_deref(),
-                Some(&a.bytes[..])
+                embedded_file(&pdf, name, MAX).unwrap().as_deref(),
+                Some(bytes)
             );
         }
         assert_eq!(embedded_file(&pdf, "report.md", MAX).unwrap(), None);
         let none = typeset(&PdfOptions::default());
         assert_eq!(embedded_file(&none, "assessment.json", MAX).unwrap(), None);
         assert!(embedded_file(b"%PDF-1.7\nnot a pdf", "assessment.json", MAX).is_err());
-        let json = &o.attachments[1];
-        let small = json.bytes.len() - 1;
+        let small = JSON.len() - 1;
         assert!(
-            embedded_file(&pdf, &json.name, small).is_err(),
+            embedded_file(&pdf, "assessment.json", small).is_err(),
             "over the limit"
         );
     }
@@ -510,8 +605,38 @@ mod tests {
         let o = options();
         assert_eq!(typeset(&o), typeset(&o));
         let mut other = options();
-        other.attachments[1].bytes.push(b' ');
+        other.attachments[1] = Attachment::new("assessment.json", "application/json", "", b"{}");
         assert_ne!(typeset(&o), typeset(&other));
+    }
+
+    /// Past [`BEST_UP_TO`] the writer switches to streaming at the fast level; either way the
+    /// bytes come back whole, written in one piece or in many.
+    #[test]
+    fn large_files_stream_and_come_back_whole() {
+        use std::io::Read;
+        let line = "{\"id\": \"設1\", \"status\": \"implemented\"},\n".as_bytes();
+        let big: Vec<u8> = line
+            .iter()
+            .copied()
+            .cycle()
+            .take(BEST_UP_TO + 4096)
+            .collect();
+        let piecewise = Attachment::written("a.json", "application/json", "", |w| {
+            big.chunks(1000).try_for_each(|c| w.write_all(c))
+        })
+        .unwrap();
+        let whole = Attachment::new("a.json", "application/json", "", &big);
+        for a in [&piecewise, &whole] {
+            assert_eq!(a.size(), big.len() as u64);
+            let mut back = Vec::new();
+            flate2::read::ZlibDecoder::new(&a.deflated[..])
+                .read_to_end(&mut back)
+                .unwrap();
+            assert!(back == big, "round trip");
+        }
+        assert_eq!(piecewise, whole, "deterministic, however it was written");
+        let small = Attachment::new("s", "text/plain", "", &big[..1000]);
+        assert_eq!(small.size(), 1000);
     }
 
     #[test]

@@ -115,7 +115,7 @@ mod tests;
 mod unhint;
 mod xmp;
 
-pub use archive::embedded_file;
+pub use archive::{Attachment, embedded_file};
 pub use font::{FontSource, missing_glyphs};
 
 use std::collections::BTreeMap;
@@ -163,20 +163,6 @@ pub struct PdfOptions {
     /// and listed as attachments (kansa: `assessment.json` and `gaps.csv`), in this order;
     /// [`embedded_file`] reads one back. Empty for none.
     pub attachments: Vec<Attachment>,
-}
-
-/// A file embedded in the PDF (see [`PdfOptions::attachments`]): the data the report is
-/// about, so that whoever receives only the PDF still has it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Attachment {
-    /// File name, e.g. `assessment.json` (the name tree's key, `/F` and `/UF`).
-    pub name: String,
-    /// MIME type, e.g. `application/json` (the embedded file's `/Subtype`).
-    pub mime: String,
-    /// What the file holds, shown by PDF readers (`/Desc`).
-    pub description: String,
-    /// The file's bytes, embedded unchanged (compressed in the PDF).
-    pub bytes: Vec<u8>,
 }
 
 impl Default for PdfOptions {
