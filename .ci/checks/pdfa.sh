@@ -28,10 +28,25 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 path = sys.argv[1]
 bad = []
 
+# pikepdf.pdfa approves no XMP extension schema, so it rejects PDF/UA's claim (pdfuaid:part)
+# even when declared as PDF/A requires (ISO 19005-3, 6.6.2.3; veraPDF accepts it). Those
+# findings alone are let through, and only when the packet declares the pdfuaid schema.
+with pikepdf.open(path) as p:
+    xmp = p.Root.Metadata.read_bytes().decode("utf-8")
+declared = ("<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>" in xmp
+            and "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
+            and "<pdfaProperty:name>part</pdfaProperty:name>" in xmp)
+def ua_claim(f):
+    return (declared and f.rule == "ISO_19005_3:6.6.2.3.1-1"
+            and any(w in f.message for w in ("pdfaExtension", "pdfaSchema", "pdfaProperty", "pdfuaid:part")))
+
 report = pdfa.validate_written(path, "3b")
+known = [f for f in report.findings if ua_claim(f)]
 for f in report.findings:
-    bad.append(f"validator: {f}")
-print(f"pikepdf.pdfa 3b: {'passed' if report.passed else 'FAILED'}, {len(report.findings)} findings")
+    if not ua_claim(f):
+        bad.append(f"validator: {f}")
+print(f"pikepdf.pdfa 3b: {len(report.findings) - len(known)} findings"
+      + (f" (and {len(known)} on the declared PDF/UA extension schema, which it does not support)" if known else ""))
 
 # The validator must catch a broken copy (no output intent), or its pass means nothing.
 with pikepdf.open(path) as p, tempfile.NamedTemporaryFile(suffix=".pdf") as t:

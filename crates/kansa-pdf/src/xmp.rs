@@ -31,8 +31,43 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Whether the packet claims PDF/UA-1 (`pdfuaid:part` 1). Off until the file is tagged (the
+/// structure tree of issue 14's PDF/UA part); turning it on also declares the `pdfuaid`
+/// namespace in a PDF/A extension schema ([`UA_CLAIM_XMP`]), which PDF/A requires for every
+/// property outside the schemas it predefines.
+pub(crate) const UA_CLAIM: bool = false;
+
+/// PDF/UA's identification (`pdfuaid:part` 1) and the PDF/A extension schema that declares its
+/// namespace (ISO 14289-1, 5; ISO 19005-3, 6.6.2.3), as veraPDF and pdfua expect them.
+const UA_CLAIM_XMP: &str = concat!(
+    "<rdf:Description rdf:about=\"\"",
+    " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"",
+    " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"",
+    " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n",
+    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n",
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n",
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n",
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n",
+    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n",
+    "<pdfaProperty:name>part</pdfaProperty:name>\n",
+    "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n",
+    "<pdfaProperty:category>internal</pdfaProperty:category>\n",
+    "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n",
+    "</rdf:li></rdf:Seq></pdfaSchema:property>\n",
+    "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n",
+    "</rdf:Description>\n",
+    "<rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n",
+    "<pdfuaid:part>1</pdfuaid:part>\n",
+    "</rdf:Description>\n",
+);
+
 /// The XMP packet for `o`.
 pub(crate) fn packet(o: &PdfOptions) -> String {
+    packet_with(o, UA_CLAIM)
+}
+
+/// The XMP packet for `o`, with the PDF/UA claim or without.
+fn packet_with(o: &PdfOptions, ua: bool) -> String {
     let (y, m, d) = o.date;
     let date = format!(
         "{y:04}-{:02}-{:02}T00:00:00Z",
@@ -73,6 +108,7 @@ pub(crate) fn packet(o: &PdfOptions) -> String {
             "<xmp:MetadataDate>{date}</xmp:MetadataDate>\n",
             "<pdf:Producer>{creator}</pdf:Producer>\n",
             "</rdf:Description>\n",
+            "{ua}",
             "</rdf:RDF>\n",
             "</x:xmpmeta>\n",
             "<?xpacket end=\"w\"?>"
@@ -83,6 +119,7 @@ pub(crate) fn packet(o: &PdfOptions) -> String {
         lang = lang,
         creator = escape(&o.creator),
         date = date,
+        ua = if ua { UA_CLAIM_XMP } else { "" },
     )
 }
 
@@ -120,6 +157,13 @@ mod tests {
         assert!(p.contains("<pdfaid:part>3</pdfaid:part>"));
         assert!(p.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
         assert_eq!(p, packet(&o), "deterministic");
+        assert_eq!(p.contains("pdfuaid"), UA_CLAIM);
+        let ua = packet_with(&o, true);
+        assert!(ua.contains("<pdfuaid:part>1</pdfuaid:part>"));
+        assert!(ua.contains("<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"));
+        assert!(
+            ua.ends_with("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>")
+        );
         assert!(!escape("a\u{1}b").contains('\u{1}'));
     }
 }
