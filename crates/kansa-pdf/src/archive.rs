@@ -33,7 +33,7 @@ const HIDING: i64 = 1 | 2 | 32 | 256;
 /// assessment is a quarter of a gigabyte of JSON, a few percent of that compressed, and the
 /// typesetter's own memory is most of the budget ([`Attachment::written`] never holds the
 /// file whole).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Attachment {
     /// File name, e.g. `assessment.json` (the name tree's key, `/F` and `/UF`).
     pub name: String,
@@ -82,6 +82,19 @@ impl Attachment {
     /// The file's size in bytes, uncompressed.
     pub fn size(&self) -> u64 {
         self.size
+    }
+}
+
+/// Name, type and sizes, not the (megabytes of) compressed bytes.
+impl std::fmt::Debug for Attachment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("name", &self.name)
+            .field("mime", &self.mime)
+            .field("description", &self.description)
+            .field("size", &self.size)
+            .field("deflated", &self.deflated.len())
+            .finish()
     }
 }
 
@@ -637,6 +650,7 @@ mod tests {
         assert_eq!(piecewise, whole, "deterministic, however it was written");
         let small = Attachment::new("s", "text/plain", "", &big[..1000]);
         assert_eq!(small.size(), 1000);
+        assert!(format!("{small:?}").contains("size: 1000"), "{small:?}");
     }
 
     #[test]
