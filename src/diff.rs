@@ -1,4 +1,5 @@
-//! Changes since a baseline: a previous pack's `assessment.json`, compared control by control.
+//! Changes since a baseline: a previous pack's `assessment.json` (or the one a kansa PDF
+//! embeds), compared control by control.
 //!
 //! Nightly builds ask "what got worse since yesterday?": gaps opened and closed, status
 //! regressions and improvements, changed owners and due dates, and controls the catalogue added
@@ -69,7 +70,12 @@ struct WireMiddle {
     controls: Vec<BaselineControl>,
 }
 
-/// Read a baseline: a pack directory (its `assessment.json`) or an `assessment.json` file.
+/// What `--baseline` takes, for the hints of its errors.
+const BASELINE_HINT: &str =
+    "--baseline takes a previous pack directory, its assessment.json or its report.pdf";
+
+/// Read a baseline: a pack directory (its `assessment.json`), an `assessment.json` file, or a
+/// PDF report kansa made (it embeds `assessment.json`, issue 14), told by its `%PDF-` magic.
 pub fn load_baseline(path: &Path) -> Result<Baseline> {
     let file = if path.is_dir() {
         path.join("assessment.json")
@@ -77,7 +83,14 @@ pub fn load_baseline(path: &Path) -> Result<Baseline> {
         path.to_owned()
     };
     let bytes = crate::fs::read(&file)?;
-    let shown = file.display().to_string();
+    let mut shown = file.display().to_string();
+    let bytes = if bytes.starts_with(b"%PDF-") {
+        let json = assessment_in_pdf(&bytes, &shown)?;
+        shown.push_str(" (embedded assessment.json)");
+        json
+    } else {
+        bytes
+    };
     let wire: Wire = serde_json::from_slice(&bytes).map_err(|e| {
         Error::Input(Diagnostics(vec![
             Diagnostic::new(
@@ -86,7 +99,7 @@ pub fn load_baseline(path: &Path) -> Result<Baseline> {
                 e.column() as u64,
                 format!("not a kansa assessment: {e}"),
             )
-            .hint("--baseline takes a previous pack directory or its assessment.json"),
+            .hint(BASELINE_HINT),
         ]))
     })?;
     if wire.schema_version != crate::model::SCHEMA_VERSION {
@@ -119,6 +132,28 @@ pub fn load_baseline(path: &Path) -> Result<Baseline> {
         catalogue: wire.catalogue.id,
         controls,
     })
+}
+
+/// The `assessment.json` a kansa PDF embeds (`shown` names the file in errors): a PDF that
+/// cannot be read, or that embeds none (not made by kansa, or by a kansa before issue 14), is
+/// an input error with a hint.
+fn assessment_in_pdf(pdf: &[u8], shown: &str) -> Result<Vec<u8>> {
+    let max = crate::model::limits::DEFAULT_MAX_FILE_BYTES as usize;
+    let problem = |message: String| {
+        Error::Input(Diagnostics(vec![
+            Diagnostic::new(shown, 0, 0, message).hint(format!(
+                "{BASELINE_HINT}; a PDF must be a report kansa made, which embeds assessment.json \
+                 (`pdfdetach -list` shows it)"
+            )),
+        ]))
+    };
+    match kansa_pdf::embedded_file(pdf, "assessment.json", max) {
+        Ok(Some(json)) => Ok(json),
+        Ok(None) => Err(problem(
+            "this PDF embeds no assessment.json, so it cannot be a baseline".to_owned(),
+        )),
+        Err(e) => Err(problem(format!("cannot read the PDF as a baseline: {e}"))),
+    }
 }
 
 /// The baseline's path as outputs record it: as given when relative, only the last two parts

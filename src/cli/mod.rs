@@ -279,10 +279,10 @@ struct PackArgs {
     /// Output root (a pack goes to OUT/<name>); overrides `out` in the config.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// A previous pack (directory, packs root or its assessment.json): adds "changes since". A
-    /// pack without a previous version there (or of another catalogue) is built without, and
-    /// says so.
-    #[arg(long, value_name = "DIR|assessment.json")]
+    /// A previous pack (directory, packs root, its assessment.json or its report.pdf, which
+    /// embeds the assessment): adds "changes since". A pack without a previous version there
+    /// (or of another catalogue) is built without, and says so.
+    #[arg(long, value_name = "DIR|assessment.json|report.pdf")]
     baseline: Option<PathBuf>,
     /// Exit 1 (after writing) when a new gap or a status regression appears; repeatable. Not
     /// evaluated (a note says so) for a pack without a baseline.

@@ -6,6 +6,7 @@
 //! cli per run, a pack per pack), and every template sees the one context of [`context`].
 
 pub mod context;
+pub mod exports;
 pub mod labels;
 pub mod markdown;
 pub mod pdf_report;

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use kansa_pdf::{FontSource, Paper, PdfError, PdfOptions};
+use kansa_pdf::{Attachment, FontSource, Paper, PdfError, PdfOptions};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
@@ -268,6 +268,35 @@ fn describe_chars(chars: &[char]) -> String {
         .join(", ")
 }
 
+/// The files the PDF carries (PDF/A-3 associated files): `assessment.json` and `gaps.csv`,
+/// the very bytes a pack writes beside it ([`super::json`], [`super::exports::gaps_csv`]), so
+/// a regulator who receives only the PDF still has the data, and `--baseline report.pdf`
+/// reads the assessment back.
+fn attachments(report: &Report) -> Result<Vec<Attachment>> {
+    let ja = report.lang == crate::model::Lang::Ja;
+    let describe =
+        |ja_text: &'static str, en_text: &'static str| if ja { ja_text } else { en_text };
+    // The JSON is compressed as it is serialized: it never sits in memory whole (a quarter of a
+    // gigabyte at 100,000 controls) beside the typesetter's pages.
+    let json = Attachment::written(
+        "assessment.json",
+        "application/json",
+        describe(
+            "評価結果（kansa JSON：全管理策の回答と判定）",
+            "The assessment (kansa JSON: every control with its answers and outcome)",
+        ),
+        |w| super::write_json(report, w),
+    )
+    .map_err(|e| Error::Internal(format!("assessment.json for the PDF: {e}")))?;
+    let gaps = Attachment::new(
+        "gaps.csv",
+        "text/csv",
+        describe("ギャップ一覧（CSV、UTF-8）", "The gaps (CSV, UTF-8)"),
+        &super::exports::gaps_csv(report),
+    );
+    Ok(vec![json, gaps])
+}
+
 /// Render the PDF of a report.
 pub fn render_pdf(
     report: &Report,
@@ -309,6 +338,7 @@ pub fn write_pdf(
         font,
         classification: report.document.classification.clone().unwrap_or_default(),
         continued: Label::Continued.text(report.lang).to_owned(),
+        attachments: attachments(report)?,
     };
     kansa_pdf::typeset_to(markdown, &options, out).map_err(|e| match e {
         PdfError::MissingGlyphs { .. } => WriteError::Render(Error::Template {

@@ -19,6 +19,7 @@ mod pack;
 mod pdf;
 mod pdf_signing;
 mod pdf_tags;
+mod pdfa;
 mod report;
 mod signing;
 mod threads;

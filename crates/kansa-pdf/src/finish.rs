@@ -96,6 +96,7 @@ pub(crate) fn finish(
     lo.catalog_mut()
         .map_err(|e| PdfError::Pdf(e.to_string()))?
         .set("Metadata", Object::Reference(metadata));
+    super::archive::add(&mut lo, f.options)?;
     unhint_fonts(&mut lo);
     lo.compress();
     // The structure tree: its objects are numbered after lopdf's and never become lopdf

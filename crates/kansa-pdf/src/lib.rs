@@ -13,7 +13,10 @@
 //! UDPGothic regular and bold, BIZ UDGothic for code spans, IPAex Gothic for
 //! what they lack; or any .ttf/.otf/.ttc given as a [`FontSource`] for the
 //! body face), tag the structure for screen readers (PDF/UA, `tags.rs`), and
-//! add bookmarks, links and metadata. Layout is done here; each page is encoded to PDF
+//! add bookmarks, links and metadata. The file is PDF/A-3b (ISO 19005-3): XMP
+//! with the `pdfaid` claim, an sRGB output intent, and the
+//! [`PdfOptions::attachments`] embedded as associated files (`archive.rs`;
+//! [`embedded_file`] reads one back). Layout is done here; each page is encoded to PDF
 //! operators and compressed as soon as it is full (`stream.rs`), so memory
 //! grows with the compressed output, not with the page count; printpdf
 //! subsets and embeds the font and writes the metadata (`doc.rs`), lopdf
@@ -92,6 +95,7 @@
 
 #![forbid(unsafe_code)]
 
+mod archive;
 #[cfg(test)]
 mod details_tests;
 mod doc;
@@ -115,6 +119,7 @@ mod tests;
 mod unhint;
 mod xmp;
 
+pub use archive::{Attachment, embedded_file};
 pub use font::{FontSource, missing_glyphs};
 
 use layout::{Ctx, Geom, headings};
@@ -156,6 +161,10 @@ pub struct PdfOptions {
     /// The mark that starts the part of a table row continued on the next page, in the
     /// document's language (kansa: "(続き)" / "(continued)"); empty for none.
     pub continued: String,
+    /// Files embedded in the PDF as PDF/A-3 associated files (`/AF`, `/AFRelationship /Data`)
+    /// and listed as attachments (kansa: `assessment.json` and `gaps.csv`), in this order;
+    /// [`embedded_file`] reads one back. Empty for none.
+    pub attachments: Vec<Attachment>,
 }
 
 impl Default for PdfOptions {
@@ -172,6 +181,7 @@ impl Default for PdfOptions {
             font: FontSource::builtin(),
             classification: String::new(),
             continued: "(continued)".into(),
+            attachments: Vec::new(),
         }
     }
 }

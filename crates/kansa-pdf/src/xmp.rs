@@ -1,7 +1,10 @@
 //! The document's XMP metadata stream (the catalogue's `/Metadata`): title, author, subject,
 //! creator tool, producer and dates, matching the information dictionary. Archival readers and
-//! PDF/A look here rather than at the information dictionary; PDF/A's own claim
-//! (`pdfaid:part`) is not made here, as the file is not PDF/A yet (issue 14).
+//! PDF/A look here rather than at the information dictionary. It also makes PDF/A's claim,
+//! `pdfaid:part` 3 and `pdfaid:conformance` B (PDF/A-3b, ISO 19005-3; the rest of what that
+//! takes is in `archive.rs`). Every property is one PDF/A predefines (Dublin Core, XMP basic,
+//! Adobe PDF, PDF/A identification), so no extension schema is needed; a property outside
+//! those (e.g. PDF/UA's `pdfuaid:part`) would need one in this packet.
 //!
 //! The packet is plain XML written from the options, so the same options give the same bytes
 //! (no generated ids, no clock).
@@ -28,8 +31,43 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Whether the packet claims PDF/UA-1 (`pdfuaid:part` 1): the file is tagged (`tags.rs`).
+/// The claim also declares the `pdfuaid` namespace in a PDF/A extension schema
+/// ([`UA_CLAIM_XMP`]), which PDF/A requires for every property outside the schemas it
+/// predefines.
+pub(crate) const UA_CLAIM: bool = true;
+
+/// PDF/UA's identification (`pdfuaid:part` 1) and the PDF/A extension schema that declares its
+/// namespace (ISO 14289-1, 5; ISO 19005-3, 6.6.2.3), as veraPDF and pdfua expect them.
+const UA_CLAIM_XMP: &str = concat!(
+    "<rdf:Description rdf:about=\"\"",
+    " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"",
+    " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"",
+    " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n",
+    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n",
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n",
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n",
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n",
+    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n",
+    "<pdfaProperty:name>part</pdfaProperty:name>\n",
+    "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n",
+    "<pdfaProperty:category>internal</pdfaProperty:category>\n",
+    "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n",
+    "</rdf:li></rdf:Seq></pdfaSchema:property>\n",
+    "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n",
+    "</rdf:Description>\n",
+    "<rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n",
+    "<pdfuaid:part>1</pdfuaid:part>\n",
+    "</rdf:Description>\n",
+);
+
 /// The XMP packet for `o`.
 pub(crate) fn packet(o: &PdfOptions) -> String {
+    packet_with(o, UA_CLAIM)
+}
+
+/// The XMP packet for `o`, with the PDF/UA claim or without.
+fn packet_with(o: &PdfOptions, ua: bool) -> String {
     let (y, m, d) = o.date;
     let date = format!(
         "{y:04}-{:02}-{:02}T00:00:00Z",
@@ -55,7 +93,10 @@ pub(crate) fn packet(o: &PdfOptions) -> String {
             "<rdf:Description rdf:about=\"\"",
             " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"",
             " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"",
-            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n",
+            " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"",
+            " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n",
+            "<pdfaid:part>3</pdfaid:part>\n",
+            "<pdfaid:conformance>B</pdfaid:conformance>\n",
             "<dc:format>application/pdf</dc:format>\n",
             "<dc:title>{title}</dc:title>\n",
             "<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>\n",
@@ -67,6 +108,7 @@ pub(crate) fn packet(o: &PdfOptions) -> String {
             "<xmp:MetadataDate>{date}</xmp:MetadataDate>\n",
             "<pdf:Producer>{creator}</pdf:Producer>\n",
             "</rdf:Description>\n",
+            "{ua}",
             "</rdf:RDF>\n",
             "</x:xmpmeta>\n",
             "<?xpacket end=\"w\"?>"
@@ -77,6 +119,7 @@ pub(crate) fn packet(o: &PdfOptions) -> String {
         lang = lang,
         creator = escape(&o.creator),
         date = date,
+        ua = if ua { UA_CLAIM_XMP } else { "" },
     )
 }
 
@@ -111,7 +154,16 @@ mod tests {
         assert!(p.contains("FISC &quot;2012&quot;"));
         assert!(p.contains("<xmp:CreateDate>2026-11-25T00:00:00Z</xmp:CreateDate>"));
         assert!(p.contains("<rdf:li xml:lang=\"ja\">"));
+        assert!(p.contains("<pdfaid:part>3</pdfaid:part>"));
+        assert!(p.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
         assert_eq!(p, packet(&o), "deterministic");
+        assert_eq!(p.contains("pdfuaid"), UA_CLAIM);
+        let ua = packet_with(&o, true);
+        assert!(ua.contains("<pdfuaid:part>1</pdfuaid:part>"));
+        assert!(ua.contains("<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"));
+        assert!(
+            ua.ends_with("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>")
+        );
         assert!(!escape("a\u{1}b").contains('\u{1}'));
     }
 }
