@@ -3,7 +3,8 @@
 
 Reads kansa's assessment JSON, writes a .typ file with the same parts (cover table, summary
 tables, gap list, per-section control tables with answers, inputs), and compiles it with the
-typst compiler from PyPI (`pip install typst`), given only the IPAex Gothic font:
+typst compiler from PyPI (`pip install typst`), given only kansa's fonts (BIZ UDPGothic with
+IPAex Gothic as the fallback, tables at 9 pt as kansa's); typst tags its PDF by default:
 
     target/release/kansa report -f json --date 2026-11-25 \\
         --answers examples/aws-2012/answers.csv --answers examples/example-bank/answers.csv \\
@@ -33,7 +34,7 @@ def simple_table(header, rows, widths):
 
 def build(report: dict) -> str:
     out = ['#set page(paper: "a4", margin: 18mm, numbering: "1 / 1", header: [#set text(7pt); ' + esc(report["title"]) + ' #h(1fr) ' + esc(report.get("organisation") or "") + '])\n',
-           '#set text(font: "IPAexGothic", size: 9.5pt, lang: "ja")\n#show table: set text(8pt)\n#set heading(numbering: none)\n',
+           '#set text(font: ("BIZ UDPGothic", "IPAexGothic"), size: 9.5pt, lang: "ja")\n#show table: set text(9pt)\n#set heading(numbering: none)\n',
            f'#align(center, text(20pt)[{esc(report["title"])}])\n\n']
     cat = report["catalogue"]
     cover = [["基準", cat["name"]], ["版", cat["edition"]], ["基準日", report["report_date"]], ["作成ツール", "kansa " + report["kansa_version"]], ["基準 SHA-256", cat["sha256"]]]

@@ -77,37 +77,48 @@ pub(crate) struct Look {
     pub(crate) mono: bool,
 }
 
-/// The family: a face per [`Slot`] (bold, fixed pitch and fallback may be absent).
+/// The family: a face per [`Slot`] (bold, fixed pitch and fallback may be absent). Each
+/// face is parsed when first asked for a character, so a report that needs no fallback
+/// never parses IPAex Gothic, and a glyph check never parses the bold face.
 pub(crate) struct Font {
     faces: [Option<Face>; 4],
+    /// The built-in faces not parsed yet.
+    pending: [Option<&'static [u8]>; 4],
     /// Per character and look: the face that draws it, its glyph and advance (em).
     cache: HashMap<(char, u8), (Slot, u16, f32)>,
 }
 
 impl Font {
     /// The family for `src`: the built-in one, or `src` as the body face with IPAex Gothic as
-    /// its fallback.
+    /// its fallback. The body face is parsed at once (its errors are the user's to fix).
     pub(crate) fn load(src: &FontSource) -> Result<Self, PdfError> {
         let builtin = src.is_builtin();
-        let optional = |bytes: &'static [u8], wanted: bool| -> Result<Option<Face>, PdfError> {
-            match wanted {
-                true => Face::load(&FontSource::borrowed(bytes)).map(Some),
-                false => Ok(None),
-            }
-        };
+        let family = |bytes: &'static [u8]| builtin.then_some(bytes);
         Ok(Self {
-            faces: [
-                Some(Face::load(src)?),
-                optional(BUILTIN_BOLD, builtin)?,
-                optional(BUILTIN_MONO, builtin)?,
-                optional(BUILTIN_FALLBACK, true)?,
+            faces: [Some(Face::load(src)?), None, None, None],
+            pending: [
+                None,
+                family(BUILTIN_BOLD),
+                family(BUILTIN_MONO),
+                Some(BUILTIN_FALLBACK),
             ],
             cache: HashMap::with_capacity(4096),
         })
     }
 
-    /// Takes the faces out (to embed them), leaving the family empty.
+    /// The face in `slot`, parsed now if it was not yet.
+    fn face_mut(&mut self, slot: Slot) -> Option<&mut Face> {
+        let i = slot as usize;
+        if let Some(bytes) = self.pending[i].take() {
+            // The built-in faces are known good; one that failed to parse would just be absent.
+            self.faces[i] = Face::load(&FontSource::borrowed(bytes)).ok();
+        }
+        self.faces[i].as_mut()
+    }
+
+    /// Takes the parsed faces out (to embed them), leaving the family empty.
     pub(crate) fn take_faces(&mut self) -> [Option<Face>; 4] {
+        self.pending = [None; 4];
         std::mem::take(&mut self.faces)
     }
 
@@ -126,7 +137,7 @@ impl Font {
         };
         let mut found = (Slot::Regular, 0, if c.is_control() { 0.0 } else { 0.5 });
         for slot in [wanted, Slot::Regular, Slot::Fallback] {
-            if let Some(face) = self.faces[slot as usize].as_mut() {
+            if let Some(face) = self.face_mut(slot) {
                 let (gid, em) = face.glyph(c);
                 if gid != 0 {
                     found = (slot, gid, em);
