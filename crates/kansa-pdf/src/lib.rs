@@ -100,7 +100,7 @@ pub mod fuzzing;
 mod inline;
 mod layout;
 mod linebreak;
-mod model;
+pub mod model;
 mod parse;
 mod signoff;
 mod special;
@@ -462,6 +462,11 @@ fn lay_out(cx: &mut Ctx, parts: &[&str]) {
         };
         cx.blocks(body, g.left, g.right - g.left);
     }
+}
+
+/// Parses report Markdown (the conventions above) into the model the PDF is laid out from.
+pub fn parse_markdown(markdown: &str) -> model::Doc {
+    parse::parse(markdown)
 }
 
 /// Typesets report Markdown (see the crate documentation for the
