@@ -141,14 +141,14 @@ pub(crate) fn header(o: &DocxOptions) -> String {
     let mut runs = field("TITLE", &o.title, "");
     runs.push_str("<w:r><w:tab/></w:r>");
     runs.push_str(&field("AUTHOR", &o.author, ""));
-    if !o.classification.is_empty() {
-        runs.push_str("<w:r><w:t xml:space=\"preserve\">  </w:t></w:r>");
-        runs.push_str(&field(
-            "DOCPROPERTY Classification",
-            &o.classification,
-            "<w:rPr><w:b/><w:bdr w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"333333\"/></w:rPr>",
-        ));
-    }
+    // Always there (empty when there is no class), so a header taken into a reference docx
+    // shows each report's own class.
+    runs.push_str("<w:r><w:t xml:space=\"preserve\">  </w:t></w:r>");
+    runs.push_str(&field(
+        "DOCPROPERTY Classification",
+        &o.classification,
+        "<w:rPr><w:b/><w:bdr w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"333333\"/></w:rPr>",
+    ));
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:hdr {W_NS}><w:p><w:pPr><w:pStyle w:val=\"Header\"/><w:tabs><w:tab w:val=\"clear\" w:pos=\"4252\"/><w:tab w:val=\"clear\" w:pos=\"8504\"/><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs></w:pPr>{runs}</w:p></w:hdr>",
         PAGE_W - 2 * MARGIN
