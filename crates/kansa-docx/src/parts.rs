@@ -120,10 +120,11 @@ pub(crate) fn document_rels(rels: &[Rel]) -> String {
     x
 }
 
-/// The default section: A4 portrait, the PDF's margins, no header or footer on the cover.
+/// The default section: A4 portrait, the PDF's margins, no header or footer on the cover. No
+/// line grid (`w:type="lines"` would snap every table line to 18 pt and double the pages).
 pub(crate) fn default_sect_pr() -> String {
     format!(
-        "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/><w:pgMar w:top=\"{MARGIN}\" w:right=\"{MARGIN}\" w:bottom=\"{MARGIN}\" w:left=\"{MARGIN}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:cols w:space=\"425\"/><w:titlePg/><w:docGrid w:type=\"lines\" w:linePitch=\"360\"/></w:sectPr>"
+        "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdHeader\"/><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/><w:pgMar w:top=\"{MARGIN}\" w:right=\"{MARGIN}\" w:bottom=\"{MARGIN}\" w:left=\"{MARGIN}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/><w:cols w:space=\"425\"/><w:titlePg/><w:docGrid w:linePitch=\"360\"/></w:sectPr>"
     )
 }
 
@@ -236,7 +237,7 @@ pub(crate) fn styles() -> Vec<(&'static str, String)> {
         )
     };
     vec![
-        ("Normal", format!("<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl w:val=\"0\"/><w:spacing w:after=\"80\" w:line=\"276\" w:lineRule=\"auto\"/><w:jc w:val=\"both\"/></w:pPr><w:rPr>{}</w:rPr></w:style>", fonts())),
+        ("Normal", format!("<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/><w:pPr><w:widowControl w:val=\"0\"/><w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/><w:spacing w:after=\"80\" w:line=\"276\" w:lineRule=\"auto\"/><w:jc w:val=\"both\"/></w:pPr><w:rPr>{}</w:rPr></w:style>", fonts())),
         ("Title", para("Title", "Title", "<w:pPr><w:spacing w:before=\"2400\" w:after=\"480\"/><w:jc w:val=\"center\"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/></w:rPr>")),
         ("Heading1", heading(1, 30, true)),
         ("Heading2", heading(2, 24, false)),
@@ -245,8 +246,8 @@ pub(crate) fn styles() -> Vec<(&'static str, String)> {
         ("TOCHeading", para("TOCHeading", "TOC Heading", "<w:pPr><w:keepNext/><w:pageBreakBefore/><w:spacing w:after=\"240\"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"30\"/><w:szCs w:val=\"30\"/></w:rPr>")),
         ("TOC1", para("TOC1", "toc 1", "<w:pPr><w:spacing w:after=\"60\"/></w:pPr>")),
         ("TOC2", para("TOC2", "toc 2", "<w:pPr><w:spacing w:after=\"60\"/><w:ind w:left=\"420\"/></w:pPr>")),
-        ("TableText", para("TableText", "Table Text", "<w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"left\"/></w:pPr><w:rPr><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr>")),
-        ("TableHeading", para("TableHeading", "Table Heading", "<w:pPr><w:keepNext/><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/><w:jc w:val=\"left\"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr>")),
+        ("TableText", para("TableText", "Table Text", "<w:pPr><w:spacing w:before=\"30\" w:after=\"30\" w:line=\"252\" w:lineRule=\"auto\"/><w:jc w:val=\"left\"/></w:pPr><w:rPr><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr>")),
+        ("TableHeading", para("TableHeading", "Table Heading", "<w:pPr><w:keepNext/><w:spacing w:before=\"30\" w:after=\"30\" w:line=\"252\" w:lineRule=\"auto\"/><w:jc w:val=\"left\"/></w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"16\"/><w:szCs w:val=\"16\"/></w:rPr>")),
         ("TableGap", para("TableGap", "Table Gap", "<w:pPr><w:spacing w:after=\"0\" w:line=\"120\" w:lineRule=\"exact\"/></w:pPr><w:rPr><w:sz w:val=\"8\"/><w:szCs w:val=\"8\"/></w:rPr>")),
         ("ChartText", para("ChartText", "Chart Text", "<w:pPr><w:spacing w:after=\"0\"/><w:jc w:val=\"left\"/></w:pPr><w:rPr><w:sz w:val=\"17\"/><w:szCs w:val=\"17\"/></w:rPr>")),
         ("SourceCode", para("SourceCode", "Source Code", "<w:pPr><w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"F3F3F3\"/><w:spacing w:after=\"0\"/><w:jc w:val=\"left\"/></w:pPr><w:rPr><w:sz w:val=\"17\"/><w:szCs w:val=\"17\"/></w:rPr>")),
@@ -260,7 +261,9 @@ pub(crate) fn styles() -> Vec<(&'static str, String)> {
 }
 
 /// `word/styles.xml` of the default look: Japanese (`ja-JP`) as the East Asian language,
-/// BIZ UDGothic for every script, 9.5 pt body text (the PDF's).
+/// BIZ UDGothic for every script, 9.5 pt body text (the PDF's). Normal turns off the automatic
+/// space between Japanese and Latin text or digits: `運1` stays `運1` (as written, as in the
+/// PDF, and as text search and copy find it), not `運 1`.
 pub(crate) fn default_styles(lang: &str) -> String {
     let val = if lang.starts_with("ja") {
         "ja-JP"
