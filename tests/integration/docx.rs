@@ -330,3 +330,52 @@ fn pack_writes_report_docx_with_its_reference() {
         outcome(&out)
     );
 }
+
+#[test]
+fn changes_since_the_baseline_are_in_the_docx() {
+    let dir = tempfile::tempdir().unwrap();
+    let overlays = |extra: &[&Path]| -> String {
+        EXAMPLE_ANSWERS
+            .iter()
+            .map(|p| root().join(p))
+            .chain(extra.iter().map(|p| p.to_path_buf()))
+            .map(|p| format!("{:?}", p.display().to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let config = dir.path().join("kansa.toml");
+    let write = |list: String| {
+        std::fs::write(
+            &config,
+            format!("[[pack]]\nname = \"bank\"\noverlays = [{list}]\ndate = \"2026-11-25\"\nformats = [\"docx\"]\n"),
+        )
+        .unwrap()
+    };
+    write(overlays(&[]));
+    let packs = dir.path().join("packs");
+    assert!(run_pack(&config, &packs, &[]).status.success());
+    let baseline = dir.path().join("baseline");
+    std::fs::rename(packs.join("bank"), &baseline).unwrap();
+    // 運24 was implemented; tonight it is partial.
+    let tonight = dir.path().join("tonight.csv");
+    std::fs::write(&tonight, "id,status\n運24,partial\n").unwrap();
+    write(overlays(&[&tonight]));
+    let out = run_pack(&config, &packs, &["--baseline", baseline.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", outcome(&out));
+    let docx = std::fs::read(packs.join("bank/report.docx")).unwrap();
+    let doc = part(&docx, "word/document.xml");
+    let texts = runs(&doc);
+    // The last mention: the heading itself (the contents list it first).
+    let heading = texts
+        .iter()
+        .rposition(|t| t == "前回からの変更")
+        .expect("changes heading");
+    let regressions = texts[heading..].iter().rposition(|t| t == "後退 (1)");
+    assert!(regressions.is_some(), "regressions table");
+    let after = &texts[heading + regressions.unwrap()..];
+    assert!(
+        after.iter().take(12).any(|t| t == "運24"),
+        "{:?}",
+        &after[..12]
+    );
+}

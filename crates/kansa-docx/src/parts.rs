@@ -166,7 +166,8 @@ pub(crate) fn footer() -> String {
 }
 
 /// Settings: fields (the contents' page numbers) are updated when Word opens the file;
-/// Japanese line breaking and the East Asian theme language.
+/// Japanese line breaking and the East Asian theme language. Elements in the schema's order
+/// (Word refuses a file with them out of order).
 pub(crate) fn settings(lang: &str) -> String {
     let val = if lang.starts_with("ja") {
         "ja-JP"
@@ -174,7 +175,7 @@ pub(crate) fn settings(lang: &str) -> String {
         "en-US"
     };
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings {W_NS}><w:updateFields w:val=\"true\"/><w:defaultTabStop w:val=\"840\"/><w:characterSpacingControl w:val=\"compressPunctuation\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat><w:themeFontLang w:val=\"{val}\" w:eastAsia=\"ja-JP\"/></w:settings>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings {W_NS}><w:defaultTabStop w:val=\"840\"/><w:characterSpacingControl w:val=\"compressPunctuation\"/><w:updateFields w:val=\"true\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat><w:themeFontLang w:val=\"{val}\" w:eastAsia=\"ja-JP\"/></w:settings>"
     )
 }
 
