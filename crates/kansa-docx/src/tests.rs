@@ -136,3 +136,56 @@ fn bad_reference_docx_says_what_is_wrong() {
     let e = Reference::from_docx(&only).unwrap_err().to_string();
     assert!(e.contains("word/styles.xml"), "{e}");
 }
+
+/// Every XML part parses, with matching end tags, back to depth zero.
+fn assert_well_formed(docx: &[u8]) {
+    use quick_xml::events::Event;
+    for (name, text) in parts(docx) {
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            continue;
+        }
+        let mut r = quick_xml::Reader::from_str(&text);
+        let mut depth = 0i32;
+        loop {
+            match r.read_event() {
+                Ok(Event::Start(_)) => depth += 1,
+                Ok(Event::End(_)) => depth -= 1,
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{name}: {e}"),
+            }
+        }
+        assert_eq!(depth, 0, "{name}");
+    }
+}
+
+const BLOCKS: &str = "# T\n\n## 一\n\n- a\n- b\n  1. c\n\n> 引用 <script>&\n\n```\ncode\tx\n```\n\n---\n\n<!-- pagebreak -->\n\n**太** *斜* ~~消~~ `符` [x](mailto:a@example.com) https://example.org/a\n\n#### 四 {#h4}\n\n###### 六\n\n```kansa-chart\n空\t—\t—\t—\t対象外 4\n過\t80%\t40%\t80%\n```\n";
+
+#[test]
+fn every_block_kind_is_well_formed_xml() {
+    for lang in ["ja", "en"] {
+        let o = DocxOptions {
+            lang: lang.into(),
+            ..options()
+        };
+        let docx = write_docx(BLOCKS, &o).unwrap();
+        assert_well_formed(&docx);
+        let doc = part(&docx, "word/document.xml");
+        assert!(doc.contains("&lt;script&gt;"), "raw HTML is text: {doc}");
+        assert!(doc.contains("<w:t xml:space=\"preserve\">•</w:t>") && doc.contains(">1.<"));
+        assert!(doc.contains("<w:pStyle w:val=\"Heading3\"/>") && doc.contains("w:name=\"h4\""));
+        assert!(
+            doc.contains("<w:pStyle w:val=\"Heading4\"/>"),
+            "level 6 is Heading 4"
+        );
+        assert!(doc.contains("<w:br w:type=\"page\"/>"));
+        assert!(doc.contains("<w:strike/>") && doc.contains("VerbatimChar"));
+        let rels = part(&docx, "word/_rels/document.xml.rels");
+        assert!(rels.contains("mailto:a@example.com") && rels.contains("https://example.org/a"));
+        let toc = if lang == "ja" { "目次" } else { "Contents" };
+        assert!(!doc.contains(toc), "no contents without the marker");
+    }
+    assert_well_formed(&write_docx(MD, &options()).unwrap());
+    assert_well_formed(&default_reference("en"));
+    assert_well_formed(&write_docx("", &options()).unwrap());
+}
