@@ -327,6 +327,7 @@ kansa.toml holds one or more [[pack]] tables; paths are relative to the file:
   lang = \"ja\"                           # ja | en
   formats = [\"md\", \"html\", \"pdf\", \"xlsx\"]   # default md, html, pdf; JSON and CSVs always
   paper = \"a4\"                          # PDF: a4 | letter; landscape = true; font = \"x.ttf\"
+  reference_docx = \"house.docx\"        # docx (formats += \"docx\"): styles, page set-up, header, footer
   out = \"../../target/packs\"            # default: packs/ beside the config
   evidence_root = \"evidence\"            # evidence entries naming files here get SHA-256s
   sort = \"urgency\"                      # findings register: urgency (overdue, risk, due) | catalogue
@@ -395,6 +396,10 @@ struct ReportArgs {
     /// last), then catalogue order; `catalogue` keeps catalogue order.
     #[arg(long, value_enum, default_value = "urgency")]
     sort: render::view::GapOrder,
+    /// Word output: take the styles, page set-up, header and footer from this .docx (as
+    /// pandoc's --reference-doc); `kansa templates export DIR` writes the default one.
+    #[arg(long, value_name = "FILE.docx")]
+    reference_docx: Option<PathBuf>,
     /// Document control: a TOML file with the keys of kansa.toml's [document] (number,
     /// version, classification, purpose, scope, prepared_by, reviewed_by, approved_by).
     #[arg(long, value_name = "FILE.toml")]
@@ -406,6 +411,14 @@ impl ReportArgs {
     /// format they would be ignored without a word (as `--font-index 7` on a one-face font
     /// was), so they are a usage error.
     fn check_pdf_only(&self, format: Format) -> Result<()> {
+        if self.reference_docx.is_some() && format != Format::Docx {
+            return Err(Error::Usage(format!(
+                "--reference-docx applies only to Word output, and this report is {}\n  hint: add \
+                 --format docx (or -o FILE.docx), or drop --reference-docx",
+                clap::ValueEnum::to_possible_value(&format)
+                    .map_or_else(String::new, |v| v.get_name().to_owned())
+            )));
+        }
         if format == Format::Pdf {
             return Ok(());
         }
@@ -488,7 +501,9 @@ enum CatalogueCommand {
 
 #[derive(Debug, Subcommand)]
 enum TemplatesCommand {
-    /// Write the built-in templates into DIR to customise them; use with `report --templates DIR`.
+    /// Write the built-in templates into DIR to customise them (use with `report --templates
+    /// DIR`), and reference.docx, the default Word styles and page set-up (edit it in Word, use
+    /// with `report --reference-docx DIR/reference.docx`).
     Export {
         /// Target directory (created if missing).
         dir: PathBuf,
@@ -607,13 +622,25 @@ fn run(cli: Cli) -> Result<()> {
             emit(None, crate::workbook::catalogue_listing(&c).as_bytes())
         }
         Command::Templates(TemplatesCommand::Export { dir, force }) => {
+            let reference = dir.join(REFERENCE_DOCX);
+            if !force && reference.exists() {
+                return Err(Error::Usage(format!(
+                    "{} already exists; use --force to overwrite",
+                    reference.display()
+                )));
+            }
             for path in render::templates::export(&dir, force)? {
                 say!("wrote {path}");
             }
+            crate::fs::write_atomic(&reference, &kansa_docx::default_reference("ja"))?;
+            say!("wrote {}", reference.display());
             Ok(())
         }
     }
 }
+
+/// The default Word reference document `templates export` writes beside the templates.
+const REFERENCE_DOCX: &str = "reference.docx";
 
 /// Write to a file atomically, or to standard output for `None` and `-`.
 pub(crate) fn emit(output: Option<&Path>, bytes: &[u8]) -> Result<()> {

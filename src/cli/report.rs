@@ -13,7 +13,9 @@ pub(super) fn report(args: ReportArgs) -> Result<()> {
     let format = report_format(&args)?;
     args.check_pdf_only(format)?;
     let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    if to_stdout && matches!(format, Format::Pdf | Format::Xlsx) && std::io::stdout().is_terminal()
+    if to_stdout
+        && matches!(format, Format::Pdf | Format::Xlsx | Format::Docx)
+        && std::io::stdout().is_terminal()
     {
         return Err(Error::Usage(
             "refusing to write a binary format to the terminal; add -o FILE (or pipe the output)"
@@ -68,7 +70,7 @@ fn report_format(args: &ReportArgs) -> Result<Format> {
         (Some(f), _) => Ok(f),
         (None, Some(p)) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
             Error::Usage(format!(
-                "cannot tell the format from {}; add --format md|html|json|pdf|xlsx",
+                "cannot tell the format from {}; add --format md|html|json|pdf|xlsx|docx",
                 p.display()
             ))
         }),
@@ -88,6 +90,7 @@ fn report_options(args: ReportArgs, document: render::view::DocumentInfo) -> Rep
             landscape: args.landscape,
             font: args.font,
             font_index: args.font_index,
+            reference_docx: args.reference_docx,
         },
         gap_order: args.sort,
         document,
@@ -106,7 +109,10 @@ fn write_report(
 ) -> Result<()> {
     // Built once for the run. JSON and xlsx use no template: for them the directory is not
     // read (nor checked), as before.
-    let uses_templates = matches!(format, Format::Md | Format::Html | Format::Pdf);
+    let uses_templates = matches!(
+        format,
+        Format::Md | Format::Html | Format::Pdf | Format::Docx
+    );
     let templates = render::Templates::load(templates.filter(|_| uses_templates))?;
     // Standard output cannot be taken back: a template error half-way through the document
     // must not leave half a report in a pipe, so the document is rendered in full first. JSON
@@ -135,7 +141,7 @@ fn write_report(
 }
 
 /// Every file `report` reads: the catalogue (unless built in), the overlays, the templates and
-/// the font; none of them may be the output.
+/// the font, the reference docx; none of them may be the output.
 fn report_inputs(args: &ReportArgs) -> Vec<PathBuf> {
     let mut inputs = catalogue_files(&args.input.catalogue.catalogue);
     inputs.extend(args.input.answers.iter().cloned());
@@ -144,6 +150,7 @@ fn report_inputs(args: &ReportArgs) -> Vec<PathBuf> {
     }
     inputs.extend(args.font.iter().cloned());
     inputs.extend(args.document.iter().cloned());
+    inputs.extend(args.reference_docx.iter().cloned());
     inputs
 }
 

@@ -128,7 +128,10 @@ mod tests {
         assert_eq!(names::<PaperName>(), ["a4", "letter"]);
         assert_eq!(names::<Lang>(), ["ja", "en"]);
         assert_eq!(names::<Gate>(), ["new-gaps", "regression"]);
-        assert_eq!(names::<Format>(), ["md", "html", "json", "xlsx", "pdf"]);
+        assert_eq!(
+            names::<Format>(),
+            ["md", "html", "json", "xlsx", "pdf", "docx"]
+        );
         assert_eq!(parse::<PaperName>("letter"), Ok(PaperName(Paper::Letter)));
         assert_eq!(parse::<Gate>("new-gaps"), Ok(Gate::NewGaps));
         assert_eq!(

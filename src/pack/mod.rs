@@ -317,6 +317,7 @@ fn pack_inputs(config: &Config, pack: &PackConfig) -> Vec<PathBuf> {
         inputs.extend(crate::fs::input_files(&config.resolve(t)));
     }
     inputs.extend(pack.font.iter().map(|f| config.resolve(f)));
+    inputs.extend(pack.reference_docx.iter().map(|f| config.resolve(f)));
     inputs
 }
 
@@ -509,6 +510,7 @@ fn report_options(
             landscape: pack.landscape,
             font: pack.font.as_deref().map(|f| config.resolve(f)),
             font_index: pack.font_index,
+            reference_docx: pack.reference_docx.as_deref().map(|f| config.resolve(f)),
         },
         gap_order: pack.sort,
         document: pack.document.info(),
@@ -528,6 +530,7 @@ fn render_files(
             Format::Md => "report.md",
             Format::Html => "report.html",
             Format::Pdf => "report.pdf",
+            Format::Docx => "report.docx",
             Format::Json => continue, // assessment.json is always written
             Format::Xlsx => {
                 files.insert(

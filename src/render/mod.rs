@@ -6,6 +6,7 @@
 //! cli per run, a pack per pack), and every template sees the one context of [`context`].
 
 pub mod context;
+pub mod docx;
 pub mod exports;
 pub mod labels;
 pub mod markdown;
@@ -38,6 +39,8 @@ pub enum Format {
     Xlsx,
     /// A PDF typeset from `report.pdf.md` with the embedded Japanese font.
     Pdf,
+    /// A Word document written from the same `report.pdf.md` Markdown as the PDF.
+    Docx,
 }
 
 impl Format {
@@ -50,6 +53,7 @@ impl Format {
             "json" => Some(Format::Json),
             "xlsx" => Some(Format::Xlsx),
             "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -81,6 +85,7 @@ pub fn render_report(
         Format::Json => json(report),
         Format::Xlsx => Ok(crate::render::xlsx::gap_register(report)?),
         Format::Pdf => pdf_report::render_pdf(report, templates, pdf),
+        Format::Docx => docx::render_docx(report, templates, pdf),
         Format::Md => split(report, &MARKDOWN, templates),
         Format::Html => split(report, &HTML, templates),
     }
@@ -184,7 +189,8 @@ impl From<Error> for WriteError {
 
 /// Render `report` as `format` into `out`. Markdown, HTML and JSON are streamed (a
 /// 100,000-control report never sits in memory as one string); a PDF is serialized to `out`
-/// once typeset, an xlsx workbook written once complete (its zip needs a seekable writer).
+/// once typeset, an xlsx workbook or a docx written once complete (a zip needs a seekable
+/// writer).
 pub fn write_view(
     report: &view::Report,
     format: Format,
@@ -197,7 +203,7 @@ pub fn write_view(
         Format::Md => write_split(report, &MARKDOWN, templates, out),
         Format::Html => write_split(report, &HTML, templates, out),
         Format::Pdf => pdf_report::write_pdf(report, templates, pdf, out),
-        Format::Xlsx => {
+        Format::Xlsx | Format::Docx => {
             let bytes = render_report(report, format, templates, pdf)?;
             out.write_all(&bytes).map_err(WriteError::Output)
         }

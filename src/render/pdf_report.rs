@@ -30,6 +30,9 @@ pub struct PdfSettings {
     pub font: Option<PathBuf>,
     /// Face index within a .ttc collection.
     pub font_index: u32,
+    /// The .docx whose styles, page set-up, header and footer a Word report takes
+    /// (`--reference-docx`); not used by the PDF.
+    pub reference_docx: Option<PathBuf>,
 }
 
 fn font(settings: &PdfSettings) -> Result<FontSource> {

@@ -152,7 +152,7 @@ fn override_paths(dir: &Path) -> Result<Vec<PathBuf>> {
     })?;
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| !is_hidden(p))
+        .filter(|p| !is_hidden(p) && !is_reference_docx(p))
         .collect();
     paths.sort();
     let not_files: Vec<Diagnostic> = paths.iter().filter_map(|p| not_a_file(p)).collect();
@@ -160,6 +160,12 @@ fn override_paths(dir: &Path) -> Result<Vec<PathBuf>> {
         return Err(Error::Input(Diagnostics(not_files)));
     }
     Ok(paths)
+}
+
+/// `reference.docx`, which `templates export` writes beside the templates (the Word styles,
+/// given with `--reference-docx`), is not a template.
+fn is_reference_docx(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n == "reference.docx")
 }
 
 /// Dot files (`.DS_Store`, `.gitkeep`, editor swap files) are never templates.

@@ -27,11 +27,11 @@ fn help_explains_columns_and_values() {
 #[test]
 fn usage_errors_exit_2() {
     let out = kansa()
-        .args(["report", "--format", "docx"])
+        .args(["report", "--format", "doc"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = kansa().args(["report", "-o", "x.docx"]).output().unwrap();
+    let out = kansa().args(["report", "-o", "x.doc"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", outcome(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
     let out = kansa()

@@ -4,6 +4,7 @@
 mod answer_fields;
 mod cli;
 mod document;
+mod docx;
 mod english;
 mod exit_codes;
 mod findings;

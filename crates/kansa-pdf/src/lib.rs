@@ -106,7 +106,7 @@ pub mod fuzzing;
 mod inline;
 mod layout;
 mod linebreak;
-mod model;
+pub mod model;
 mod parse;
 mod save;
 mod signoff;
@@ -585,6 +585,11 @@ fn lay_out(cx: &mut Ctx, parts: &[&str]) {
         };
         cx.blocks(body, g.left, g.right - g.left);
     }
+}
+
+/// Parses report Markdown (the conventions above) into the model the PDF is laid out from.
+pub fn parse_markdown(markdown: &str) -> model::Doc {
+    parse::parse(markdown)
 }
 
 /// Typesets report Markdown (see the crate documentation for the

@@ -52,6 +52,7 @@ fn key_problems(p: &PackConfig, at: &At) -> impl Iterator<Item = Diagnostic> {
         fail_under_problem(p, at),
         font_index_without_font(p, at),
         pdf_only_key_problem(p, at),
+        docx_only_key_problem(p, at),
         limits_problem(p, at),
     ]
     .into_iter()
@@ -107,6 +108,15 @@ fn pdf_only_key_problem(p: &PackConfig, at: &At) -> Option<Diagnostic> {
         .value(key)
         .hint(format!("add \"pdf\" to formats, or remove {key}")),
     )
+}
+
+/// `reference_docx` in a pack that makes no Word report would be ignored without a word.
+fn docx_only_key_problem(p: &PackConfig, at: &At) -> Option<Diagnostic> {
+    (p.reference_docx.is_some() && !p.formats.contains(&Format::Docx)).then(|| {
+        at("reference_docx applies only to Word output, and formats has no \"docx\"".into())
+            .value("reference_docx")
+            .hint("add \"docx\" to formats, or remove reference_docx")
+    })
 }
 
 /// A `[pack.limits]` value that is no size or count.

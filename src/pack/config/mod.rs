@@ -67,8 +67,8 @@ pub struct PackConfig {
     /// `ja` (default) or `en`.
     #[serde(default, deserialize_with = "choice::one")]
     pub lang: Lang,
-    /// Report formats besides the always-written JSON/CSV files: `md`, `html`, `pdf`, `xlsx`
-    /// (default `md`, `html`, `pdf`).
+    /// Report formats besides the always-written JSON/CSV files: `md`, `html`, `pdf`, `xlsx`,
+    /// `docx` (default `md`, `html`, `pdf`).
     #[serde(default = "default_formats", deserialize_with = "choice::list")]
     pub formats: Vec<Format>,
     /// Output root; the pack is `<out>/<name>`. Default: `packs` beside the config.
@@ -93,6 +93,9 @@ pub struct PackConfig {
     /// Face index in a .ttc font.
     #[serde(default)]
     pub font_index: u32,
+    /// Word output: the .docx whose styles, page set-up, header and footer `report.docx` takes.
+    #[serde(default)]
+    pub reference_docx: Option<String>,
     /// Gates for nightly builds.
     #[serde(default)]
     pub gates: Gates,
@@ -428,8 +431,8 @@ mod tests {
     #[test]
     fn unknown_format_is_located_with_allowed_values() {
         assert_refused(
-            "formats = [\"md\", \"docx\"]",
-            "kansa.toml:4:11: invalid config: formats: unknown value \"docx\"; allowed values: md, html, json, xlsx, pdf",
+            "formats = [\"md\", \"doc\"]",
+            "kansa.toml:4:11: invalid config: formats: unknown value \"doc\"; allowed values: md, html, json, xlsx, pdf, docx",
         );
         let formats = pack_with("formats = [\"xlsx\", \"json\"]").unwrap().formats;
         assert_eq!(formats, [Format::Xlsx, Format::Json]);
