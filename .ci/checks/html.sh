@@ -8,6 +8,7 @@
 #
 #   bash .ci/checks/html.sh OUT        # OUT/packs/example-bank/ holds the example pack
 #   KANSA_HTML_SHOTS=DIR bash .ci/checks/html.sh OUT   # also writes screenshots and print.pdf
+#   KANSA_HTML_TIMING=big.html bash .ci/checks/html.sh OUT   # also times filters on big.html
 set -euo pipefail
 out=${1:?usage: html.sh OUT}
 pack="$out/packs/example-bank"
@@ -18,7 +19,7 @@ python3 -c "import selenium" 2>/dev/null \
   || pip install -q --break-system-packages selenium 2>/dev/null || pip install -q selenium
 command -v pdfinfo >/dev/null || apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null
 pdf_pages=$(pdfinfo "$pack/report.pdf" | awk '/^Pages:/ { print $2 }')
-timeout 600 python3 - "$(realpath "$pack")" "$pdf_pages" "${KANSA_HTML_SHOTS:-}" <<'PY'
+KANSA_HTML_TIMING="${KANSA_HTML_TIMING:-}" timeout 900 python3 - "$(realpath "$pack")" "$pdf_pages" "${KANSA_HTML_SHOTS:-}" <<'PY'
 import base64, json, os, sys, tempfile, time, unicodedata
 from urllib.parse import quote
 from selenium import webdriver
@@ -291,6 +292,37 @@ try:
     check(not d.find_element(By.ID, "filters").is_displayed(), "no JavaScript: no filters")
 finally:
     d.quit()
+
+# Optional: filter timing on a large report (docs/benchmarks.md), KANSA_HTML_TIMING=FILE.html.
+big = os.environ.get("KANSA_HTML_TIMING")
+if big:
+    d = driver()
+    try:
+        d.set_script_timeout(120)
+        t = time.time()
+        d.get("file://" + quote(os.path.abspath(big)))
+        n = d.execute_script("return document.querySelectorAll('article.control').length")
+        print(f"info {big}: {n} controls, loaded in {time.time() - t:.1f} s")
+        time.sleep(2)  # the search index is built in the background after load
+        TIME = ("const t = performance.now(); kansaView.apply(arguments[0]);"
+                " document.body.offsetHeight; return performance.now() - t")
+        sections = d.execute_script("return [...document.querySelectorAll('#f-section option')].map(o => o.value).filter(v => v)")
+        views = [("search 管理", "#q=" + quote("管理")), ("search ｓｏｃ (NFKC)", "#q=" + quote("ｓｏｃ")),
+                 ("status=gap", "#status=gap"), ("section + gap + overdue", "#status=gap&overdue=1&section=" + quote(sections[1])),
+                 ("gap, sorted by due", "#status=gap&sort=due"), ("all again", "#")]
+        worst = 0
+        for name, h in views:
+            runs = []
+            for _ in range(5):
+                d.execute_script(TIME, "#q=" + quote("\u3042\u3042\u3042"))  # from another view each time
+                runs.append(d.execute_script(TIME, h))
+            runs.sort()
+            shown = d.find_element(By.ID, "shown-count").text
+            print(f"info {name}: median {runs[2]:.1f} ms, max {runs[-1]:.1f} ms (5 runs; {shown} shown)")
+            worst = max(worst, runs[2])
+        check(worst < 200, f"{n} controls: every filter view under 200 ms (median; worst {worst:.1f} ms)")
+    finally:
+        d.quit()
 
 if failures:
     print(f"html check: {len(failures)} failed", file=sys.stderr)
