@@ -289,5 +289,8 @@ fn print_rules() {
     assert!(style.contains("@bottom-center { content: counter(page) \" / \" counter(pages);"));
     assert!(style.contains("@top-left { content: \"\\30ae \\30e3 "));
     let print = &style[style.find("@media print").unwrap()..];
-    assert!(!print.contains("nav.toc"), "the contents print");
+    let hidden = &print[..print.find("{ display: none; }").unwrap()];
+    let hidden = &hidden[hidden.rfind('\n').unwrap()..];
+    assert_eq!(hidden.trim(), ".top, .filters", "the contents print");
+    assert!(print.contains("nav.toc { columns: 3;"));
 }
