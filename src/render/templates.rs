@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 use crate::render::markdown;
 use crate::render::view::NO_COVERAGE;
 
+// The HTML report's Rust side (its CSP hash), beside the engine that registers it.
+#[path = "html.rs"]
+mod html;
+
 /// Built-in templates: (file name, content).
 pub const BUILTIN: &[(&str, &str)] = &[
     ("report.md", include_str!("../../templates/report.md")),
@@ -258,6 +262,9 @@ fn engine(sources: &BTreeMap<String, Source>) -> tera::TeraResult<Tera> {
     tera.register_filter("percent", |v: &Value, _: Kwargs, _: &State| percent(v));
     tera.register_filter("css_string", |v: &Value, _: Kwargs, _: &State| {
         Value::safe_string(&css_string(&text_of(v)))
+    });
+    tera.register_filter("csp_hash", |v: &Value, _: Kwargs, _: &State| {
+        Value::safe_string(&html::csp_hash(&text_of(v)))
     });
     tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str())))?;
     Ok(tera)

@@ -14,6 +14,7 @@ mod hostile_cli;
 mod hostile_load;
 mod hostile_pack;
 mod hostile_scale;
+mod html;
 mod layering;
 mod numbers;
 mod pack;
