@@ -276,8 +276,27 @@ impl<'a> Saver<'a> {
                 dict.set(key, v.clone());
             }
         }
+        // The PNG "Up" predictor: each row as its difference from the one above (offsets grow
+        // slowly, object stream indexes repeat), which deflates to a fraction.
+        let columns = 1 + w2 + w3;
+        let mut predicted = Vec::with_capacity(rows.len() + rows.len() / columns);
+        let mut above = vec![0u8; columns];
+        for row in rows.chunks(columns) {
+            predicted.push(2);
+            for (b, up) in row.iter().zip(above.iter_mut()) {
+                predicted.push(b.wrapping_sub(*up));
+                *up = *b;
+            }
+        }
         dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        let stream = lopdf::Stream::new(dict, deflate(&rows));
+        dict.set(
+            "DecodeParms",
+            Dictionary::from_iter([
+                ("Predictor", 12.into()),
+                ("Columns", (columns as i64).into()),
+            ]),
+        );
+        let stream = lopdf::Stream::new(dict, deflate(&predicted));
         self.object((xref_id, 0), &Object::Stream(stream))?;
         self.put(format!("startxref\n{start}\n%%EOF\n").as_bytes())?;
         self.out.flush()

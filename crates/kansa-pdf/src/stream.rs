@@ -87,8 +87,11 @@ pub(crate) struct Encoder<'a> {
     h: f32,
     in_text: bool,
     size: f32,
-    /// The face selected with `Tf` in the current text object.
+    /// The face selected with `Tf` (kept across text objects, as the size).
     face: Option<Slot>,
+    /// Where the current text object's line matrix puts its origin, in thousandths of a point
+    /// (as written, so relative moves never drift); `None` after a slanted (italic) matrix.
+    origin: Option<(i64, i64)>,
     fill: Option<Rgb>,
     stroke: Option<(Rgb, f32)>,
     bold: bool,
@@ -96,11 +99,35 @@ pub(crate) struct Encoder<'a> {
 
 /// Appends `v` with at most three decimals and no trailing zeros.
 fn num(out: &mut Vec<u8>, v: f32) {
-    let r = (v * 1000.0).round() / 1000.0;
-    let s = format!("{r:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    let s = if s == "-0" { "0" } else { s };
-    out.extend_from_slice(s.as_bytes());
+    milli(out, thousandths(v));
+}
+
+/// `v` in thousandths, rounded.
+fn thousandths(v: f32) -> i64 {
+    if v.is_finite() {
+        (v * 1000.0).round() as i64
+    } else {
+        0
+    }
+}
+
+/// Appends `m` thousandths as a decimal number without trailing zeros (integer arithmetic:
+/// float formatting was a visible share of the run).
+fn milli(out: &mut Vec<u8>, m: i64) {
+    if m < 0 {
+        out.push(b'-');
+    }
+    let m = m.unsigned_abs();
+    out.extend_from_slice((m / 1000).to_string().as_bytes());
+    let mut frac = m % 1000;
+    if frac != 0 {
+        let mut digits = 3;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            digits -= 1;
+        }
+        write!(out, ".{frac:0digits$}").ok();
+    }
 }
 
 impl<'a> Encoder<'a> {
@@ -117,6 +144,7 @@ impl<'a> Encoder<'a> {
             in_text: false,
             size: 0.0,
             face: None,
+            origin: None,
             fill: None,
             stroke: None,
             bold: false,
@@ -167,12 +195,12 @@ impl<'a> Encoder<'a> {
         if !self.in_text {
             self.out.extend_from_slice(b"BT\n");
             self.in_text = true;
-            self.size = 0.0;
-            self.face = None;
+            // The font and size are text state, which outlives the text object (ISO 32000-1,
+            // 9.3.1): only the text matrix starts afresh.
+            self.origin = Some((0, 0));
         }
         self.fill(c);
-        let skew = if italic { 0.2 } else { 0.0 };
-        self.nums(&[1.0, 0.0, skew, 1.0, x, self.h - y], "Tm");
+        self.move_to(x, self.h - y, italic);
         let mut run: Option<(Slot, bool)> = None;
         let want = Look { bold, mono };
         for ch in s.chars() {
@@ -194,16 +222,45 @@ impl<'a> Encoder<'a> {
             let fake_bold = bold && slot != Slot::Bold;
             if run != Some((slot, fake_bold)) {
                 if run.is_some() {
-                    self.out.extend_from_slice(b"> Tj\n");
+                    self.out.extend_from_slice(b") Tj\n");
                 }
                 self.select(slot, size, fake_bold, c);
-                self.out.push(b'<');
+                self.out.push(b'(');
                 run = Some((slot, fake_bold));
             }
-            write!(self.out, "{id:04X}").ok();
+            // A literal string of the two-byte codes: half the bytes of hex, and it deflates
+            // better; `(`, `)`, `\` and a carriage return (read as a line end) are escaped.
+            for b in id.to_be_bytes() {
+                match b {
+                    b'(' | b')' | b'\\' => self.out.extend_from_slice(&[b'\\', b]),
+                    b'\r' => self.out.extend_from_slice(b"\\r"),
+                    _ => self.out.push(b),
+                }
+            }
         }
         if run.is_some() {
-            self.out.extend_from_slice(b"> Tj\n");
+            self.out.extend_from_slice(b") Tj\n");
+        }
+    }
+
+    /// Starts text at (`x`, `y`) (PDF coordinates): a move relative to the last start
+    /// (`Td`: short numbers, often 0, that compress well), or a full matrix (`Tm`) for slanted
+    /// text and the first upright text after it.
+    fn move_to(&mut self, x: f32, y: f32, italic: bool) {
+        let (mx, my) = (thousandths(x), thousandths(y));
+        match self.origin {
+            Some((ox, oy)) if !italic => {
+                milli(&mut self.out, mx - ox);
+                self.out.push(b' ');
+                milli(&mut self.out, my - oy);
+                self.out.extend_from_slice(b" Td\n");
+                self.origin = Some((mx, my));
+            }
+            _ => {
+                let skew = if italic { 0.2 } else { 0.0 };
+                self.nums(&[1.0, 0.0, skew, 1.0, x, y], "Tm");
+                self.origin = (!italic).then_some((mx, my));
+            }
         }
     }
 
@@ -418,13 +475,13 @@ mod tests {
     #[test]
     fn numbers_are_short_and_stable() {
         let mut out = Vec::new();
-        for v in [0.0, -0.0001, 1.5, 12.34567, -3.0, 595.2756] {
+        for v in [0.0, -0.0001, 1.5, 12.34567, -3.0, 595.2756, -0.05, 10.1] {
             num(&mut out, v);
             out.push(b' ');
         }
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "0 0 1.5 12.346 -3 595.276 "
+            "0 0 1.5 12.346 -3 595.276 -0.05 10.1 "
         );
     }
 
@@ -486,10 +543,10 @@ mod tests {
             "{content}"
         );
         assert!(
-            content.contains("1 0 0 1 10 80 Tm\n/KANSAB 9.5 Tf\n<00010001> Tj\n/KANSAR 9.5 Tf\n"),
+            content.contains("10 80 Td\n/KANSAB 9.5 Tf\n(\0\u{1}\0\u{1}) Tj\n/KANSAR 9.5 Tf\n"),
             "{content}"
         );
-        assert!(content.contains("2 Tr\n<0002> Tj\n"), "{content}");
+        assert!(content.contains("2 Tr\n(\0\u{2}) Tj\n"), "{content:?}");
         assert_eq!(page.links.len(), 1);
         assert_eq!(page.links[0].rect, [1.0, 94.0, 4.0, 98.0]);
         assert!(page.late.is_empty() && map.misses == 0);

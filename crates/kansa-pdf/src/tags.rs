@@ -286,7 +286,8 @@ pub(crate) fn serialize(
         }
         let mine = &kids[start..at];
         let mut o = Vec::with_capacity(64);
-        o.extend_from_slice(b"<</Type/StructElem/S/");
+        // `/Type /StructElem` is optional (ISO 32000-1, table 323): left out of all of them.
+        o.extend_from_slice(b"<</S/");
         o.extend_from_slice(roles[n as usize].name().as_bytes());
         let parent = parents[n as usize];
         let p = if parent == u32::MAX { root } else { id(parent) };
@@ -448,10 +449,7 @@ mod tests {
             .map(|(n, b)| format!("{n}: {}", String::from_utf8_lossy(b)))
             .collect();
         assert_eq!(s.root, 106);
-        assert!(
-            text[1].starts_with("101: <</Type/StructElem/S/Table/P 100 0 R"),
-            "{text:?}"
-        );
+        assert!(text[1].starts_with("101: <</S/Table/P 100 0 R"), "{text:?}");
         assert!(
             text[3].contains("/S/TH")
                 && text[3].contains("/Pg 10 0 R")
