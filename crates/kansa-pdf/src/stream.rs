@@ -11,7 +11,6 @@
 use std::io::Write;
 
 use flate2::Compression;
-use flate2::write::ZlibEncoder;
 
 use super::font::{Font, Look, Slot};
 use super::layout::{Draw, MarkOp, Rgb};
@@ -399,11 +398,33 @@ impl<'a> Encoder<'a> {
     }
 }
 
-/// zlib (FlateDecode) at a fixed level, so output is deterministic.
+thread_local! {
+    /// One compressor per thread, reset for each stream: a new one allocates and clears its
+    /// window and hash tables (a third of a megabyte), which for a hundred streams was most
+    /// of the run's system time.
+    static COMPRESSOR: std::cell::RefCell<Option<flate2::Compress>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// zlib (FlateDecode) at a fixed level, so output is deterministic (the same bytes as a fresh
+/// `ZlibEncoder` at that level).
 pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut z = ZlibEncoder::new(Vec::with_capacity(data.len() / 4), Compression::new(6));
-    z.write_all(data).expect("writing to a Vec cannot fail");
-    z.finish().expect("writing to a Vec cannot fail")
+    COMPRESSOR.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let z = cell.get_or_insert_with(|| flate2::Compress::new(Compression::new(6), true));
+        z.reset();
+        let mut out = Vec::with_capacity(data.len() / 3 + 128);
+        loop {
+            let consumed = z.total_in() as usize;
+            let status = z
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .expect("compressing into memory cannot fail");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(4096));
+        }
+    })
 }
 
 /// Encodes a finished page, unless it has TOC numbers; links are kept
