@@ -526,3 +526,57 @@ fn a_font_given_replaces_the_body_face_and_keeps_the_fallback() {
     // The given font draws everything, bold by stroking its outlines (it has no bold cut).
     assert_eq!(embedded_fonts(&pdf), ["KANSAR+IPAexGothic"]);
 }
+
+/// Text-showing operators outside any marked-content sequence, and whether every sequence
+/// is closed, over all pages of `pdf`.
+fn unmarked_text(pdf: &[u8]) -> (usize, bool) {
+    let doc = lopdf::Document::load_mem(pdf).expect("valid PDF");
+    let mut unmarked = 0;
+    let mut balanced = true;
+    for page in doc.get_pages().values() {
+        let content = lopdf::content::Content::decode(&doc.get_page_content(*page)).unwrap();
+        let mut depth = 0i32;
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "BDC" | "BMC" => depth += 1,
+                "EMC" => depth -= 1,
+                "Tj" | "TJ" if depth == 0 => unmarked += 1,
+                _ => {}
+            }
+            balanced &= depth >= 0;
+        }
+        balanced &= depth == 0;
+    }
+    (unmarked, balanced)
+}
+
+#[test]
+fn every_block_kind_is_tagged_or_an_artifact() {
+    // Every block kind, nested; a link wrapping over lines and inside a table cell; a row split
+    // across pages; a repeated header; a badge; a chart; sign-off boxes; a right-set block.
+    let long = "長い回答です。".repeat(120);
+    let link =
+        "[a link whose text wraps over more than one line of the page](https://example.org/x)";
+    let md = format!(
+        "```kansa-right\n社外秘\n```\n\n# Title\n\n```kansa-signoff\n作成\t山田\t2026-01-01\n確認\t\t\n```\n\n<!-- toc -->\n\n\
+         ## Section {link}\n\n> quoted **bold** `code`\n>\n> - item\n>   1. nested\n\n\
+         ### Table\n\n| id | text |\n|---|---|\n| [](anchor:r1)1 | {link} {link} |\n| 2 | {long} |\n| 3 | [x](status:partial) [r1](#r1) |\n\n\
+         ```kansa-chart\n#legend\tA\tB\nrow\t40\t60\t40%\tn/a 3\nempty\t—\t—\t—\t\n```\n\n```\ncode block\n```\n\n***\n"
+    );
+    for lang in ["ja", "en"] {
+        let o = PdfOptions {
+            lang: lang.into(),
+            classification: "社外秘".into(),
+            ..options()
+        };
+        let pdf = typeset(&md, &o).unwrap();
+        let (unmarked, balanced) = unmarked_text(&pdf);
+        assert_eq!(unmarked, 0, "{lang}: text outside marked content");
+        assert!(balanced, "{lang}: unbalanced BDC/EMC");
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        assert!(
+            doc.get_pages().len() >= 3,
+            "the long row splits across pages"
+        );
+    }
+}
