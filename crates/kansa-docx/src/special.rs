@@ -4,58 +4,13 @@
 
 use crate::body::Writer;
 use crate::xml::text;
+// The chart block's format is defined once, by the PDF typesetter that introduced it.
+use kansa_pdf::parse_chart;
 
 /// Met and gap colours (the PDF's chart colours), and the unfilled rest of a bar.
 const MET: &str = "38995C";
 const GAP: &str = "D14540";
 const REST: &str = "F0F0F0";
-
-/// One bar: label, met %, gap %, caption, aside.
-struct Bar {
-    label: String,
-    parts: [f64; 2],
-    caption: String,
-    aside: String,
-}
-
-/// A bar's number: `83.7`, `83.7%`; anything else (`—`, empty) is an empty part.
-fn number(s: &str) -> f64 {
-    s.trim()
-        .trim_end_matches('%')
-        .parse::<f64>()
-        .unwrap_or(0.0)
-        .max(0.0)
-}
-
-/// The block's legend and bars, read as the PDF reads them.
-fn parse_chart(src: &str, ja: bool) -> ([String; 2], Vec<Bar>) {
-    let mut legend = if ja {
-        ["充足".to_owned(), "ギャップ".to_owned()]
-    } else {
-        ["Met".to_owned(), "Gap".to_owned()]
-    };
-    let mut bars = Vec::new();
-    for line in src.lines() {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f[0].starts_with("#legend") {
-            for (i, t) in f.iter().skip(1).take(2).enumerate() {
-                legend[i] = t.trim().to_owned();
-            }
-            continue;
-        }
-        if f.len() < 3 {
-            continue;
-        }
-        let at = |i: usize| f.get(i).map(|s| s.trim().to_owned()).unwrap_or_default();
-        bars.push(Bar {
-            label: at(0),
-            parts: [number(f[1]), number(f[2])],
-            caption: at(3),
-            aside: at(4),
-        });
-    }
-    (legend, bars)
-}
 
 /// Widths of the met, gap and rest parts of a bar `total` twips long (a sum over 100 % is
 /// scaled down).
@@ -133,7 +88,10 @@ impl Writer<'_> {
                 None,
                 &chart_para(&format!("<w:r>{}</w:r>", text(&b.label)), ""),
             ));
-            for (span, fill) in bar_parts(b.parts, 100).into_iter().zip([MET, GAP, REST]) {
+            for (span, fill) in bar_parts(b.parts.map(f64::from), 100)
+                .into_iter()
+                .zip([MET, GAP, REST])
+            {
                 if span > 0 {
                     x.push_str(&cell(span * step, span, Some(fill), &chart_para("", "")));
                 }

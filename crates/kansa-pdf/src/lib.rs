@@ -121,6 +121,7 @@ mod xmp;
 
 pub use archive::{Attachment, embedded_file};
 pub use font::{FontSource, missing_glyphs};
+pub use special::{Bar, parse_chart};
 
 use layout::{Ctx, Geom, headings};
 use model::{Block, plain};

@@ -26,13 +26,15 @@ struct ChartColumns {
     aside_w: f32,
 }
 
-/// One bar of a `kansa-chart` block.
+/// One bar of a `kansa-chart` block (the same for the PDF and the Word writer).
 #[derive(Debug, PartialEq)]
-pub(crate) struct Bar {
+pub struct Bar {
+    /// The bar's label, set left of it.
     pub label: String,
     /// Met and gap, in percent of what the bar stands for (the applicable items): the green
     /// part's length is `parts[0]` of the bar.
     pub parts: [f32; 2],
+    /// The caption right-aligned after the bar (kansa: the coverage, or "—").
     pub caption: String,
     /// Text set apart after the caption, outside the bar (e.g. the not-applicable count).
     pub aside: String,
@@ -49,7 +51,7 @@ fn chart_number(s: &str) -> f32 {
 
 /// Parses a chart block: optional `#legend` line, then one bar per line,
 /// `label<TAB>met%<TAB>gap%[<TAB>caption[<TAB>aside]]`.
-pub(crate) fn parse_chart(text: &str, ja: bool) -> (Vec<String>, Vec<Bar>) {
+pub fn parse_chart(text: &str, ja: bool) -> (Vec<String>, Vec<Bar>) {
     let mut legend: Vec<String> = if ja {
         vec!["充足".into(), "ギャップ".into()]
     } else {
