@@ -384,7 +384,7 @@ struct ReportArgs {
     /// PDF pages in landscape orientation.
     #[arg(long)]
     landscape: bool,
-    /// PDF font: a .ttf, .otf or .ttc file instead of the built-in IPAex Gothic.
+    /// PDF font: a .ttf, .otf or .ttc file for the body text instead of the built-in BIZ UDPGothic.
     #[arg(long, value_name = "PATH")]
     font: Option<PathBuf>,
     /// Face index within a .ttc font collection given with --font; an index the font does not

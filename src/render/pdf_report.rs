@@ -26,7 +26,7 @@ pub struct PdfSettings {
     pub paper: Paper,
     /// Landscape pages.
     pub landscape: bool,
-    /// A .ttf/.otf/.ttc file instead of the built-in IPAex Gothic.
+    /// A .ttf/.otf/.ttc file for the body text instead of the built-in BIZ UDPGothic.
     pub font: Option<PathBuf>,
     /// Face index within a .ttc collection.
     pub font_index: u32,
@@ -325,7 +325,9 @@ pub fn write_pdf(
     let font_name = settings
         .font
         .as_ref()
-        .map_or("IPAex Gothic".to_owned(), |p| p.display().to_string());
+        .map_or("BIZ UDPGothic / IPAex Gothic".to_owned(), |p| {
+            p.display().to_string()
+        });
     check_glyphs(report, &font, &font_name)?;
     let markdown = super::render_pdf_markdown(report, templates)?;
     let date = report.report_date;

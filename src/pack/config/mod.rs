@@ -87,7 +87,7 @@ pub struct PackConfig {
     /// PDF pages in landscape.
     #[serde(default)]
     pub landscape: bool,
-    /// PDF font file instead of the built-in IPAex Gothic.
+    /// PDF font file for the body text instead of the built-in BIZ UDPGothic.
     #[serde(default)]
     pub font: Option<String>,
     /// Face index in a .ttc font.

@@ -245,7 +245,7 @@ pub(super) ERRORS = [
         &[
             "text-outside-pdf-font/answers.csv:2 (answer): control 運24: characters missing from the PDF font: 😀 (U+1F600) \"対応中 😀 です\"",
             "text-outside-pdf-font/answers.csv:2 (notes): control 運24: characters missing from the PDF font: U+E000 \"[U+E000]\"",
-            "hint: IPAex Gothic cannot draw these; pass --font",
+            "hint: BIZ UDPGothic / IPAex Gothic cannot draw these; pass --font",
         ],
     ),
     // Template traps.
