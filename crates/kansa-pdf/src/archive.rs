@@ -230,11 +230,7 @@ fn text_string(text: &str) -> Object {
     if text.is_ascii() {
         return Object::string_literal(text);
     }
-    let mut b = vec![0xFE, 0xFF];
-    for u in text.encode_utf16() {
-        b.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(b, StringFormat::Hexadecimal)
+    super::finish::utf16(text)
 }
 
 /// One embedded file stream and its file specification per attachment, in the given order:

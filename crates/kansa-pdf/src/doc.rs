@@ -338,7 +338,7 @@ impl PageWriter<'_> {
                 ("H", Object::Name(b"I".to_vec())),
                 // Printed (PDF/A), and described for screen readers (PDF/UA).
                 ("F", Object::Integer(4)),
-                ("Contents", super::finish::text_object(&link.alt)),
+                ("Contents", super::finish::utf16(&link.alt)),
                 ("P", Object::Reference(id)),
                 ("A", Object::Dictionary(action)),
             ]);

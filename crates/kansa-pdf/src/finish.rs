@@ -10,16 +10,8 @@ use super::layout::{Entry, Geom};
 use super::{PdfError, PdfOptions};
 
 /// A text string object (UTF-16BE with a byte order mark).
-pub(crate) fn text_object(s: &str) -> Object {
-    utf16(s)
-}
-
-fn utf16(s: &str) -> Object {
-    let mut b = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        b.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(b, StringFormat::Hexadecimal)
+pub(crate) fn utf16(s: &str) -> Object {
+    Object::String(super::save::utf16_bom(s), StringFormat::Hexadecimal)
 }
 
 /// Replace every embedded TrueType program (`FontFile2`) by its unhinted form (see

@@ -112,11 +112,17 @@ pub(crate) fn hex(out: &mut Vec<u8>, s: &[u8]) {
 /// A text string (structure titles, alternate descriptions): UTF-16BE with a byte order mark,
 /// as PDF requires for text outside PDFDocEncoding.
 pub(crate) fn text_string(out: &mut Vec<u8>, s: &str) {
+    hex(out, &utf16_bom(s));
+}
+
+/// `s` as UTF-16BE with a byte order mark: the bytes of a PDF text string outside
+/// PDFDocEncoding (every text string kansa writes that is not plain ASCII).
+pub(crate) fn utf16_bom(s: &str) -> Vec<u8> {
     let mut bytes = vec![0xFE, 0xFF];
     for u in s.encode_utf16() {
         bytes.extend_from_slice(&u.to_be_bytes());
     }
-    hex(out, &bytes);
+    bytes
 }
 
 /// Where an object is found: at a byte offset, or as the n-th object of an object stream.
